@@ -1,0 +1,22 @@
+//! The vocabulary of a Community Safety Partnership, as pure types and rules.
+//!
+//! This crate owns the police.uk crime [`Category`] list, calendar [`Month`]s,
+//! [`FinancialYear`]s and [`Period`]s, the [`Partnership`] configuration (its
+//! district, population and [`BeatDefinition`]s) and the arithmetic of a
+//! [`Change`] between two periods.
+//!
+//! **Architecture invariant:** nothing here does IO or knows about files, SQL,
+//! HTTP or async runtimes. Values arrive already parsed ("parse, don't
+//! validate"); the constructors here are the only way to make them.
+
+mod category;
+mod change;
+mod month;
+mod partnership;
+
+pub use category::{Category, CategoryGroup, CategorySelector};
+pub use change::Change;
+pub use month::{FinancialYear, Month, MonthError, Period};
+pub use partnership::{
+    BeatDefinition, BeatMembers, Partnership, PartnershipError, PopulationSource,
+};

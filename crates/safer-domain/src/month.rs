@@ -1,0 +1,299 @@
+//! Calendar months, financial years and periods.
+//!
+//! police.uk publishes by calendar month, and partnerships report by
+//! financial year (1 April to 31 March), so every period in Safer is a run of
+//! whole months.
+
+use serde::{Deserialize, Serialize};
+
+/// A calendar month, such as 2023-04.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Month {
+    /// Months since January of year 0, so that ordering and arithmetic are
+    /// plain integer operations.
+    ordinal: u32,
+}
+
+/// Why text is not a month, financial year or period.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MonthError {
+    #[error("expected a month as YYYY-MM (for example 2023-04), found {0:?}")]
+    BadMonth(String),
+    #[error("expected a financial year as YYYY/YY (for example 2023/24), found {0:?}")]
+    BadFinancialYear(String),
+    #[error("the month {month} is not in financial year {year}")]
+    OutsideYear { month: Month, year: FinancialYear },
+}
+
+impl Month {
+    /// The month of `year` and `month` (1–12), if both are in range.
+    pub fn new(year: u32, month: u32) -> Option<Month> {
+        ((1..=12).contains(&month) && (1000..=9999).contains(&year))
+            .then(|| Month { ordinal: year * 12 + (month - 1) })
+    }
+
+    /// Parses `YYYY-MM` from bytes, as police.uk writes the `Month` column.
+    pub fn parse_bytes(text: &[u8]) -> Option<Month> {
+        let [y1, y2, y3, y4, b'-', m1, m2] = *text else {
+            return None;
+        };
+        let digit = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+        let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
+        let month = digit(m1)? * 10 + digit(m2)?;
+        Month::new(year, month)
+    }
+
+    pub fn year(self) -> u32 {
+        self.ordinal / 12
+    }
+
+    /// The month of the year, 1 for January.
+    pub fn month(self) -> u32 {
+        self.ordinal % 12 + 1
+    }
+
+    /// The month `n` months later (or earlier, for negative `n`).
+    pub fn plus(self, n: i32) -> Month {
+        Month { ordinal: self.ordinal.saturating_add_signed(n) }
+    }
+
+    /// A dense number for the month, usable as an array index after
+    /// subtracting another month's ordinal.
+    pub fn ordinal(self) -> u32 {
+        self.ordinal
+    }
+
+    pub fn from_ordinal(ordinal: u32) -> Month {
+        Month { ordinal }
+    }
+
+    /// The financial year (April to March) this month falls in.
+    pub fn financial_year(self) -> FinancialYear {
+        let start = if self.month() >= 4 { self.year() } else { self.year() - 1 };
+        FinancialYear { start_year: start }
+    }
+}
+
+impl std::str::FromStr for Month {
+    type Err = MonthError;
+    fn from_str(s: &str) -> Result<Month, MonthError> {
+        Month::parse_bytes(s.trim().as_bytes()).ok_or_else(|| MonthError::BadMonth(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for Month {
+    type Error = MonthError;
+    fn try_from(s: String) -> Result<Month, MonthError> {
+        s.parse()
+    }
+}
+
+impl From<Month> for String {
+    fn from(m: Month) -> String {
+        m.to_string()
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+/// A financial year, 1 April to 31 March, written `2023/24`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FinancialYear {
+    start_year: u32,
+}
+
+impl FinancialYear {
+    /// The financial year starting in April of `start_year`.
+    pub fn starting(start_year: u32) -> FinancialYear {
+        FinancialYear { start_year }
+    }
+
+    pub fn start_year(self) -> u32 {
+        self.start_year
+    }
+
+    pub fn first_month(self) -> Month {
+        Month { ordinal: self.start_year * 12 + 3 }
+    }
+
+    pub fn last_month(self) -> Month {
+        self.first_month().plus(11)
+    }
+
+    /// The whole year as a period.
+    pub fn period(self) -> Period {
+        Period { first: self.first_month(), last: self.last_month() }
+    }
+
+    /// The year to date: April up to and including `as_at`.
+    pub fn to_date(self, as_at: Month) -> Result<Period, MonthError> {
+        if as_at < self.first_month() || as_at > self.last_month() {
+            return Err(MonthError::OutsideYear { month: as_at, year: self });
+        }
+        Ok(Period { first: self.first_month(), last: as_at })
+    }
+
+    pub fn previous(self) -> FinancialYear {
+        FinancialYear { start_year: self.start_year - 1 }
+    }
+}
+
+impl std::str::FromStr for FinancialYear {
+    type Err = MonthError;
+    /// Accepts `2023/24` (the form partnership documents use), `2023-24`
+    /// and `2023/2024`; the second year must follow the first.
+    fn from_str(s: &str) -> Result<FinancialYear, MonthError> {
+        let bad = || MonthError::BadFinancialYear(s.to_owned());
+        let t = s.trim();
+        let (a, b) = t.split_once(['/', '-']).ok_or_else(bad)?;
+        if a.len() != 4 || !(b.len() == 2 || b.len() == 4) {
+            return Err(bad());
+        }
+        let start: u32 = a.parse().map_err(|_| bad())?;
+        let end: u32 = b.parse().map_err(|_| bad())?;
+        let next = start + 1;
+        let ok = if b.len() == 2 { end == next % 100 } else { end == next };
+        if !ok || !(1000..=9998).contains(&start) {
+            return Err(bad());
+        }
+        Ok(FinancialYear { start_year: start })
+    }
+}
+
+impl TryFrom<String> for FinancialYear {
+    type Error = MonthError;
+    fn try_from(s: String) -> Result<FinancialYear, MonthError> {
+        s.parse()
+    }
+}
+
+impl From<FinancialYear> for String {
+    fn from(y: FinancialYear) -> String {
+        y.to_string()
+    }
+}
+
+impl std::fmt::Display for FinancialYear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{:02}", self.start_year, (self.start_year + 1) % 100)
+    }
+}
+
+/// A run of whole months, first and last included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub first: Month,
+    pub last: Month,
+}
+
+impl Period {
+    /// A period from `first` to `last`; `None` if `last` is before `first`.
+    pub fn new(first: Month, last: Month) -> Option<Period> {
+        (first <= last).then_some(Period { first, last })
+    }
+
+    pub fn contains(self, m: Month) -> bool {
+        self.first <= m && m <= self.last
+    }
+
+    pub fn len(self) -> u32 {
+        self.last.ordinal - self.first.ordinal + 1
+    }
+
+    /// Always false: a period holds at least one month.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+
+    pub fn months(self) -> impl Iterator<Item = Month> {
+        (self.first.ordinal..=self.last.ordinal).map(Month::from_ordinal)
+    }
+
+    /// The same months one year earlier: the comparison period of a
+    /// year-to-date figure.
+    pub fn year_before(self) -> Period {
+        Period { first: self.first.plus(-12), last: self.last.plus(-12) }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{} to {}", self.first, self.last)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn financial_year_runs_april_to_march() {
+        let y: FinancialYear = "2023/24".parse().unwrap();
+        assert_eq!(y.first_month().to_string(), "2023-04");
+        assert_eq!(y.last_month().to_string(), "2024-03");
+        assert_eq!(y.period().len(), 12);
+        assert_eq!(y.to_string(), "2023/24");
+        assert_eq!(y.previous().to_string(), "2022/23");
+    }
+
+    #[test]
+    fn financial_year_forms_and_errors() {
+        assert_eq!("2023-24".parse::<FinancialYear>().unwrap().start_year(), 2023);
+        assert_eq!("2023/2024".parse::<FinancialYear>().unwrap().start_year(), 2023);
+        assert_eq!("1999/00".parse::<FinancialYear>().unwrap().start_year(), 1999);
+        for bad in ["2023/25", "2023", "23/24", "2023/2025", "abcd/ef", ""] {
+            assert!(bad.parse::<FinancialYear>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn year_to_date_and_year_before() {
+        let y: FinancialYear = "2023/24".parse().unwrap();
+        let ytd = y.to_date("2023-09".parse().unwrap()).unwrap();
+        assert_eq!(ytd.len(), 6);
+        assert_eq!(ytd.year_before().to_string(), "2022-04 to 2022-09");
+        assert!(y.to_date("2024-04".parse().unwrap()).is_err());
+        assert!(y.to_date("2023-03".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn january_to_march_belong_to_the_previous_start_year() {
+        let m: Month = "2024-03".parse().unwrap();
+        assert_eq!(m.financial_year().to_string(), "2023/24");
+        let m: Month = "2024-04".parse().unwrap();
+        assert_eq!(m.financial_year().to_string(), "2024/25");
+    }
+
+    #[test]
+    fn bad_months_are_rejected() {
+        for bad in ["2023-13", "2023-00", "2023-4", "23-04", "2023/04", "2023-04x"] {
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn month_text_round_trips(year in 1000u32..=9999, month in 1u32..=12) {
+            let m = Month::new(year, month).unwrap();
+            prop_assert_eq!(m.to_string().parse::<Month>().unwrap(), m);
+            prop_assert_eq!(m.financial_year().period().contains(m), true);
+        }
+
+        #[test]
+        fn month_parser_never_panics(s in "\\PC{0,10}") {
+            let _ = Month::parse_bytes(s.as_bytes());
+            let _ = s.parse::<FinancialYear>();
+        }
+    }
+}

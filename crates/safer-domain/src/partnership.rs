@@ -1,0 +1,154 @@
+//! A partnership's configuration: its district, population and beats.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Category, CategoryGroup};
+
+/// A Community Safety Partnership, as its configuration file describes it.
+///
+/// A partnership covers one district (a local authority). Its beats are the
+/// police neighbourhood areas it reports by; they need not follow ward or
+/// LSOA boundaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partnership {
+    /// Short identifier, used on the command line and in file names.
+    pub id: String,
+    /// The partnership's name, as printed on reports.
+    pub name: String,
+    /// The district (local authority) name exactly as police.uk writes it at
+    /// the start of LSOA names, for example "Charnwood".
+    pub district: String,
+    /// The ONS code of the district, for example E07000130.
+    pub district_code: Option<String>,
+    pub population: Option<PopulationSource>,
+    pub groups: Vec<CategoryGroup>,
+    pub beats: Vec<BeatDefinition>,
+}
+
+/// The population a rate per 1,000 is computed on, and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationSource {
+    pub value: u64,
+    /// Where the figure comes from, printed under every rate.
+    pub source: String,
+}
+
+/// One beat: its name, a description of its localities, and its extent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeatDefinition {
+    pub name: String,
+    /// The places the beat covers, in words (as in the partnership plan).
+    pub localities: Option<String>,
+    pub members: BeatMembers,
+}
+
+/// How a beat's extent is given. Whatever the form, records are placed in
+/// beats by point in polygon, so a change of LSOA vintage never moves a
+/// crime between beats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeatMembers {
+    /// A union of named areas (wards or LSOAs) from the imported boundaries,
+    /// by code or exact name.
+    Areas(Vec<String>),
+    /// The beat's own polygon(s), from a boundary file.
+    Polygon(String),
+}
+
+/// Why a partnership configuration is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartnershipError {
+    #[error("beat {0:?} is defined twice")]
+    DuplicateBeat(String),
+    #[error("beat {0:?} has no areas")]
+    EmptyBeat(String),
+    #[error("area {area:?} is in both beat {first:?} and beat {second:?}")]
+    OverlappingBeats { area: String, first: String, second: String },
+    #[error("group {0:?} has no categories")]
+    EmptyGroup(String),
+    #[error("group {0:?} has the same name as a police.uk category or \"All crime\"")]
+    GroupNameClash(String),
+    #[error("the district name is empty")]
+    NoDistrict,
+}
+
+impl Partnership {
+    /// Checks the rules a configuration must keep: beats are distinct and
+    /// do not share areas, groups are non-empty and do not shadow a
+    /// category's name.
+    pub fn validate(&self) -> Result<(), PartnershipError> {
+        if self.district.trim().is_empty() {
+            return Err(PartnershipError::NoDistrict);
+        }
+        let mut seen_area: Vec<(&str, &str)> = Vec::new();
+        for (i, beat) in self.beats.iter().enumerate() {
+            if self.beats[..i].iter().any(|b| b.name == beat.name) {
+                return Err(PartnershipError::DuplicateBeat(beat.name.clone()));
+            }
+            if let BeatMembers::Areas(areas) = &beat.members {
+                if areas.is_empty() {
+                    return Err(PartnershipError::EmptyBeat(beat.name.clone()));
+                }
+                for area in areas {
+                    if let Some((_, first)) = seen_area.iter().find(|(a, _)| a == area) {
+                        return Err(PartnershipError::OverlappingBeats {
+                            area: area.clone(),
+                            first: (*first).to_owned(),
+                            second: beat.name.clone(),
+                        });
+                    }
+                    seen_area.push((area, &beat.name));
+                }
+            }
+        }
+        for g in &self.groups {
+            if g.categories.is_empty() {
+                return Err(PartnershipError::EmptyGroup(g.name.clone()));
+            }
+            if g.name == "All crime" || Category::parse(&g.name).is_some() {
+                return Err(PartnershipError::GroupNameClash(g.name.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn beat(name: &str, areas: &[&str]) -> BeatDefinition {
+        BeatDefinition {
+            name: name.into(),
+            localities: None,
+            members: BeatMembers::Areas(areas.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    fn partnership(beats: Vec<BeatDefinition>) -> Partnership {
+        Partnership {
+            id: "x".into(),
+            name: "X".into(),
+            district: "Charnwood".into(),
+            district_code: None,
+            population: None,
+            groups: vec![],
+            beats,
+        }
+    }
+
+    #[test]
+    fn an_area_in_two_beats_is_refused() {
+        let p = partnership(vec![beat("56", &["A", "B"]), beat("57", &["B"])]);
+        assert!(matches!(p.validate(), Err(PartnershipError::OverlappingBeats { .. })));
+        let p = partnership(vec![beat("56", &["A"]), beat("57", &["B"])]);
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn groups_cannot_shadow_categories() {
+        let mut p = partnership(vec![]);
+        p.groups.push(CategoryGroup { name: "Burglary".into(), categories: vec![Category::Robbery] });
+        assert!(matches!(p.validate(), Err(PartnershipError::GroupNameClash(_))));
+    }
+}
