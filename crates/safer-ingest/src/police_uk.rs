@@ -1,0 +1,566 @@
+//! The police.uk street-level CSV reader.
+//!
+//! police.uk publishes one file per force per month, named
+//! `YYYY-MM-<force>-street.csv`, with the header
+//! `Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context`.
+//!
+//! The reader is written for speed on national volumes (tens of millions of
+//! rows): a row without quotes is split with `memchr` and no allocation;
+//! text that repeats (LSOAs, locations, outcomes) is dictionary-encoded on
+//! the way in. Quoted fields, CRLF or LF endings and a UTF-8 byte-order mark
+//! are all accepted.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use safer_analysis::{Lsoa, MonthlyCrimes, NO_COORD, NO_LSOA};
+use safer_domain::{Category, Month};
+use serde::Serialize;
+
+use crate::IngestError;
+
+/// The header of every police.uk street-level file, exactly.
+pub const HEADER: [&str; 12] = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+];
+
+/// Why a row was read but not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// An empty line (some tools add one at the end of a file).
+    BlankLine,
+    /// A second row with a Crime ID already seen in this file: police.uk
+    /// lists each crime once per month, so a repeat is a copy.
+    DuplicateCrimeId,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::BlankLine => "blank line",
+            SkipReason::DuplicateCrimeId => "duplicate Crime ID in the same file",
+        }
+    }
+}
+
+/// What happened to the rows of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub force: String,
+    pub month: Option<Month>,
+    /// Data lines read (the header not counted).
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub skipped: BTreeMap<SkipReason, u64>,
+    /// Kept rows with no coordinates and no LSOA ("No Location").
+    pub without_location: u64,
+    /// Kept anti-social behaviour rows.
+    pub asb: u64,
+}
+
+/// The force and month a police.uk file name gives, for example
+/// `2023-04-leicestershire-street.csv` → (`leicestershire`, 2023-04).
+pub fn parse_file_name(path: &Path) -> Result<(String, Month), IngestError> {
+    let bad = || IngestError::BadFileName { path: path.to_owned() };
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(bad)?;
+    let stem = name.strip_suffix("-street.csv").ok_or_else(bad)?;
+    if stem.len() < 9 || !stem.is_char_boundary(7) || stem.as_bytes()[7] != b'-' {
+        return Err(bad());
+    }
+    let month = Month::parse_bytes(&stem.as_bytes()[..7]).ok_or_else(bad)?;
+    let force = &stem[8..];
+    if force.is_empty() || !force.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err(bad());
+    }
+    Ok((force.to_owned(), month))
+}
+
+/// Every police.uk street file under the given files and folders (folders
+/// are searched recursively, as police.uk archives nest `YYYY-MM/` folders),
+/// sorted by path. Other files in the folders are ignored.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| IngestError::Io { path: p.clone(), source: e })?;
+        if meta.is_dir() {
+            let before = out.len();
+            walk(p, &mut out)?;
+            if out.len() == before {
+                return Err(IngestError::NoFiles { path: p.clone() });
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+    let io = |e| IngestError::Io { path: dir.to_owned(), source: e };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("-street.csv")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads many files in parallel. Fails on the first bad file (in path
+/// order, so the error is the same on every run) and when two files give
+/// the same force-month. `progress` is called with each file's size in
+/// bytes once it is read.
+pub fn read_files(
+    paths: &[PathBuf],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<(MonthlyCrimes, FileReport)>, IngestError> {
+    let mut seen: BTreeMap<(String, Month), &PathBuf> = BTreeMap::new();
+    for p in paths {
+        let key = parse_file_name(p)?;
+        if let Some(first) = seen.insert(key.clone(), p) {
+            return Err(IngestError::DuplicateForceMonth {
+                force: key.0,
+                month: key.1.to_string(),
+                first: first.clone(),
+                second: p.clone(),
+            });
+        }
+    }
+    let results: Vec<Result<(MonthlyCrimes, FileReport), IngestError>> = paths
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| IngestError::Io { path: p.clone(), source: e })?;
+            let r = parse(p, &bytes);
+            progress(bytes.len() as u64);
+            r
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+/// Reads one file.
+pub fn read_file(path: &Path) -> Result<(MonthlyCrimes, FileReport), IngestError> {
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_owned(), source: e })?;
+    parse(path, &bytes)
+}
+
+/// Parses the bytes of a police.uk street file named `path`.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<(MonthlyCrimes, FileReport), IngestError> {
+    let (force, month) = parse_file_name(path)?;
+    let mut p = Parser::new(path, bytes);
+    p.header()?;
+    let mut b = Builder::new(path, force.clone(), month);
+    while let Some((line, fields)) = p.next_row()? {
+        b.row(line, fields)?;
+    }
+    b.report.rows_read = p.rows_read;
+    b.report.skipped.extend(p.blank_lines.then_some((SkipReason::BlankLine, p.blank_count)));
+    Ok(b.finish())
+}
+
+/// Splits a file into rows of 12 fields.
+struct Parser<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+    rows_read: u64,
+    blank_lines: bool,
+    blank_count: u64,
+}
+
+type Fields<'a> = [Cow<'a, [u8]>; 12];
+
+impl<'a> Parser<'a> {
+    fn new(path: &'a Path, bytes: &'a [u8]) -> Self {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        Parser { path, bytes, pos: 0, line: 0, rows_read: 0, blank_lines: false, blank_count: 0 }
+    }
+
+    fn header(&mut self) -> Result<(), IngestError> {
+        let Some((n, fields)) = self.next_raw()? else {
+            return Err(IngestError::Empty { path: self.path.to_owned() });
+        };
+        let found: Vec<String> =
+            fields.iter().take(n.min(12)).map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        if n != 12 || found.iter().map(String::as_str).ne(HEADER.iter().copied()) {
+            return Err(IngestError::BadHeader {
+                path: self.path.to_owned(),
+                expected: HEADER.join(","),
+                found: found.join(","),
+            });
+        }
+        Ok(())
+    }
+
+    /// The next data row and its line number, skipping blank lines.
+    fn next_row(&mut self) -> Result<Option<(u64, Fields<'a>)>, IngestError> {
+        loop {
+            let start_line = self.line + 1;
+            let Some((n, fields)) = self.next_raw()? else { return Ok(None) };
+            self.rows_read += 1;
+            if n == 1 && fields[0].is_empty() {
+                self.blank_lines = true;
+                self.blank_count += 1;
+                continue;
+            }
+            if n != 12 {
+                return Err(IngestError::FieldCount { path: self.path.to_owned(), line: start_line, found: n });
+            }
+            return Ok(Some((start_line, fields)));
+        }
+    }
+
+    /// The next record's fields (up to 12 kept) and how many there were.
+    fn next_raw(&mut self) -> Result<Option<(usize, Fields<'a>)>, IngestError> {
+        if self.pos >= self.bytes.len() {
+            return Ok(None);
+        }
+        self.line += 1;
+        let rest = &self.bytes[self.pos..];
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let mut line = &rest[..end];
+        if memchr::memchr(b'"', line).is_none() {
+            // Fast path: no quotes, so fields are the text between commas.
+            self.pos += (end + 1).min(rest.len());
+            if let Some(l) = line.strip_suffix(b"\r") {
+                line = l;
+            }
+            let mut fields: Fields<'a> = Default::default();
+            let mut n = 0;
+            let mut start = 0;
+            for comma in memchr::memchr_iter(b',', line) {
+                if n < 12 {
+                    fields[n] = Cow::Borrowed(&line[start..comma]);
+                }
+                n += 1;
+                start = comma + 1;
+            }
+            if n < 12 {
+                fields[n] = Cow::Borrowed(&line[start..]);
+            }
+            return Ok(Some((n + 1, fields)));
+        }
+        self.quoted_record()
+    }
+
+    /// The slow path: RFC 4180 fields, where a quoted field may hold commas,
+    /// doubled quotes and line breaks.
+    fn quoted_record(&mut self) -> Result<Option<(usize, Fields<'a>)>, IngestError> {
+        let start_line = self.line;
+        let b = self.bytes;
+        let mut i = self.pos;
+        let mut fields: Vec<Cow<'a, [u8]>> = Vec::with_capacity(12);
+        loop {
+            if i < b.len() && b[i] == b'"' {
+                let mut buf = Vec::new();
+                i += 1;
+                loop {
+                    let Some(q) = memchr::memchr(b'"', &b[i..]) else {
+                        return Err(IngestError::UnclosedQuote { path: self.path.to_owned(), line: start_line });
+                    };
+                    buf.extend_from_slice(&b[i..i + q]);
+                    self.line += memchr::memchr_iter(b'\n', &b[i..i + q]).count() as u64;
+                    i += q + 1;
+                    if b.get(i) == Some(&b'"') {
+                        buf.push(b'"');
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                fields.push(Cow::Owned(buf));
+                // After a closing quote only a separator or line end may follow.
+                match b.get(i) {
+                    Some(b',') => i += 1,
+                    Some(b'\r') if b.get(i + 1) == Some(&b'\n') => {
+                        i += 2;
+                        break;
+                    }
+                    Some(b'\n') => {
+                        i += 1;
+                        break;
+                    }
+                    None => break,
+                    Some(_) => {
+                        return Err(IngestError::BadRow {
+                            path: self.path.to_owned(),
+                            line: start_line,
+                            field: field_name(fields.len() - 1),
+                            expected: "a comma or the end of the line after a closing quote".into(),
+                            found: String::from_utf8_lossy(&b[i..(i + 10).min(b.len())]).into_owned(),
+                        });
+                    }
+                }
+            } else {
+                let stop = memchr::memchr2(b',', b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+                let mut field = &b[i..stop];
+                let at_end = stop >= b.len() || b[stop] == b'\n';
+                if at_end {
+                    if let Some(f) = field.strip_suffix(b"\r") {
+                        field = f;
+                    }
+                }
+                fields.push(Cow::Borrowed(field));
+                i = (stop + 1).min(b.len().max(stop + 1));
+                if at_end {
+                    break;
+                }
+                if i >= b.len() {
+                    // A trailing comma at the very end: one more empty field.
+                    fields.push(Cow::Borrowed(&b[b.len()..]));
+                    break;
+                }
+            }
+            if i >= b.len() {
+                break;
+            }
+        }
+        self.pos = i.min(b.len());
+        let n = fields.len();
+        let mut out: Fields<'a> = Default::default();
+        for (slot, f) in out.iter_mut().zip(fields) {
+            *slot = f;
+        }
+        Ok(Some((n, out)))
+    }
+}
+
+fn field_name(i: usize) -> &'static str {
+    HEADER.get(i).copied().unwrap_or("(extra field)")
+}
+
+/// Builds the columns of one file, dictionary-encoding repeated text.
+struct Builder<'a> {
+    path: &'a Path,
+    month: Month,
+    table: MonthlyCrimes,
+    report: FileReport,
+    lsoa_ids: FxHashMap<Vec<u8>, u32>,
+    location_ids: FxHashMap<Vec<u8>, u32>,
+    outcome_ids: FxHashMap<Vec<u8>, u16>,
+    crime_ids: FxHashSet<Vec<u8>>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(path: &'a Path, force: String, month: Month) -> Self {
+        Builder {
+            path,
+            month,
+            table: MonthlyCrimes { force: force.clone(), month: Some(month), ..MonthlyCrimes::default() },
+            report: FileReport { path: path.to_owned(), force, month: Some(month), ..FileReport::default() },
+            lsoa_ids: FxHashMap::default(),
+            location_ids: FxHashMap::default(),
+            outcome_ids: FxHashMap::default(),
+            crime_ids: FxHashSet::default(),
+        }
+    }
+
+    fn bad(&self, line: u64, field: usize, expected: impl Into<String>, found: &[u8]) -> IngestError {
+        IngestError::BadRow {
+            path: self.path.to_owned(),
+            line,
+            field: field_name(field),
+            expected: expected.into(),
+            found: String::from_utf8_lossy(found).into_owned(),
+        }
+    }
+
+    fn row(&mut self, line: u64, f: Fields<'_>) -> Result<(), IngestError> {
+        // Crime ID: empty for anti-social behaviour, else unique in the file.
+        let crime_id = &f[0];
+        if !crime_id.is_empty() && !self.crime_ids.insert(crime_id.to_vec()) {
+            *self.report.skipped.entry(SkipReason::DuplicateCrimeId).or_default() += 1;
+            return Ok(());
+        }
+        if Month::parse_bytes(&f[1]) != Some(self.month) {
+            return Err(self.bad(line, 1, format!("{} (the month in the file name)", self.month), &f[1]));
+        }
+        let category = Category::from_name(&f[9])
+            .ok_or_else(|| self.bad(line, 9, "a police.uk crime type such as \"Burglary\" or \"Anti-social behaviour\"", &f[9]))?;
+        let (lon, lat) = match (f[4].is_empty(), f[5].is_empty()) {
+            (true, true) => (NO_COORD, NO_COORD),
+            (false, false) => (
+                micro_degrees(&f[4], 180).ok_or_else(|| self.bad(line, 4, "a longitude in degrees between -180 and 180, or empty", &f[4]))?,
+                micro_degrees(&f[5], 90).ok_or_else(|| self.bad(line, 5, "a latitude in degrees between -90 and 90, or empty", &f[5]))?,
+            ),
+            (true, false) => return Err(self.bad(line, 4, "a longitude, since the latitude is given", &f[4])),
+            (false, true) => return Err(self.bad(line, 5, "a latitude, since the longitude is given", &f[5])),
+        };
+        let lsoa = if f[7].is_empty() {
+            if !f[8].is_empty() {
+                return Err(self.bad(line, 7, "an LSOA code, since the LSOA name is given", &f[7]));
+            }
+            NO_LSOA
+        } else {
+            if !is_lsoa_code(&f[7]) {
+                return Err(self.bad(line, 7, "an ONS LSOA code such as E01025679 (E01 or W01 and six digits)", &f[7]));
+            }
+            if f[8].is_empty() {
+                return Err(self.bad(line, 8, "the LSOA name, since the LSOA code is given", &f[8]));
+            }
+            match self.lsoa_ids.get(f[7].as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let name = std::str::from_utf8(&f[8]).map_err(|_| self.bad(line, 8, "UTF-8 text", &f[8]))?;
+                    let id = self.table.lsoas.len() as u32;
+                    self.table.lsoas.push(Lsoa {
+                        code: String::from_utf8_lossy(&f[7]).into_owned(),
+                        name: name.to_owned(),
+                    });
+                    self.lsoa_ids.insert(f[7].to_vec(), id);
+                    id
+                }
+            }
+        };
+        let location = match self.location_ids.get(f[6].as_ref()) {
+            Some(&id) => id,
+            None => {
+                let text = std::str::from_utf8(&f[6]).map_err(|_| self.bad(line, 6, "UTF-8 text", &f[6]))?;
+                let id = self.table.locations.len() as u32;
+                self.table.locations.push(text.to_owned());
+                self.location_ids.insert(f[6].to_vec(), id);
+                id
+            }
+        };
+        let outcome = match self.outcome_ids.get(f[10].as_ref()) {
+            Some(&id) => id,
+            None => {
+                let text = std::str::from_utf8(&f[10]).map_err(|_| self.bad(line, 10, "UTF-8 text", &f[10]))?;
+                let id = u16::try_from(self.table.outcomes.len())
+                    .map_err(|_| self.bad(line, 10, "fewer than 65,536 distinct outcomes in one file", &f[10]))?;
+                self.table.outcomes.push(text.to_owned());
+                self.outcome_ids.insert(f[10].to_vec(), id);
+                id
+            }
+        };
+        let t = &mut self.table;
+        t.category.push(category as u8);
+        t.lon.push(lon);
+        t.lat.push(lat);
+        t.lsoa.push(lsoa);
+        t.location.push(location);
+        t.outcome.push(outcome);
+        self.report.rows_kept += 1;
+        if lsoa == NO_LSOA && lon == NO_COORD {
+            self.report.without_location += 1;
+        }
+        if category == Category::AntiSocialBehaviour {
+            self.report.asb += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> (MonthlyCrimes, FileReport) {
+        (self.table, self.report)
+    }
+}
+
+/// `E01` or `W01` followed by six digits.
+fn is_lsoa_code(b: &[u8]) -> bool {
+    b.len() == 9 && (b[0] == b'E' || b[0] == b'W') && b[1..].iter().all(u8::is_ascii_digit) && &b[1..3] == b"01"
+}
+
+/// Parses decimal degrees into integer micro-degrees, rounding beyond six
+/// decimal places, and checks the magnitude is at most `limit`.
+pub fn micro_degrees(b: &[u8], limit: i64) -> Option<i32> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let (int, frac) = match memchr::memchr(b'.', digits) {
+        Some(d) => (&digits[..d], &digits[d + 1..]),
+        None => (digits, &digits[digits.len()..]),
+    };
+    if int.is_empty() && frac.is_empty() || int.len() > 3 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in int {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    let mut scale = 0;
+    let mut round_up = false;
+    for (k, &c) in frac.iter().enumerate() {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        if k < 6 {
+            v = v * 10 + i64::from(c - b'0');
+            scale += 1;
+        } else if k == 6 {
+            round_up = c >= b'5';
+        }
+    }
+    for _ in scale..6 {
+        v *= 10;
+    }
+    if round_up {
+        v += 1;
+    }
+    if v > limit * 1_000_000 {
+        return None;
+    }
+    i32::try_from(if neg { -v } else { v }).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn micro_degrees_are_exact() {
+        assert_eq!(micro_degrees(b"-1.318291", 180), Some(-1_318_291));
+        assert_eq!(micro_degrees(b"53.545985", 90), Some(53_545_985));
+        assert_eq!(micro_degrees(b"52", 90), Some(52_000_000));
+        assert_eq!(micro_degrees(b"52.5", 90), Some(52_500_000));
+        assert_eq!(micro_degrees(b"1.0000005", 90), Some(1_000_001));
+        assert_eq!(micro_degrees(b"91", 90), None);
+        assert_eq!(micro_degrees(b"1.2.3", 90), None);
+        assert_eq!(micro_degrees(b"-", 90), None);
+        assert_eq!(micro_degrees(b"abc", 90), None);
+    }
+
+    #[test]
+    fn file_names_give_force_and_month() {
+        let (f, m) = parse_file_name(Path::new("x/2023-04-leicestershire-street.csv")).unwrap();
+        assert_eq!((f.as_str(), m.to_string().as_str()), ("leicestershire", "2023-04"));
+        let (f, _) = parse_file_name(Path::new("2023-04-avon-and-somerset-street.csv")).unwrap();
+        assert_eq!(f, "avon-and-somerset");
+        for bad in ["2023-04-leicestershire-outcomes.csv", "2023-4-x-street.csv", "leics.csv", "2023-04--street.csv"] {
+            assert!(parse_file_name(Path::new(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lsoa_codes() {
+        assert!(is_lsoa_code(b"E01025679"));
+        assert!(is_lsoa_code(b"W01000001"));
+        assert!(!is_lsoa_code(b"E02002827"));
+        assert!(!is_lsoa_code(b"E0102567"));
+    }
+}
