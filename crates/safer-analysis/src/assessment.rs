@@ -250,9 +250,12 @@ impl Assessment {
             .map(|s| trend(s.label(), &|y| s.total(&counts.district_total(y.period().months()))))
             .collect();
 
-        let force_unlocated = current_period
-            .months()
-            .filter_map(|m| counts.force_unlocated.get(&m))
+        let homes = counts.home_forces();
+        let force_unlocated = counts
+            .force_unlocated
+            .iter()
+            .filter(|((f, m), _)| homes.contains(&f.as_str()) && current_period.contains(*m))
+            .map(|(_, n)| n)
             .sum();
         let mut a = Assessment {
             district: req.district.clone(),
@@ -267,7 +270,7 @@ impl Assessment {
             trend_by_beat,
             trend_by_category,
             placement: counts.placement,
-            forces: counts.home_forces().into_iter().map(str::to_owned).collect(),
+            forces: homes.iter().map(|f| (*f).to_owned()).collect(),
             force_records_without_location: force_unlocated,
             missing_months_held_span: counts.missing_months(),
             warnings: vec![],

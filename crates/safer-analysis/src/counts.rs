@@ -8,6 +8,7 @@ use safer_domain::{Category, Month};
 use crate::geometry::{Beats, Placement};
 use crate::table::{MonthlyCrimes, NO_COORD, NO_LSOA, district_of_lsoa_name};
 
+
 /// Counts per category, indexed by [`Category::index`].
 pub type CategoryCounts = [u64; 15];
 
@@ -48,10 +49,10 @@ pub struct DistrictCounts {
     /// appears in it).
     pub force_months: BTreeMap<String, BTreeSet<Month>>,
     pub placement: PlacementSummary,
-    /// Records with no location at all in the forces that cover the
-    /// district, by month. police.uk gives them no LSOA, so no district can
-    /// claim them; they are reported, never folded in.
-    pub force_unlocated: BTreeMap<Month, u64>,
+    /// Records with no location at all, by force and month. police.uk gives
+    /// them no LSOA, so no district can claim them; they are reported, never
+    /// folded in.
+    pub force_unlocated: BTreeMap<(String, Month), u64>,
 }
 
 impl DistrictCounts {
@@ -63,20 +64,24 @@ impl DistrictCounts {
         }
     }
 
-    /// Adds one force-month table.
+    /// Notes that `force` has a file for `month`, holding
+    /// `without_location` records with no location. Call it for every file
+    /// held, whether or not the district appears in it: it is how missing
+    /// months are found.
+    pub fn note_file(&mut self, force: &str, month: Month, without_location: u64) {
+        self.force_months.entry(force.to_owned()).or_default().insert(month);
+        *self.force_unlocated.entry((force.to_owned(), month)).or_default() += without_location;
+    }
+
+    /// Adds the district's records from one force-month table.
     pub fn add(&mut self, table: &MonthlyCrimes, beats: &Beats) {
         let Some(month) = table.month else { return };
-        self.force_months.entry(table.force.clone()).or_default().insert(month);
         // Decide district membership once per LSOA, not once per row.
         let in_district: Vec<bool> = table
             .lsoas
             .iter()
             .map(|l| district_of_lsoa_name(&l.name) == Some(self.district.as_str()))
             .collect();
-        let unlocated = table.lsoa.iter().filter(|&&l| l == NO_LSOA).count() as u64;
-        if unlocated > 0 {
-            *self.force_unlocated.entry(month).or_default() += unlocated;
-        }
         if !in_district.iter().any(|&b| b) {
             return;
         }
@@ -145,8 +150,8 @@ impl DistrictCounts {
         for (f, ms) in other.force_months {
             self.force_months.entry(f).or_default().extend(ms);
         }
-        for (m, n) in other.force_unlocated {
-            *self.force_unlocated.entry(m).or_default() += n;
+        for (k, n) in other.force_unlocated {
+            *self.force_unlocated.entry(k).or_default() += n;
         }
         let (a, b) = (&mut self.placement, other.placement);
         a.inside += b.inside;

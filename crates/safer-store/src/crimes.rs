@@ -1,0 +1,281 @@
+//! The crime store: one columnar file per force-month and a manifest.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use safer_analysis::{MonthlyCrimes, NO_LSOA, district_of_lsoa_name};
+use safer_domain::Month;
+use serde::{Deserialize, Serialize};
+
+use crate::{StoreError, codec, io};
+
+const MANIFEST: &str = "manifest.json";
+const LOCK: &str = "import.lock";
+
+/// What the manifest records of one force-month file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub force: String,
+    pub month: Month,
+    /// The file, relative to the crime store folder.
+    pub file: String,
+    pub rows: u64,
+    /// Records with no location (no LSOA): they belong to no district.
+    pub without_location: u64,
+    /// The districts (from LSOA names) that have records in the file, so a
+    /// district's assessment reads only the files that concern it.
+    pub districts: Vec<String>,
+    /// The CSV the records came from.
+    pub source: String,
+    /// Seconds since the Unix epoch.
+    pub imported_at: u64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    version: u32,
+    partitions: Vec<ManifestEntry>,
+}
+
+/// The police.uk records held, as force-month files.
+#[derive(Debug, Clone)]
+pub struct CrimeStore {
+    root: PathBuf,
+}
+
+impl CrimeStore {
+    /// Opens (creating if needed) the store in `root`.
+    pub fn open(root: &Path) -> Result<CrimeStore, StoreError> {
+        std::fs::create_dir_all(root).map_err(io(root))?;
+        Ok(CrimeStore { root: root.to_owned() })
+    }
+
+    /// Every force-month held, sorted by force then month.
+    pub fn entries(&self) -> Result<Vec<ManifestEntry>, StoreError> {
+        Ok(self.load_manifest()?.partitions)
+    }
+
+    fn load_manifest(&self) -> Result<Manifest, StoreError> {
+        let path = self.root.join(MANIFEST);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { version: 1, partitions: vec![] }),
+            Err(e) => Err(StoreError::Io { path, source: e }),
+        }
+    }
+
+    /// Reads one force-month.
+    pub fn read(&self, entry: &ManifestEntry) -> Result<MonthlyCrimes, StoreError> {
+        let path = self.root.join(&entry.file);
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        codec::decode(&bytes).map_err(|reason| StoreError::Corrupt { path, reason })
+    }
+
+    /// Starts an import. Only one import runs at a time; files left by an
+    /// import that was killed are removed here.
+    pub fn begin(&self) -> Result<Staging, StoreError> {
+        let lock = self.root.join(LOCK);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::Locked { path: lock });
+            }
+            Err(e) => return Err(StoreError::Io { path: lock, source: e }),
+        }
+        let staging = Staging { store: self.clone(), lock, nonce: nonce(), counter: AtomicU64::new(0) };
+        staging.remove_orphans()?;
+        Ok(staging)
+    }
+}
+
+/// A force-month file written by an import and not yet committed.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub entry: ManifestEntry,
+}
+
+/// An import in progress. Files are written with [`Staging::write`] (from
+/// any number of threads), then made visible together by
+/// [`Staging::commit`]. Dropping a `Staging` without committing removes the
+/// files it wrote and leaves the store exactly as it was.
+#[derive(Debug)]
+pub struct Staging {
+    store: CrimeStore,
+    lock: PathBuf,
+    nonce: String,
+    counter: AtomicU64,
+}
+
+/// What a commit changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitSummary {
+    /// Force-months that replaced ones already held.
+    pub replaced: Vec<(String, Month)>,
+    /// Force-months new to the store.
+    pub added: Vec<(String, Month)>,
+}
+
+impl Staging {
+    /// Writes one table to a new file that no reader sees until commit.
+    pub fn write(&self, table: &MonthlyCrimes, source: &Path) -> Result<Staged, StoreError> {
+        let month = table.month.ok_or_else(|| StoreError::Corrupt {
+            path: source.to_owned(),
+            reason: "a table without a month cannot be stored".into(),
+        })?;
+        let dir = self.store.root.join(&table.force);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let k = self.counter.fetch_add(1, Ordering::Relaxed);
+        let file = format!("{}/{}.{}-{k}.scm", table.force, month, self.nonce);
+        let path = self.store.root.join(&file);
+        std::fs::write(&path, codec::encode(table)).map_err(io(&path))?;
+        let districts: BTreeSet<&str> = table.lsoas.iter().filter_map(|l| district_of_lsoa_name(&l.name)).collect();
+        Ok(Staged {
+            entry: ManifestEntry {
+                force: table.force.clone(),
+                month,
+                file,
+                rows: table.len() as u64,
+                without_location: table.lsoa.iter().filter(|&&l| l == NO_LSOA).count() as u64,
+                districts: districts.into_iter().map(str::to_owned).collect(),
+                source: source.display().to_string(),
+                imported_at: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+            },
+        })
+    }
+
+    /// Makes the staged files the store's, replacing any force-month held
+    /// already, with one atomic rename of the manifest.
+    pub fn commit(self, staged: Vec<Staged>) -> Result<CommitSummary, StoreError> {
+        let mut manifest = self.store.load_manifest()?;
+        let mut summary = CommitSummary::default();
+        let mut superseded = Vec::new();
+        for s in staged {
+            let key = (s.entry.force.clone(), s.entry.month);
+            if let Some(old) = manifest.partitions.iter_mut().find(|e| e.force == key.0 && e.month == key.1) {
+                superseded.push(std::mem::replace(old, s.entry).file);
+                summary.replaced.push(key);
+            } else {
+                manifest.partitions.push(s.entry);
+                summary.added.push(key);
+            }
+        }
+        manifest.version = 1;
+        manifest.partitions.sort_by(|a, b| (&a.force, a.month).cmp(&(&b.force, b.month)));
+        let path = self.store.root.join(MANIFEST);
+        let tmp = self.store.root.join(format!("{MANIFEST}.{}.tmp", self.nonce));
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Corrupt { path: tmp.clone(), reason: e.to_string() })?;
+        write_synced(&tmp, &json)?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        // The new manifest is in place: the old files are unreferenced now.
+        for f in superseded {
+            let _ = std::fs::remove_file(self.store.root.join(f));
+        }
+        Ok(summary)
+    }
+
+    /// Removes every file in the store that the manifest does not list.
+    fn remove_orphans(&self) -> Result<(), StoreError> {
+        let manifest = self.store.load_manifest()?;
+        let keep: BTreeSet<PathBuf> = manifest.partitions.iter().map(|e| self.store.root.join(&e.file)).collect();
+        let root = &self.store.root;
+        for entry in std::fs::read_dir(root).map_err(io(root))? {
+            let path = entry.map_err(io(root))?.path();
+            if path.is_dir() {
+                for f in std::fs::read_dir(&path).map_err(io(&path))? {
+                    let f = f.map_err(io(&path))?.path();
+                    if f.extension().is_some_and(|e| e == "scm") && !keep.contains(&f) {
+                        let _ = std::fs::remove_file(&f);
+                    }
+                }
+            } else if path.extension().is_some_and(|e| e == "tmp") {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Committed or not, files the manifest does not list are not data.
+        let _ = self.remove_orphans();
+        let _ = std::fs::remove_file(&self.lock);
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    f.write_all(bytes).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+/// A name part unique to this import.
+fn nonce() -> String {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{t:x}-{}", std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safer_analysis::Lsoa;
+
+    fn table(force: &str, month: &str, rows: usize) -> MonthlyCrimes {
+        MonthlyCrimes {
+            force: force.into(),
+            month: Some(month.parse().unwrap()),
+            category: vec![1; rows],
+            lon: vec![0; rows],
+            lat: vec![0; rows],
+            lsoa: vec![0; rows],
+            location: vec![0; rows],
+            outcome: vec![0; rows],
+            lsoas: vec![Lsoa { code: "E01025679".into(), name: "Charnwood 009A".into() }],
+            locations: vec!["x".into()],
+            outcomes: vec!["".into()],
+        }
+    }
+
+    #[test]
+    fn reimport_replaces_and_abort_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CrimeStore::open(dir.path()).unwrap();
+        let s = store.begin().unwrap();
+        let a = s.write(&table("leics", "2023-04", 3), Path::new("a.csv")).unwrap();
+        let summary = s.commit(vec![a]).unwrap();
+        assert_eq!(summary.added.len(), 1);
+
+        let s = store.begin().unwrap();
+        let b = s.write(&table("leics", "2023-04", 5), Path::new("b.csv")).unwrap();
+        let summary = s.commit(vec![b]).unwrap();
+        assert_eq!(summary.replaced.len(), 1);
+        let entries = store.entries().unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(store.read(&entries[0]).unwrap().len(), 5);
+        assert_eq!(entries[0].districts, vec!["Charnwood".to_string()]);
+
+        // An import that stages a file and is dropped leaves only the
+        // committed file behind.
+        let s = store.begin().unwrap();
+        s.write(&table("leics", "2023-05", 5), Path::new("c.csv")).unwrap();
+        drop(s);
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("leics")).unwrap().collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(store.entries().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn one_import_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CrimeStore::open(dir.path()).unwrap();
+        let s = store.begin().unwrap();
+        assert!(matches!(store.begin(), Err(StoreError::Locked { .. })));
+        drop(s);
+        assert!(store.begin().is_ok());
+    }
+}

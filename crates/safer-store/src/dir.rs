@@ -1,0 +1,81 @@
+//! The data directory.
+
+use std::path::{Path, PathBuf};
+
+use safer_analysis::Beats;
+use safer_domain::Partnership;
+use serde::{Deserialize, Serialize};
+
+use crate::{CrimeStore, StoreError, io};
+
+/// A partnership as imported: its configuration and its beats' polygons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredPartnership {
+    pub partnership: Partnership,
+    pub beats: Beats,
+}
+
+/// Safer's data directory (default `./safer-data`).
+///
+/// ```text
+/// safer-data/
+///   crimes/manifest.json            the force-months held
+///   crimes/<force>/<YYYY-MM>.*.scm  one columnar file per force-month
+///   partnerships/<id>.json          imported partnership configurations
+/// ```
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// Opens the data directory, creating it if needed.
+    pub fn open(root: &Path) -> Result<DataDir, StoreError> {
+        std::fs::create_dir_all(root).map_err(io(root))?;
+        Ok(DataDir { root: root.to_owned() })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn crimes(&self) -> Result<CrimeStore, StoreError> {
+        CrimeStore::open(&self.root.join("crimes"))
+    }
+
+    /// Saves (or replaces) a partnership, atomically.
+    pub fn save_partnership(&self, p: &StoredPartnership) -> Result<PathBuf, StoreError> {
+        let dir = self.root.join("partnerships");
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let path = dir.join(format!("{}.json", p.partnership.id));
+        let tmp = dir.join(format!("{}.json.tmp", p.partnership.id));
+        let json = serde_json::to_vec(p).map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        std::fs::write(&tmp, json).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        Ok(path)
+    }
+
+    /// Every imported partnership.
+    pub fn partnerships(&self) -> Result<Vec<StoredPartnership>, StoreError> {
+        let dir = self.root.join("partnerships");
+        let Ok(read) = std::fs::read_dir(&dir) else { return Ok(vec![]) };
+        let mut out = Vec::new();
+        for entry in read {
+            let path = entry.map_err(io(&dir))?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let bytes = std::fs::read(&path).map_err(io(&path))?;
+                out.push(
+                    serde_json::from_slice(&bytes)
+                        .map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() })?,
+                );
+            }
+        }
+        out.sort_by(|a: &StoredPartnership, b| a.partnership.id.cmp(&b.partnership.id));
+        Ok(out)
+    }
+
+    /// The partnership covering `district` (matched without regard to case).
+    pub fn partnership_for_district(&self, district: &str) -> Result<Option<StoredPartnership>, StoreError> {
+        Ok(self.partnerships()?.into_iter().find(|p| p.partnership.district.eq_ignore_ascii_case(district)))
+    }
+}
