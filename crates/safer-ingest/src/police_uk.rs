@@ -134,6 +134,22 @@ pub fn read_files(
     paths: &[PathBuf],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<(MonthlyCrimes, FileReport)>, IngestError> {
+    check_file_names(paths)?;
+    let results: Vec<Result<(MonthlyCrimes, FileReport), IngestError>> = paths
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| IngestError::Io { path: p.clone(), source: e })?;
+            let r = parse(p, &bytes);
+            progress(bytes.len() as u64);
+            r
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+/// Checks that every file is named as police.uk names them and that no
+/// force-month is given twice, before any file is read.
+pub fn check_file_names(paths: &[PathBuf]) -> Result<(), IngestError> {
     let mut seen: BTreeMap<(String, Month), &PathBuf> = BTreeMap::new();
     for p in paths {
         let key = parse_file_name(p)?;
@@ -146,16 +162,7 @@ pub fn read_files(
             });
         }
     }
-    let results: Vec<Result<(MonthlyCrimes, FileReport), IngestError>> = paths
-        .par_iter()
-        .map(|p| {
-            let bytes = std::fs::read(p).map_err(|e| IngestError::Io { path: p.clone(), source: e })?;
-            let r = parse(p, &bytes);
-            progress(bytes.len() as u64);
-            r
-        })
-        .collect();
-    results.into_iter().collect()
+    Ok(())
 }
 
 /// Reads one file.

@@ -61,7 +61,7 @@ pub fn decode(bytes: &[u8]) -> Result<MonthlyCrimes, String> {
     let n = r.u32()? as usize;
     let force = r.string()?;
     let month = r.string()?;
-    let month = if month.is_empty() { None } else { Some(month.parse::<Month>().map_err(|e| e.to_string())?) };
+    let month = if month.is_empty() { None } else { Some(Month::parse_bytes(month.as_bytes()).ok_or("the month is not YYYY-MM")?) };
     let nl = r.u32()? as usize;
     let mut lsoas = Vec::with_capacity(nl.min(1 << 20));
     for _ in 0..nl {
