@@ -121,6 +121,7 @@ pub struct Assessment {
     pub beat_categories: Vec<(String, Vec<u64>)>,
     pub trend_by_beat: Vec<TrendRow>,
     pub trend_by_category: Vec<TrendRow>,
+    /// How the district's records in the current period were placed in beats.
     pub placement: PlacementSummary,
     /// The forces whose files hold the district's records.
     pub forces: Vec<String>,
@@ -135,7 +136,10 @@ pub struct Assessment {
 
 impl Assessment {
     /// Builds the assessment from a district's counts.
-    pub fn build(counts: &DistrictCounts, req: &AssessmentRequest) -> Result<Assessment, MonthError> {
+    pub fn build(
+        counts: &DistrictCounts,
+        req: &AssessmentRequest,
+    ) -> Result<Assessment, MonthError> {
         let current_period = match req.as_at {
             Some(m) => req.year.to_date(m)?,
             None => req.year.period(),
@@ -192,7 +196,11 @@ impl Assessment {
         let (b_ccur, u_ccur) = counts.beat_totals(comparable.iter().copied());
         let (b_cprev, u_cprev) = counts.beat_totals(comparable_prev.iter().copied());
         let district_all = all.total(&cur);
-        let beat_row = |name: &str, c: &CategoryCounts, p: &CategoryCounts, cc: &CategoryCounts, cp: &CategoryCounts| {
+        let beat_row = |name: &str,
+                        c: &CategoryCounts,
+                        p: &CategoryCounts,
+                        cc: &CategoryCounts,
+                        cp: &CategoryCounts| {
             let ch = Change::between(all.total(cp), all.total(cc));
             BeatRow {
                 beat: name.to_owned(),
@@ -200,7 +208,11 @@ impl Assessment {
                 previous: all.total(p),
                 change: ch.absolute,
                 change_pct: ch.percent,
-                share: if district_all == 0 { 0.0 } else { all.total(c) as f64 * 100.0 / district_all as f64 },
+                share: if district_all == 0 {
+                    0.0
+                } else {
+                    all.total(c) as f64 * 100.0 / district_all as f64
+                },
                 rank: 0,
             }
         };
@@ -215,8 +227,8 @@ impl Assessment {
         for (rank, i) in order.into_iter().enumerate() {
             beats[i].rank = rank + 1;
         }
-        let unplaced = (!beats.is_empty())
-            .then(|| beat_row(UNPLACED, &u_cur, &u_prev, &u_ccur, &u_cprev));
+        let unplaced =
+            (!beats.is_empty()).then(|| beat_row(UNPLACED, &u_cur, &u_prev, &u_ccur, &u_cprev));
         let mut beat_categories: Vec<(String, Vec<u64>)> = counts
             .beat_names
             .iter()
@@ -224,30 +236,48 @@ impl Assessment {
             .map(|(n, c)| (n.clone(), selectors.iter().map(|s| s.total(c)).collect()))
             .collect();
         if !beats.is_empty() {
-            beat_categories.push((UNPLACED.to_owned(), selectors.iter().map(|s| s.total(&u_cur)).collect()));
+            beat_categories.push((
+                UNPLACED.to_owned(),
+                selectors.iter().map(|s| s.total(&u_cur)).collect(),
+            ));
         }
 
         let years = years_held(&held);
-        let months_in = |y: FinancialYear| y.period().months().filter(|m| held.contains(m)).count() as u32;
+        let months_in =
+            |y: FinancialYear| y.period().months().filter(|m| held.contains(m)).count() as u32;
         let trend = |name: &str, count: &dyn Fn(FinancialYear) -> u64| TrendRow {
             name: name.to_owned(),
             years: years
                 .iter()
-                .map(|&y| TrendYear { year: y, count: count(y), months_held: months_in(y) })
+                .map(|&y| TrendYear {
+                    year: y,
+                    count: count(y),
+                    months_held: months_in(y),
+                })
                 .collect(),
         };
         let mut trend_by_beat: Vec<TrendRow> = counts
             .beat_names
             .iter()
             .enumerate()
-            .map(|(i, n)| trend(n, &|y| all.total(&counts.beat_totals(y.period().months()).0[i])))
+            .map(|(i, n)| {
+                trend(n, &|y| {
+                    all.total(&counts.beat_totals(y.period().months()).0[i])
+                })
+            })
             .collect();
         if !trend_by_beat.is_empty() {
-            trend_by_beat.push(trend(UNPLACED, &|y| all.total(&counts.beat_totals(y.period().months()).1)));
+            trend_by_beat.push(trend(UNPLACED, &|y| {
+                all.total(&counts.beat_totals(y.period().months()).1)
+            }));
         }
         let trend_by_category = selectors
             .iter()
-            .map(|s| trend(s.label(), &|y| s.total(&counts.district_total(y.period().months()))))
+            .map(|s| {
+                trend(s.label(), &|y| {
+                    s.total(&counts.district_total(y.period().months()))
+                })
+            })
             .collect();
 
         let homes = counts.home_forces();
@@ -269,7 +299,7 @@ impl Assessment {
             beat_categories,
             trend_by_beat,
             trend_by_category,
-            placement: counts.placement,
+            placement: counts.placement(current_period.months()),
             forces: homes.iter().map(|f| (*f).to_owned()).collect(),
             force_records_without_location: force_unlocated,
             missing_months_held_span: counts.missing_months(),
@@ -297,20 +327,34 @@ pub const UNPLACED: &str = "Not placed in a beat";
 /// crime, the 13 crime categories, anti-social behaviour, then groups.
 fn selectors(groups: &[CategoryGroup]) -> Vec<CategorySelector> {
     let mut s = vec![CategorySelector::AllCrime];
-    s.extend(Category::CURRENT.iter().filter(|c| c.is_crime()).map(|c| CategorySelector::One(*c)));
+    s.extend(
+        Category::CURRENT
+            .iter()
+            .filter(|c| c.is_crime())
+            .map(|c| CategorySelector::One(*c)),
+    );
     s.push(CategorySelector::One(Category::AntiSocialBehaviour));
     s.extend(groups.iter().cloned().map(CategorySelector::Group));
     s
 }
 
 fn years_held(held: &BTreeSet<Month>) -> Vec<FinancialYear> {
-    let (Some(first), Some(last)) = (held.first(), held.last()) else { return vec![] };
-    let (a, b) = (first.financial_year().start_year(), last.financial_year().start_year());
+    let (Some(first), Some(last)) = (held.first(), held.last()) else {
+        return vec![];
+    };
+    let (a, b) = (
+        first.financial_year().start_year(),
+        last.financial_year().start_year(),
+    );
     (a..=b).map(FinancialYear::starting).collect()
 }
 
 fn list(months: &[Month]) -> String {
-    months.iter().map(Month::to_string).collect::<Vec<_>>().join(", ")
+    months
+        .iter()
+        .map(Month::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn warnings(a: &Assessment, counts: &DistrictCounts) -> Vec<String> {
@@ -340,8 +384,11 @@ fn warnings(a: &Assessment, counts: &DistrictCounts) -> Vec<String> {
         ));
     }
     if !c.like_for_like {
-        let dropped: Vec<Month> =
-            c.current_period.months().filter(|m| !c.comparable_months.contains(m)).collect();
+        let dropped: Vec<Month> = c
+            .current_period
+            .months()
+            .filter(|m| !c.comparable_months.contains(m))
+            .collect();
         w.push(format!(
             "Changes compare {} of {} months like for like; left out of both sides: {} (and the same months a year earlier).",
             c.comparable_months.len(),
@@ -368,7 +415,10 @@ fn warnings(a: &Assessment, counts: &DistrictCounts) -> Vec<String> {
         ));
     }
     if a.population.is_none() {
-        w.push("No population is configured for this district, so rates per 1,000 are not shown.".into());
+        w.push(
+            "No population is configured for this district, so rates per 1,000 are not shown."
+                .into(),
+        );
     }
     w
 }

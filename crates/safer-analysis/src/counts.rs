@@ -8,7 +8,6 @@ use safer_domain::{Category, Month};
 use crate::geometry::{Beats, Placement};
 use crate::table::{MonthlyCrimes, NO_COORD, NO_LSOA, district_of_lsoa_name};
 
-
 /// Counts per category, indexed by [`Category::index`].
 pub type CategoryCounts = [u64; 15];
 
@@ -21,6 +20,8 @@ pub struct MonthCounts {
     pub beats: Vec<CategoryCounts>,
     /// Records in the district that no beat holds, by category.
     pub unplaced: CategoryCounts,
+    /// How this month's district records were placed in beats.
+    pub placement: PlacementSummary,
 }
 
 /// How the district's records were placed in beats.
@@ -36,6 +37,14 @@ pub struct PlacementSummary {
     pub outside: u64,
 }
 
+impl PlacementSummary {
+    fn add(&mut self, b: &PlacementSummary) {
+        self.inside += b.inside;
+        self.nearest += b.nearest;
+        self.no_location += b.no_location;
+        self.outside += b.outside;
+    }
+}
 
 /// A district's counts by month, category and beat, with the months held.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -48,7 +57,6 @@ pub struct DistrictCounts {
     /// Every month each force has a file for (whether or not the district
     /// appears in it).
     pub force_months: BTreeMap<String, BTreeSet<Month>>,
-    pub placement: PlacementSummary,
     /// Records with no location at all, by force and month. police.uk gives
     /// them no LSOA, so no district can claim them; they are reported, never
     /// folded in.
@@ -69,8 +77,14 @@ impl DistrictCounts {
     /// held, whether or not the district appears in it: it is how missing
     /// months are found.
     pub fn note_file(&mut self, force: &str, month: Month, without_location: u64) {
-        self.force_months.entry(force.to_owned()).or_default().insert(month);
-        *self.force_unlocated.entry((force.to_owned(), month)).or_default() += without_location;
+        self.force_months
+            .entry(force.to_owned())
+            .or_default()
+            .insert(month);
+        *self
+            .force_unlocated
+            .entry((force.to_owned(), month))
+            .or_default() += without_location;
     }
 
     /// Adds the district's records from one force-month table.
@@ -106,7 +120,7 @@ impl DistrictCounts {
             }
             let (x, y) = (table.lon[i], table.lat[i]);
             if x == NO_COORD || y == NO_COORD {
-                self.placement.no_location += 1;
+                counts.placement.no_location += 1;
                 counts.unplaced[c] += 1;
                 continue;
             }
@@ -115,15 +129,15 @@ impl DistrictCounts {
                 .or_insert_with(|| beats.place(f64::from(x) / 1e6, f64::from(y) / 1e6));
             match p {
                 Placement::Inside(b) => {
-                    self.placement.inside += 1;
+                    counts.placement.inside += 1;
                     counts.beats[b][c] += 1;
                 }
                 Placement::Nearest(b) => {
-                    self.placement.nearest += 1;
+                    counts.placement.nearest += 1;
                     counts.beats[b][c] += 1;
                 }
                 Placement::Outside => {
-                    self.placement.outside += 1;
+                    counts.placement.outside += 1;
                     counts.unplaced[c] += 1;
                 }
             }
@@ -143,6 +157,7 @@ impl DistrictCounts {
             for (a, b) in c.beats.iter_mut().zip(&oc.beats) {
                 add_counts(a, b);
             }
+            c.placement.add(&oc.placement);
         }
         for (f, n) in other.forces {
             *self.forces.entry(f).or_default() += n;
@@ -153,11 +168,17 @@ impl DistrictCounts {
         for (k, n) in other.force_unlocated {
             *self.force_unlocated.entry(k).or_default() += n;
         }
-        let (a, b) = (&mut self.placement, other.placement);
-        a.inside += b.inside;
-        a.nearest += b.nearest;
-        a.no_location += b.no_location;
-        a.outside += b.outside;
+    }
+
+    /// How the district's records in `months` were placed in beats.
+    pub fn placement(&self, months: impl IntoIterator<Item = Month>) -> PlacementSummary {
+        let mut p = PlacementSummary::default();
+        for m in months {
+            if let Some(c) = self.months.get(&m) {
+                p.add(&c.placement);
+            }
+        }
+        p
     }
 
     /// The forces that cover this district: those holding at least 5% of
@@ -190,7 +211,9 @@ impl DistrictCounts {
     /// Months between the first and last held that are not held.
     pub fn missing_months(&self) -> Vec<Month> {
         let held = self.months_held();
-        let (Some(first), Some(last)) = (held.first(), held.last()) else { return vec![] };
+        let (Some(first), Some(last)) = (held.first(), held.last()) else {
+            return vec![];
+        };
         (first.ordinal()..=last.ordinal())
             .map(Month::from_ordinal)
             .filter(|m| !held.contains(m))
@@ -209,7 +232,10 @@ impl DistrictCounts {
     }
 
     /// Per-beat counts summed over `months`, then the unplaced counts.
-    pub fn beat_totals(&self, months: impl IntoIterator<Item = Month>) -> (Vec<CategoryCounts>, CategoryCounts) {
+    pub fn beat_totals(
+        &self,
+        months: impl IntoIterator<Item = Month>,
+    ) -> (Vec<CategoryCounts>, CategoryCounts) {
         let mut beats = vec![[0; 15]; self.beat_names.len()];
         let mut unplaced = [0; 15];
         for m in months {
@@ -225,7 +251,10 @@ impl DistrictCounts {
 
     /// Total records counted for the district, all months.
     pub fn records(&self) -> u64 {
-        self.months.values().map(|c| c.district.iter().sum::<u64>()).sum()
+        self.months
+            .values()
+            .map(|c| c.district.iter().sum::<u64>())
+            .sum()
     }
 
     /// The category counts of every record, for checks.

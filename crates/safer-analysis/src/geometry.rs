@@ -27,7 +27,12 @@ impl Polygon {
 
     /// `[min_x, min_y, max_x, max_y]` of the exterior.
     pub fn bbox(&self) -> [f64; 4] {
-        let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for &[x, y] in &self.exterior {
             b[0] = b[0].min(x);
             b[1] = b[1].min(y);
@@ -82,7 +87,11 @@ fn ring_contains(ring: &[[f64; 2]], x: f64, y: f64) -> bool {
 fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 { 0.0 } else { (-(a.0 * dx + a.1 * dy) / len2).clamp(0.0, 1.0) };
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (-(a.0 * dx + a.1 * dy) / len2).clamp(0.0, 1.0)
+    };
     let (px, py) = (a.0 + t * dx, a.1 + t * dy);
     (px * px + py * py).sqrt()
 }
@@ -137,7 +146,11 @@ impl Beats {
                 }
             }
         }
-        if best.0 <= Self::NEAREST_LIMIT_M { Placement::Nearest(best.1) } else { Placement::Outside }
+        if best.0 <= Self::NEAREST_LIMIT_M {
+            Placement::Nearest(best.1)
+        } else {
+            Placement::Outside
+        }
     }
 }
 
@@ -147,7 +160,13 @@ mod tests {
 
     fn square(x0: f64, y0: f64, size: f64) -> Polygon {
         Polygon {
-            exterior: vec![[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]],
+            exterior: vec![
+                [x0, y0],
+                [x0 + size, y0],
+                [x0 + size, y0 + size],
+                [x0, y0 + size],
+                [x0, y0],
+            ],
             holes: vec![],
         }
     }
@@ -166,7 +185,10 @@ mod tests {
     fn near_points_go_to_the_nearest_beat_and_far_ones_nowhere() {
         let beats = Beats {
             names: vec!["A".into(), "B".into()],
-            shapes: vec![vec![square(-1.20, 52.70, 0.01)], vec![square(-1.19, 52.70, 0.01)]],
+            shapes: vec![
+                vec![square(-1.20, 52.70, 0.01)],
+                vec![square(-1.19, 52.70, 0.01)],
+            ],
         };
         assert_eq!(beats.place(-1.195, 52.705), Placement::Inside(0));
         assert_eq!(beats.place(-1.185, 52.705), Placement::Inside(1));

@@ -79,16 +79,32 @@ impl MonthlyCrimes {
                 return Err(format!("column {name} has {len} entries for {n} rows"));
             }
         }
-        if self.category.iter().any(|&c| usize::from(c) >= Category::ALL.len()) {
+        if self
+            .category
+            .iter()
+            .any(|&c| usize::from(c) >= Category::ALL.len())
+        {
             return Err("a category index is out of range".into());
         }
-        if self.lsoa.iter().any(|&l| l != NO_LSOA && l as usize >= self.lsoas.len()) {
+        if self
+            .lsoa
+            .iter()
+            .any(|&l| l != NO_LSOA && l as usize >= self.lsoas.len())
+        {
             return Err("an LSOA index is out of range".into());
         }
-        if self.location.iter().any(|&l| l as usize >= self.locations.len()) {
+        if self
+            .location
+            .iter()
+            .any(|&l| l as usize >= self.locations.len())
+        {
             return Err("a location index is out of range".into());
         }
-        if self.outcome.iter().any(|&o| usize::from(o) >= self.outcomes.len()) {
+        if self
+            .outcome
+            .iter()
+            .any(|&o| usize::from(o) >= self.outcomes.len())
+        {
             return Err("an outcome index is out of range".into());
         }
         Ok(())
@@ -104,9 +120,7 @@ impl MonthlyCrimes {
 pub fn district_of_lsoa_name(name: &str) -> Option<&str> {
     let (district, suffix) = name.rsplit_once(' ')?;
     let b = suffix.as_bytes();
-    let ok = b.len() == 4
-        && b[..3].iter().all(u8::is_ascii_digit)
-        && b[3].is_ascii_uppercase();
+    let ok = b.len() == 4 && b[..3].iter().all(u8::is_ascii_digit) && b[3].is_ascii_uppercase();
     ok.then_some(district)
 }
 

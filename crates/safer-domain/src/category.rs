@@ -231,7 +231,10 @@ mod tests {
     #[test]
     fn fourteen_current_categories_and_asb_is_not_crime() {
         assert_eq!(Category::CURRENT.len(), 14);
-        assert_eq!(Category::CURRENT.iter().filter(|c| !c.is_crime()).count(), 1);
+        assert_eq!(
+            Category::CURRENT.iter().filter(|c| !c.is_crime()).count(),
+            1
+        );
         assert!(!Category::AntiSocialBehaviour.is_crime());
     }
 

@@ -21,7 +21,12 @@ impl Change {
     pub fn between(previous: u64, current: u64) -> Change {
         let absolute = current as i64 - previous as i64;
         let percent = (previous > 0).then(|| absolute as f64 / previous as f64 * 100.0);
-        Change { current, previous, absolute, percent }
+        Change {
+            current,
+            previous,
+            absolute,
+            percent,
+        }
     }
 
     /// The percentage as reports print it: whole numbers with a sign, as in

@@ -29,8 +29,9 @@ pub enum MonthError {
 impl Month {
     /// The month of `year` and `month` (1–12), if both are in range.
     pub fn new(year: u32, month: u32) -> Option<Month> {
-        ((1..=12).contains(&month) && (1000..=9999).contains(&year))
-            .then(|| Month { ordinal: year * 12 + (month - 1) })
+        ((1..=12).contains(&month) && (1000..=9999).contains(&year)).then(|| Month {
+            ordinal: year * 12 + (month - 1),
+        })
     }
 
     /// Parses `YYYY-MM` from bytes, as police.uk writes the `Month` column.
@@ -55,7 +56,9 @@ impl Month {
 
     /// The month `n` months later (or earlier, for negative `n`).
     pub fn plus(self, n: i32) -> Month {
-        Month { ordinal: self.ordinal.saturating_add_signed(n) }
+        Month {
+            ordinal: self.ordinal.saturating_add_signed(n),
+        }
     }
 
     /// A dense number for the month, usable as an array index after
@@ -70,7 +73,11 @@ impl Month {
 
     /// The financial year (April to March) this month falls in.
     pub fn financial_year(self) -> FinancialYear {
-        let start = if self.month() >= 4 { self.year() } else { self.year() - 1 };
+        let start = if self.month() >= 4 {
+            self.year()
+        } else {
+            self.year() - 1
+        };
         FinancialYear { start_year: start }
     }
 }
@@ -119,7 +126,9 @@ impl FinancialYear {
     }
 
     pub fn first_month(self) -> Month {
-        Month { ordinal: self.start_year * 12 + 3 }
+        Month {
+            ordinal: self.start_year * 12 + 3,
+        }
     }
 
     pub fn last_month(self) -> Month {
@@ -128,19 +137,30 @@ impl FinancialYear {
 
     /// The whole year as a period.
     pub fn period(self) -> Period {
-        Period { first: self.first_month(), last: self.last_month() }
+        Period {
+            first: self.first_month(),
+            last: self.last_month(),
+        }
     }
 
     /// The year to date: April up to and including `as_at`.
     pub fn to_date(self, as_at: Month) -> Result<Period, MonthError> {
         if as_at < self.first_month() || as_at > self.last_month() {
-            return Err(MonthError::OutsideYear { month: as_at, year: self });
+            return Err(MonthError::OutsideYear {
+                month: as_at,
+                year: self,
+            });
         }
-        Ok(Period { first: self.first_month(), last: as_at })
+        Ok(Period {
+            first: self.first_month(),
+            last: as_at,
+        })
     }
 
     pub fn previous(self) -> FinancialYear {
-        FinancialYear { start_year: self.start_year - 1 }
+        FinancialYear {
+            start_year: self.start_year - 1,
+        }
     }
 }
 
@@ -158,7 +178,11 @@ impl std::str::FromStr for FinancialYear {
         let start: u32 = a.parse().map_err(|_| bad())?;
         let end: u32 = b.parse().map_err(|_| bad())?;
         let next = start + 1;
-        let ok = if b.len() == 2 { end == next % 100 } else { end == next };
+        let ok = if b.len() == 2 {
+            end == next % 100
+        } else {
+            end == next
+        };
         if !ok || !(1000..=9998).contains(&start) {
             return Err(bad());
         }
@@ -218,7 +242,10 @@ impl Period {
     /// The same months one year earlier: the comparison period of a
     /// year-to-date figure.
     pub fn year_before(self) -> Period {
-        Period { first: self.first.plus(-12), last: self.last.plus(-12) }
+        Period {
+            first: self.first.plus(-12),
+            last: self.last.plus(-12),
+        }
     }
 }
 
@@ -249,9 +276,18 @@ mod tests {
 
     #[test]
     fn financial_year_forms_and_errors() {
-        assert_eq!("2023-24".parse::<FinancialYear>().unwrap().start_year(), 2023);
-        assert_eq!("2023/2024".parse::<FinancialYear>().unwrap().start_year(), 2023);
-        assert_eq!("1999/00".parse::<FinancialYear>().unwrap().start_year(), 1999);
+        assert_eq!(
+            "2023-24".parse::<FinancialYear>().unwrap().start_year(),
+            2023
+        );
+        assert_eq!(
+            "2023/2024".parse::<FinancialYear>().unwrap().start_year(),
+            2023
+        );
+        assert_eq!(
+            "1999/00".parse::<FinancialYear>().unwrap().start_year(),
+            1999
+        );
         for bad in ["2023/25", "2023", "23/24", "2023/2025", "abcd/ef", ""] {
             assert!(bad.parse::<FinancialYear>().is_err(), "{bad}");
         }
@@ -277,7 +313,9 @@ mod tests {
 
     #[test]
     fn bad_months_are_rejected() {
-        for bad in ["2023-13", "2023-00", "2023-4", "23-04", "2023/04", "2023-04x"] {
+        for bad in [
+            "2023-13", "2023-00", "2023-4", "23-04", "2023/04", "2023-04x",
+        ] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
     }

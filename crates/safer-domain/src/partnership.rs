@@ -63,7 +63,11 @@ pub enum PartnershipError {
     #[error("beat {0:?} has no areas")]
     EmptyBeat(String),
     #[error("area {area:?} is in both beat {first:?} and beat {second:?}")]
-    OverlappingBeats { area: String, first: String, second: String },
+    OverlappingBeats {
+        area: String,
+        first: String,
+        second: String,
+    },
     #[error("group {0:?} has no categories")]
     EmptyGroup(String),
     #[error("group {0:?} has the same name as a police.uk category or \"All crime\"")]
@@ -140,7 +144,10 @@ mod tests {
     #[test]
     fn an_area_in_two_beats_is_refused() {
         let p = partnership(vec![beat("56", &["A", "B"]), beat("57", &["B"])]);
-        assert!(matches!(p.validate(), Err(PartnershipError::OverlappingBeats { .. })));
+        assert!(matches!(
+            p.validate(),
+            Err(PartnershipError::OverlappingBeats { .. })
+        ));
         let p = partnership(vec![beat("56", &["A"]), beat("57", &["B"])]);
         assert_eq!(p.validate(), Ok(()));
     }
@@ -148,7 +155,13 @@ mod tests {
     #[test]
     fn groups_cannot_shadow_categories() {
         let mut p = partnership(vec![]);
-        p.groups.push(CategoryGroup { name: "Burglary".into(), categories: vec![Category::Robbery] });
-        assert!(matches!(p.validate(), Err(PartnershipError::GroupNameClash(_))));
+        p.groups.push(CategoryGroup {
+            name: "Burglary".into(),
+            categories: vec![Category::Robbery],
+        });
+        assert!(matches!(
+            p.validate(),
+            Err(PartnershipError::GroupNameClash(_))
+        ));
     }
 }

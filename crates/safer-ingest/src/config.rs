@@ -30,7 +30,9 @@
 use std::path::{Path, PathBuf};
 
 use safer_analysis::{Beats, Polygon};
-use safer_domain::{BeatDefinition, BeatMembers, Category, CategoryGroup, Partnership, PopulationSource};
+use safer_domain::{
+    BeatDefinition, BeatMembers, Category, CategoryGroup, Partnership, PopulationSource,
+};
 use serde::Deserialize;
 
 use crate::IngestError;
@@ -104,9 +106,16 @@ pub struct LoadedPartnership {
 /// population figure and the boundary files it names and builds each
 /// beat's polygons.
 pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
-    let invalid = |message: String| IngestError::Invalid { path: path.to_owned(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| IngestError::Io { path: path.to_owned(), source: e })?;
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| invalid(describe_toml_error(&text, &e)))?;
+    let invalid = |message: String| IngestError::Invalid {
+        path: path.to_owned(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| IngestError::Io {
+        path: path.to_owned(),
+        source: e,
+    })?;
+    let raw: RawConfig =
+        toml::from_str(&text).map_err(|e| invalid(describe_toml_error(&text, &e)))?;
     let base = path.parent().unwrap_or(Path::new("."));
 
     let population = match raw.population {
@@ -116,7 +125,10 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
                 (Some(v), None) => v,
                 (None, Some(file)) => {
                     let code = raw.district_code.as_deref().ok_or_else(|| {
-                        invalid("[population] file needs district_code, to find the district's row".into())
+                        invalid(
+                            "[population] file needs district_code, to find the district's row"
+                                .into(),
+                        )
                     })?;
                     let column = p
                         .value_column
@@ -124,9 +136,16 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
                         .ok_or_else(|| invalid("[population] file needs value_column".into()))?;
                     read_population(&base.join(file), &p.code_column, column, code)?
                 }
-                _ => return Err(invalid("[population] needs exactly one of value or file".into())),
+                _ => {
+                    return Err(invalid(
+                        "[population] needs exactly one of value or file".into(),
+                    ));
+                }
             };
-            Some(PopulationSource { value, source: p.source })
+            Some(PopulationSource {
+                value,
+                source: p.source,
+            })
         }
     };
 
@@ -139,11 +158,18 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
                 .iter()
                 .map(|c| {
                     Category::parse(c).ok_or_else(|| {
-                        invalid(format!("group {:?}: {c:?} is not a police.uk category; expected one of: {}", g.name, category_list()))
+                        invalid(format!(
+                            "group {:?}: {c:?} is not a police.uk category; expected one of: {}",
+                            g.name,
+                            category_list()
+                        ))
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(CategoryGroup { name: g.name, categories })
+            Ok(CategoryGroup {
+                name: g.name,
+                categories,
+            })
         })
         .collect::<Result<Vec<_>, IngestError>>()?;
 
@@ -159,9 +185,15 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
             (Some(names), None) => {
                 let mut shapes: Vec<Polygon> = Vec::new();
                 for n in &names {
-                    let area = areas.iter().find(|a| &a.code == n || &a.name == n).ok_or_else(|| {
-                        invalid(format!("beat {:?}: no area named or coded {n:?} in the [boundaries] files", b.name))
-                    })?;
+                    let area = areas
+                        .iter()
+                        .find(|a| &a.code == n || &a.name == n)
+                        .ok_or_else(|| {
+                            invalid(format!(
+                                "beat {:?}: no area named or coded {n:?} in the [boundaries] files",
+                                b.name
+                            ))
+                        })?;
                     shapes.extend(area.polygons.iter().cloned());
                 }
                 (BeatMembers::Areas(names), shapes)
@@ -171,9 +203,18 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
                 let shapes = found.into_iter().flat_map(|a| a.polygons).collect();
                 (BeatMembers::Polygon(file.display().to_string()), shapes)
             }
-            _ => return Err(invalid(format!("beat {:?}: give exactly one of areas or polygon", b.name))),
+            _ => {
+                return Err(invalid(format!(
+                    "beat {:?}: give exactly one of areas or polygon",
+                    b.name
+                )));
+            }
         };
-        definitions.push(BeatDefinition { name: b.name.clone(), localities: b.localities, members });
+        definitions.push(BeatDefinition {
+            name: b.name.clone(),
+            localities: b.localities,
+            members,
+        });
         beats.names.push(b.name);
         beats.shapes.push(shapes);
     }
@@ -192,12 +233,18 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
 }
 
 fn category_list() -> String {
-    Category::CURRENT.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+    Category::CURRENT
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// TOML errors carry a byte span; report it as a line number.
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
     match line {
         Some(l) => format!("line {l}: {}", e.message()),
         None => e.message().to_owned(),
@@ -227,6 +274,9 @@ mod tests {
         )
         .unwrap();
         let e = load(&p).unwrap_err().to_string();
-        assert!(e.contains("\"Burgalry\" is not a police.uk category"), "{e}");
+        assert!(
+            e.contains("\"Burgalry\" is not a police.uk category"),
+            "{e}"
+        );
     }
 }

@@ -77,7 +77,9 @@ pub struct FileReport {
 /// The force and month a police.uk file name gives, for example
 /// `2023-04-leicestershire-street.csv` → (`leicestershire`, 2023-04).
 pub fn parse_file_name(path: &Path) -> Result<(String, Month), IngestError> {
-    let bad = || IngestError::BadFileName { path: path.to_owned() };
+    let bad = || IngestError::BadFileName {
+        path: path.to_owned(),
+    };
     let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(bad)?;
     let stem = name.strip_suffix("-street.csv").ok_or_else(bad)?;
     if stem.len() < 9 || !stem.is_char_boundary(7) || stem.as_bytes()[7] != b'-' {
@@ -85,7 +87,11 @@ pub fn parse_file_name(path: &Path) -> Result<(String, Month), IngestError> {
     }
     let month = Month::parse_bytes(&stem.as_bytes()[..7]).ok_or_else(bad)?;
     let force = &stem[8..];
-    if force.is_empty() || !force.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if force.is_empty()
+        || !force
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err(bad());
     }
     Ok((force.to_owned(), month))
@@ -97,7 +103,10 @@ pub fn parse_file_name(path: &Path) -> Result<(String, Month), IngestError> {
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| IngestError::Io { path: p.clone(), source: e })?;
+        let meta = std::fs::metadata(p).map_err(|e| IngestError::Io {
+            path: p.clone(),
+            source: e,
+        })?;
         if meta.is_dir() {
             let before = out.len();
             walk(p, &mut out)?;
@@ -114,12 +123,19 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
-    let io = |e| IngestError::Io { path: dir.to_owned(), source: e };
+    let io = |e| IngestError::Io {
+        path: dir.to_owned(),
+        source: e,
+    };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {
             walk(&path, out)?;
-        } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("-street.csv")) {
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with("-street.csv"))
+        {
             out.push(path);
         }
     }
@@ -138,7 +154,10 @@ pub fn read_files(
     let results: Vec<Result<(MonthlyCrimes, FileReport), IngestError>> = paths
         .par_iter()
         .map(|p| {
-            let bytes = std::fs::read(p).map_err(|e| IngestError::Io { path: p.clone(), source: e })?;
+            let bytes = std::fs::read(p).map_err(|e| IngestError::Io {
+                path: p.clone(),
+                source: e,
+            })?;
             let r = parse(p, &bytes);
             progress(bytes.len() as u64);
             r
@@ -167,7 +186,10 @@ pub fn check_file_names(paths: &[PathBuf]) -> Result<(), IngestError> {
 
 /// Reads one file.
 pub fn read_file(path: &Path) -> Result<(MonthlyCrimes, FileReport), IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_owned(), source: e })?;
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
+        path: path.to_owned(),
+        source: e,
+    })?;
     parse(path, &bytes)
 }
 
@@ -181,7 +203,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(MonthlyCrimes, FileReport), I
         b.row(line, fields)?;
     }
     b.report.rows_read = p.rows_read;
-    b.report.skipped.extend(p.blank_lines.then_some((SkipReason::BlankLine, p.blank_count)));
+    b.report.skipped.extend(
+        p.blank_lines
+            .then_some((SkipReason::BlankLine, p.blank_count)),
+    );
     Ok(b.finish())
 }
 
@@ -201,15 +226,28 @@ type Fields<'a> = [Cow<'a, [u8]>; 12];
 impl<'a> Parser<'a> {
     fn new(path: &'a Path, bytes: &'a [u8]) -> Self {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        Parser { path, bytes, pos: 0, line: 0, rows_read: 0, blank_lines: false, blank_count: 0 }
+        Parser {
+            path,
+            bytes,
+            pos: 0,
+            line: 0,
+            rows_read: 0,
+            blank_lines: false,
+            blank_count: 0,
+        }
     }
 
     fn header(&mut self) -> Result<(), IngestError> {
         let Some((n, fields)) = self.next_raw()? else {
-            return Err(IngestError::Empty { path: self.path.to_owned() });
+            return Err(IngestError::Empty {
+                path: self.path.to_owned(),
+            });
         };
-        let found: Vec<String> =
-            fields.iter().take(n.min(12)).map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        let found: Vec<String> = fields
+            .iter()
+            .take(n.min(12))
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
         if n != 12 || found.iter().map(String::as_str).ne(HEADER.iter().copied()) {
             return Err(IngestError::BadHeader {
                 path: self.path.to_owned(),
@@ -224,7 +262,9 @@ impl<'a> Parser<'a> {
     fn next_row(&mut self) -> Result<Option<(u64, Fields<'a>)>, IngestError> {
         loop {
             let start_line = self.line + 1;
-            let Some((n, fields)) = self.next_raw()? else { return Ok(None) };
+            let Some((n, fields)) = self.next_raw()? else {
+                return Ok(None);
+            };
             self.rows_read += 1;
             if n == 1 && fields[0].is_empty() {
                 self.blank_lines = true;
@@ -232,7 +272,11 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if n != 12 {
-                return Err(IngestError::FieldCount { path: self.path.to_owned(), line: start_line, found: n });
+                return Err(IngestError::FieldCount {
+                    path: self.path.to_owned(),
+                    line: start_line,
+                    found: n,
+                });
             }
             return Ok(Some((start_line, fields)));
         }
@@ -284,7 +328,10 @@ impl<'a> Parser<'a> {
                 i += 1;
                 loop {
                     let Some(q) = memchr::memchr(b'"', &b[i..]) else {
-                        return Err(IngestError::UnclosedQuote { path: self.path.to_owned(), line: start_line });
+                        return Err(IngestError::UnclosedQuote {
+                            path: self.path.to_owned(),
+                            line: start_line,
+                        });
                     };
                     buf.extend_from_slice(&b[i..i + q]);
                     self.line += memchr::memchr_iter(b'\n', &b[i..i + q]).count() as u64;
@@ -315,7 +362,8 @@ impl<'a> Parser<'a> {
                             line: start_line,
                             field: field_name(fields.len() - 1),
                             expected: "a comma or the end of the line after a closing quote".into(),
-                            found: String::from_utf8_lossy(&b[i..(i + 10).min(b.len())]).into_owned(),
+                            found: String::from_utf8_lossy(&b[i..(i + 10).min(b.len())])
+                                .into_owned(),
                         });
                     }
                 }
@@ -374,8 +422,17 @@ impl<'a> Builder<'a> {
         Builder {
             path,
             month,
-            table: MonthlyCrimes { force: force.clone(), month: Some(month), ..MonthlyCrimes::default() },
-            report: FileReport { path: path.to_owned(), force, month: Some(month), ..FileReport::default() },
+            table: MonthlyCrimes {
+                force: force.clone(),
+                month: Some(month),
+                ..MonthlyCrimes::default()
+            },
+            report: FileReport {
+                path: path.to_owned(),
+                force,
+                month: Some(month),
+                ..FileReport::default()
+            },
             lsoa_ids: FxHashMap::default(),
             location_ids: FxHashMap::default(),
             outcome_ids: FxHashMap::default(),
@@ -383,7 +440,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn bad(&self, line: u64, field: usize, expected: impl Into<String>, found: &[u8]) -> IngestError {
+    fn bad(
+        &self,
+        line: u64,
+        field: usize,
+        expected: impl Into<String>,
+        found: &[u8],
+    ) -> IngestError {
         IngestError::BadRow {
             path: self.path.to_owned(),
             line,
@@ -397,22 +460,55 @@ impl<'a> Builder<'a> {
         // Crime ID: empty for anti-social behaviour, else unique in the file.
         let crime_id = &f[0];
         if !crime_id.is_empty() && !self.crime_ids.insert(crime_id.to_vec()) {
-            *self.report.skipped.entry(SkipReason::DuplicateCrimeId).or_default() += 1;
+            *self
+                .report
+                .skipped
+                .entry(SkipReason::DuplicateCrimeId)
+                .or_default() += 1;
             return Ok(());
         }
         if Month::parse_bytes(&f[1]) != Some(self.month) {
-            return Err(self.bad(line, 1, format!("{} (the month in the file name)", self.month), &f[1]));
+            return Err(self.bad(
+                line,
+                1,
+                format!("{} (the month in the file name)", self.month),
+                &f[1],
+            ));
         }
-        let category = Category::from_name(&f[9])
-            .ok_or_else(|| self.bad(line, 9, "a police.uk crime type such as \"Burglary\" or \"Anti-social behaviour\"", &f[9]))?;
+        let category = Category::from_name(&f[9]).ok_or_else(|| {
+            self.bad(
+                line,
+                9,
+                "a police.uk crime type such as \"Burglary\" or \"Anti-social behaviour\"",
+                &f[9],
+            )
+        })?;
         let (lon, lat) = match (f[4].is_empty(), f[5].is_empty()) {
             (true, true) => (NO_COORD, NO_COORD),
             (false, false) => (
-                micro_degrees(&f[4], 180).ok_or_else(|| self.bad(line, 4, "a longitude in degrees between -180 and 180, or empty", &f[4]))?,
-                micro_degrees(&f[5], 90).ok_or_else(|| self.bad(line, 5, "a latitude in degrees between -90 and 90, or empty", &f[5]))?,
+                micro_degrees(&f[4], 180).ok_or_else(|| {
+                    self.bad(
+                        line,
+                        4,
+                        "a longitude in degrees between -180 and 180, or empty",
+                        &f[4],
+                    )
+                })?,
+                micro_degrees(&f[5], 90).ok_or_else(|| {
+                    self.bad(
+                        line,
+                        5,
+                        "a latitude in degrees between -90 and 90, or empty",
+                        &f[5],
+                    )
+                })?,
             ),
-            (true, false) => return Err(self.bad(line, 4, "a longitude, since the latitude is given", &f[4])),
-            (false, true) => return Err(self.bad(line, 5, "a latitude, since the longitude is given", &f[5])),
+            (true, false) => {
+                return Err(self.bad(line, 4, "a longitude, since the latitude is given", &f[4]));
+            }
+            (false, true) => {
+                return Err(self.bad(line, 5, "a latitude, since the longitude is given", &f[5]));
+            }
         };
         let lsoa = if f[7].is_empty() {
             if !f[8].is_empty() {
@@ -421,15 +517,26 @@ impl<'a> Builder<'a> {
             NO_LSOA
         } else {
             if !is_lsoa_code(&f[7]) {
-                return Err(self.bad(line, 7, "an ONS LSOA code such as E01025679 (E01 or W01 and six digits)", &f[7]));
+                return Err(self.bad(
+                    line,
+                    7,
+                    "an ONS LSOA code such as E01025679 (E01 or W01 and six digits)",
+                    &f[7],
+                ));
             }
             if f[8].is_empty() {
-                return Err(self.bad(line, 8, "the LSOA name, since the LSOA code is given", &f[8]));
+                return Err(self.bad(
+                    line,
+                    8,
+                    "the LSOA name, since the LSOA code is given",
+                    &f[8],
+                ));
             }
             match self.lsoa_ids.get(f[7].as_ref()) {
                 Some(&id) => id,
                 None => {
-                    let name = std::str::from_utf8(&f[8]).map_err(|_| self.bad(line, 8, "UTF-8 text", &f[8]))?;
+                    let name = std::str::from_utf8(&f[8])
+                        .map_err(|_| self.bad(line, 8, "UTF-8 text", &f[8]))?;
                     let id = self.table.lsoas.len() as u32;
                     self.table.lsoas.push(Lsoa {
                         code: String::from_utf8_lossy(&f[7]).into_owned(),
@@ -443,7 +550,8 @@ impl<'a> Builder<'a> {
         let location = match self.location_ids.get(f[6].as_ref()) {
             Some(&id) => id,
             None => {
-                let text = std::str::from_utf8(&f[6]).map_err(|_| self.bad(line, 6, "UTF-8 text", &f[6]))?;
+                let text = std::str::from_utf8(&f[6])
+                    .map_err(|_| self.bad(line, 6, "UTF-8 text", &f[6]))?;
                 let id = self.table.locations.len() as u32;
                 self.table.locations.push(text.to_owned());
                 self.location_ids.insert(f[6].to_vec(), id);
@@ -453,9 +561,16 @@ impl<'a> Builder<'a> {
         let outcome = match self.outcome_ids.get(f[10].as_ref()) {
             Some(&id) => id,
             None => {
-                let text = std::str::from_utf8(&f[10]).map_err(|_| self.bad(line, 10, "UTF-8 text", &f[10]))?;
-                let id = u16::try_from(self.table.outcomes.len())
-                    .map_err(|_| self.bad(line, 10, "fewer than 65,536 distinct outcomes in one file", &f[10]))?;
+                let text = std::str::from_utf8(&f[10])
+                    .map_err(|_| self.bad(line, 10, "UTF-8 text", &f[10]))?;
+                let id = u16::try_from(self.table.outcomes.len()).map_err(|_| {
+                    self.bad(
+                        line,
+                        10,
+                        "fewer than 65,536 distinct outcomes in one file",
+                        &f[10],
+                    )
+                })?;
                 self.table.outcomes.push(text.to_owned());
                 self.outcome_ids.insert(f[10].to_vec(), id);
                 id
@@ -485,7 +600,10 @@ impl<'a> Builder<'a> {
 
 /// `E01` or `W01` followed by six digits.
 fn is_lsoa_code(b: &[u8]) -> bool {
-    b.len() == 9 && (b[0] == b'E' || b[0] == b'W') && b[1..].iter().all(u8::is_ascii_digit) && &b[1..3] == b"01"
+    b.len() == 9
+        && (b[0] == b'E' || b[0] == b'W')
+        && b[1..].iter().all(u8::is_ascii_digit)
+        && &b[1..3] == b"01"
 }
 
 /// Parses decimal degrees into integer micro-degrees, rounding beyond six
@@ -555,10 +673,18 @@ mod tests {
     #[test]
     fn file_names_give_force_and_month() {
         let (f, m) = parse_file_name(Path::new("x/2023-04-leicestershire-street.csv")).unwrap();
-        assert_eq!((f.as_str(), m.to_string().as_str()), ("leicestershire", "2023-04"));
+        assert_eq!(
+            (f.as_str(), m.to_string().as_str()),
+            ("leicestershire", "2023-04")
+        );
         let (f, _) = parse_file_name(Path::new("2023-04-avon-and-somerset-street.csv")).unwrap();
         assert_eq!(f, "avon-and-somerset");
-        for bad in ["2023-04-leicestershire-outcomes.csv", "2023-4-x-street.csv", "leics.csv", "2023-04--street.csv"] {
+        for bad in [
+            "2023-04-leicestershire-outcomes.csv",
+            "2023-4-x-street.csv",
+            "leics.csv",
+            "2023-04--street.csv",
+        ] {
             assert!(parse_file_name(Path::new(bad)).is_err(), "{bad}");
         }
     }

@@ -27,11 +27,15 @@ const MAGIC: &[u8; 8] = b"SAFERCM1";
 /// Encodes a table.
 pub fn encode(t: &MonthlyCrimes) -> Vec<u8> {
     let n = t.len();
-    let mut out = Vec::with_capacity(64 + n * 19 + t.locations.iter().map(|l| l.len() + 4).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(64 + n * 19 + t.locations.iter().map(|l| l.len() + 4).sum::<usize>());
     out.extend_from_slice(MAGIC);
     put_u32(&mut out, n as u32);
     put_str(&mut out, &t.force);
-    put_str(&mut out, &t.month.map(|m| m.to_string()).unwrap_or_default());
+    put_str(
+        &mut out,
+        &t.month.map(|m| m.to_string()).unwrap_or_default(),
+    );
     put_u32(&mut out, t.lsoas.len() as u32);
     for l in &t.lsoas {
         put_str(&mut out, &l.code);
@@ -44,11 +48,21 @@ pub fn encode(t: &MonthlyCrimes) -> Vec<u8> {
         }
     }
     out.extend_from_slice(&t.category);
-    t.lon.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
-    t.lat.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
-    t.lsoa.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
-    t.location.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
-    t.outcome.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    t.lon
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    t.lat
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    t.lsoa
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    t.location
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    t.outcome
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
     out
 }
 
@@ -61,11 +75,18 @@ pub fn decode(bytes: &[u8]) -> Result<MonthlyCrimes, String> {
     let n = r.u32()? as usize;
     let force = r.string()?;
     let month = r.string()?;
-    let month = if month.is_empty() { None } else { Some(Month::parse_bytes(month.as_bytes()).ok_or("the month is not YYYY-MM")?) };
+    let month = if month.is_empty() {
+        None
+    } else {
+        Some(Month::parse_bytes(month.as_bytes()).ok_or("the month is not YYYY-MM")?)
+    };
     let nl = r.u32()? as usize;
     let mut lsoas = Vec::with_capacity(nl.min(1 << 20));
     for _ in 0..nl {
-        lsoas.push(Lsoa { code: r.string()?, name: r.string()? });
+        lsoas.push(Lsoa {
+            code: r.string()?,
+            name: r.string()?,
+        });
     }
     let locations = r.strings()?;
     let outcomes = r.strings()?;
@@ -76,9 +97,24 @@ pub fn decode(bytes: &[u8]) -> Result<MonthlyCrimes, String> {
     let location = r.column(n, u32::from_le_bytes)?;
     let outcome = r.column(n, u16::from_le_bytes)?;
     if r.pos != bytes.len() {
-        return Err(format!("{} unexpected bytes at the end", bytes.len() - r.pos));
+        return Err(format!(
+            "{} unexpected bytes at the end",
+            bytes.len() - r.pos
+        ));
     }
-    let t = MonthlyCrimes { force, month, category, lon, lat, lsoa, location, outcome, lsoas, locations, outcomes };
+    let t = MonthlyCrimes {
+        force,
+        month,
+        category,
+        lon,
+        lat,
+        lsoa,
+        location,
+        outcome,
+        lsoas,
+        locations,
+        outcomes,
+    };
     t.check_consistent()?;
     Ok(t)
 }
@@ -94,7 +130,14 @@ pub fn decode_lsoas(bytes: &[u8]) -> Result<Vec<Lsoa>, String> {
     r.string()?;
     r.string()?;
     let nl = r.u32()? as usize;
-    (0..nl).map(|_| Ok(Lsoa { code: r.string()?, name: r.string()? })).collect()
+    (0..nl)
+        .map(|_| {
+            Ok(Lsoa {
+                code: r.string()?,
+                name: r.string()?,
+            })
+        })
+        .collect()
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -113,7 +156,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len()).ok_or("the file ends early")?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or("the file ends early")?;
         let s = &self.b[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -139,7 +186,11 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
-    fn column<T, const W: usize>(&mut self, n: usize, f: fn([u8; W]) -> T) -> Result<Vec<T>, String> {
+    fn column<T, const W: usize>(
+        &mut self,
+        n: usize,
+        f: fn([u8; W]) -> T,
+    ) -> Result<Vec<T>, String> {
         let bytes = self.take(n.checked_mul(W).ok_or("the file ends early")?)?;
         Ok(bytes
             .chunks_exact(W)
@@ -168,7 +219,10 @@ mod tests {
             lsoa: vec![0; n],
             location: vec![0; n],
             outcome: vec![0; n],
-            lsoas: vec![Lsoa { code: "E01025679".into(), name: "Charnwood 009A".into() }],
+            lsoas: vec![Lsoa {
+                code: "E01025679".into(),
+                name: "Charnwood 009A".into(),
+            }],
             locations: vec!["On or near Ashby Road".into()],
             outcomes: vec!["".into()],
         }

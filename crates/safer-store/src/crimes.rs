@@ -48,7 +48,9 @@ impl CrimeStore {
     /// Opens (creating if needed) the store in `root`.
     pub fn open(root: &Path) -> Result<CrimeStore, StoreError> {
         std::fs::create_dir_all(root).map_err(io(root))?;
-        Ok(CrimeStore { root: root.to_owned() })
+        Ok(CrimeStore {
+            root: root.to_owned(),
+        })
     }
 
     /// Every force-month held, sorted by force then month.
@@ -59,9 +61,14 @@ impl CrimeStore {
     fn load_manifest(&self) -> Result<Manifest, StoreError> {
         let path = self.root.join(MANIFEST);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { version: 1, partitions: vec![] }),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                path: path.clone(),
+                reason: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
+                version: 1,
+                partitions: vec![],
+            }),
             Err(e) => Err(StoreError::Io { path, source: e }),
         }
     }
@@ -77,14 +84,28 @@ impl CrimeStore {
     /// import that was killed are removed here.
     pub fn begin(&self) -> Result<Staging, StoreError> {
         let lock = self.root.join(LOCK);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+        {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::Locked { path: lock });
             }
-            Err(e) => return Err(StoreError::Io { path: lock, source: e }),
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: lock,
+                    source: e,
+                });
+            }
         }
-        let staging = Staging { store: self.clone(), lock, nonce: nonce(), counter: AtomicU64::new(0) };
+        let staging = Staging {
+            store: self.clone(),
+            lock,
+            nonce: nonce(),
+            counter: AtomicU64::new(0),
+        };
         staging.remove_orphans()?;
         Ok(staging)
     }
@@ -130,7 +151,11 @@ impl Staging {
         let file = format!("{}/{}.{}-{k}.scm", table.force, month, self.nonce);
         let path = self.store.root.join(&file);
         std::fs::write(&path, codec::encode(table)).map_err(io(&path))?;
-        let districts: BTreeSet<&str> = table.lsoas.iter().filter_map(|l| district_of_lsoa_name(&l.name)).collect();
+        let districts: BTreeSet<&str> = table
+            .lsoas
+            .iter()
+            .filter_map(|l| district_of_lsoa_name(&l.name))
+            .collect();
         Ok(Staged {
             entry: ManifestEntry {
                 force: table.force.clone(),
@@ -155,7 +180,11 @@ impl Staging {
         let mut superseded = Vec::new();
         for s in staged {
             let key = (s.entry.force.clone(), s.entry.month);
-            if let Some(old) = manifest.partitions.iter_mut().find(|e| e.force == key.0 && e.month == key.1) {
+            if let Some(old) = manifest
+                .partitions
+                .iter_mut()
+                .find(|e| e.force == key.0 && e.month == key.1)
+            {
                 superseded.push(std::mem::replace(old, s.entry).file);
                 summary.replaced.push(key);
             } else {
@@ -164,10 +193,18 @@ impl Staging {
             }
         }
         manifest.version = 1;
-        manifest.partitions.sort_by(|a, b| (&a.force, a.month).cmp(&(&b.force, b.month)));
+        manifest
+            .partitions
+            .sort_by(|a, b| (&a.force, a.month).cmp(&(&b.force, b.month)));
         let path = self.store.root.join(MANIFEST);
-        let tmp = self.store.root.join(format!("{MANIFEST}.{}.tmp", self.nonce));
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Corrupt { path: tmp.clone(), reason: e.to_string() })?;
+        let tmp = self
+            .store
+            .root
+            .join(format!("{MANIFEST}.{}.tmp", self.nonce));
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Corrupt {
+            path: tmp.clone(),
+            reason: e.to_string(),
+        })?;
         write_synced(&tmp, &json)?;
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
         // The new manifest is in place: the old files are unreferenced now.
@@ -180,7 +217,11 @@ impl Staging {
     /// Removes every file in the store that the manifest does not list.
     fn remove_orphans(&self) -> Result<(), StoreError> {
         let manifest = self.store.load_manifest()?;
-        let keep: BTreeSet<PathBuf> = manifest.partitions.iter().map(|e| self.store.root.join(&e.file)).collect();
+        let keep: BTreeSet<PathBuf> = manifest
+            .partitions
+            .iter()
+            .map(|e| self.store.root.join(&e.file))
+            .collect();
         let root = &self.store.root;
         for entry in std::fs::read_dir(root).map_err(io(root))? {
             let path = entry.map_err(io(root))?.path();
@@ -216,7 +257,9 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 
 /// A name part unique to this import.
 fn nonce() -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     format!("{t:x}-{}", std::process::id())
 }
 
@@ -235,7 +278,10 @@ mod tests {
             lsoa: vec![0; rows],
             location: vec![0; rows],
             outcome: vec![0; rows],
-            lsoas: vec![Lsoa { code: "E01025679".into(), name: "Charnwood 009A".into() }],
+            lsoas: vec![Lsoa {
+                code: "E01025679".into(),
+                name: "Charnwood 009A".into(),
+            }],
             locations: vec!["x".into()],
             outcomes: vec!["".into()],
         }
@@ -246,12 +292,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = CrimeStore::open(dir.path()).unwrap();
         let s = store.begin().unwrap();
-        let a = s.write(&table("leics", "2023-04", 3), Path::new("a.csv")).unwrap();
+        let a = s
+            .write(&table("leics", "2023-04", 3), Path::new("a.csv"))
+            .unwrap();
         let summary = s.commit(vec![a]).unwrap();
         assert_eq!(summary.added.len(), 1);
 
         let s = store.begin().unwrap();
-        let b = s.write(&table("leics", "2023-04", 5), Path::new("b.csv")).unwrap();
+        let b = s
+            .write(&table("leics", "2023-04", 5), Path::new("b.csv"))
+            .unwrap();
         let summary = s.commit(vec![b]).unwrap();
         assert_eq!(summary.replaced.len(), 1);
         let entries = store.entries().unwrap();
@@ -262,9 +312,12 @@ mod tests {
         // An import that stages a file and is dropped leaves only the
         // committed file behind.
         let s = store.begin().unwrap();
-        s.write(&table("leics", "2023-05", 5), Path::new("c.csv")).unwrap();
+        s.write(&table("leics", "2023-05", 5), Path::new("c.csv"))
+            .unwrap();
         drop(s);
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("leics")).unwrap().collect();
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("leics"))
+            .unwrap()
+            .collect();
         assert_eq!(files.len(), 1);
         assert_eq!(store.entries().unwrap().len(), 1);
     }

@@ -32,7 +32,9 @@ impl DataDir {
     /// Opens the data directory, creating it if needed.
     pub fn open(root: &Path) -> Result<DataDir, StoreError> {
         std::fs::create_dir_all(root).map_err(io(root))?;
-        Ok(DataDir { root: root.to_owned() })
+        Ok(DataDir {
+            root: root.to_owned(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -49,7 +51,10 @@ impl DataDir {
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let path = dir.join(format!("{}.json", p.partnership.id));
         let tmp = dir.join(format!("{}.json.tmp", p.partnership.id));
-        let json = serde_json::to_vec(p).map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        let json = serde_json::to_vec(p).map_err(|e| StoreError::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         std::fs::write(&tmp, json).map_err(io(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
         Ok(path)
@@ -58,15 +63,19 @@ impl DataDir {
     /// Every imported partnership.
     pub fn partnerships(&self) -> Result<Vec<StoredPartnership>, StoreError> {
         let dir = self.root.join("partnerships");
-        let Ok(read) = std::fs::read_dir(&dir) else { return Ok(vec![]) };
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            return Ok(vec![]);
+        };
         let mut out = Vec::new();
         for entry in read {
             let path = entry.map_err(io(&dir))?.path();
             if path.extension().is_some_and(|e| e == "json") {
                 let bytes = std::fs::read(&path).map_err(io(&path))?;
                 out.push(
-                    serde_json::from_slice(&bytes)
-                        .map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() })?,
+                    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?,
                 );
             }
         }
@@ -75,7 +84,13 @@ impl DataDir {
     }
 
     /// The partnership covering `district` (matched without regard to case).
-    pub fn partnership_for_district(&self, district: &str) -> Result<Option<StoredPartnership>, StoreError> {
-        Ok(self.partnerships()?.into_iter().find(|p| p.partnership.district.eq_ignore_ascii_case(district)))
+    pub fn partnership_for_district(
+        &self,
+        district: &str,
+    ) -> Result<Option<StoredPartnership>, StoreError> {
+        Ok(self
+            .partnerships()?
+            .into_iter()
+            .find(|p| p.partnership.district.eq_ignore_ascii_case(district)))
     }
 }

@@ -25,15 +25,23 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: the file is damaged or not a Safer file: {reason}")]
     Corrupt { path: PathBuf, reason: String },
     #[error("{path}: another import is running (remove this lock file if it is not)")]
     Locked { path: PathBuf },
-    #[error("no partnership {0:?} has been imported; import one with `safer import partnership FILE`")]
+    #[error(
+        "no partnership {0:?} has been imported; import one with `safer import partnership FILE`"
+    )]
     NoPartnership(String),
 }
 
 pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io { path: path.to_owned(), source }
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }

@@ -1,1 +1,71 @@
-fn main(){}
+//! `safer`: the one binary of the Safer Community Safety Partnership system.
+//!
+//! This crate is the command line only: it parses arguments (clap), turns
+//! them into validated domain values, and calls the library crates. It is
+//! the only place `anyhow` is used.
+
+mod assess;
+mod demo;
+mod import;
+mod status;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Safer runs a Community Safety Partnership: it imports police.uk crime
+/// data and writes the Partnership Strategic Assessment.
+#[derive(Debug, Parser)]
+#[command(name = "safer", version, about, long_about = None, after_help = "\
+Start with the demo:  safer demo
+Then:                 safer assess --district Charnwood --year 2023/24 --as-at 2023-09
+
+Data: police.uk street-level crime (https://data.police.uk), licensed under the Open Government Licence v3.0.")]
+struct Cli {
+    /// Where Safer keeps imported data.
+    #[arg(
+        long,
+        global = true,
+        env = "SAFER_DATA_DIR",
+        default_value = "safer-data",
+        value_name = "DIR"
+    )]
+    data_dir: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import data: police.uk CSVs, or a partnership configuration.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Write the Partnership Strategic Assessment for a district and year.
+    Assess(assess::AssessArgs),
+    /// Import the Charnwood example from ../shared/data and write its 2023/24 assessment.
+    Demo(demo::DemoArgs),
+    /// Show what is held: forces, months, gaps and partnerships.
+    Status,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(cmd) => import::run(&cli.data_dir, cmd),
+        Command::Assess(args) => assess::run(&cli.data_dir, &args),
+        Command::Demo(args) => demo::run(&cli.data_dir, &args),
+        Command::Status => status::run(&cli.data_dir),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

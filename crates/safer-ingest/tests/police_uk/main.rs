@@ -15,7 +15,9 @@ fn header() -> String {
     HEADER.join(",")
 }
 
-fn read(text: &str) -> Result<(safer_ingest::MonthlyCrimes, safer_ingest::FileReport), IngestError> {
+fn read(
+    text: &str,
+) -> Result<(safer_ingest::MonthlyCrimes, safer_ingest::FileReport), IngestError> {
     parse(Path::new(NAME), text.as_bytes())
 }
 
@@ -57,7 +59,10 @@ fn asb_rows_have_no_crime_id_and_no_outcome() {
 fn rows_with_no_location_are_kept_and_counted() {
     let (t, r) = read(&format!("{}\n{NO_LOCATION}\n", header())).unwrap();
     assert_eq!(t.len(), 1);
-    assert_eq!((t.lon[0], t.lat[0], t.lsoa[0]), (NO_COORD, NO_COORD, NO_LSOA));
+    assert_eq!(
+        (t.lon[0], t.lat[0], t.lsoa[0]),
+        (NO_COORD, NO_COORD, NO_LSOA)
+    );
     assert_eq!(r.without_location, 1);
 }
 
@@ -75,8 +80,14 @@ fn quoted_fields_with_commas_quotes_and_newlines() {
     let (t, r) = read(&format!("{}\n{row}\n{CRIME}\n", header())).unwrap();
     assert_eq!(t.len(), 2);
     assert_eq!(r.rows_read, 2);
-    assert_eq!(t.locations[t.location[0] as usize], "On or near \"The Rushes\", Loughborough");
-    assert_eq!(t.outcomes[t.outcome[0] as usize], "Offender given a caution,\nthen released");
+    assert_eq!(
+        t.locations[t.location[0] as usize],
+        "On or near \"The Rushes\", Loughborough"
+    );
+    assert_eq!(
+        t.outcomes[t.outcome[0] as usize],
+        "Offender given a caution,\nthen released"
+    );
 }
 
 #[test]
@@ -91,8 +102,16 @@ fn blank_lines_and_duplicate_crime_ids_are_skipped_with_reasons() {
 
 #[test]
 fn a_wrong_header_is_refused() {
-    let e = read(&format!("{}\n{CRIME}\n", header().replace("Crime type", "Crime Type"))).unwrap_err().to_string();
-    assert!(e.contains(NAME) && e.contains("line 1") && e.contains("Crime Type"), "{e}");
+    let e = read(&format!(
+        "{}\n{CRIME}\n",
+        header().replace("Crime type", "Crime Type")
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains(NAME) && e.contains("line 1") && e.contains("Crime Type"),
+        "{e}"
+    );
     let e = read("").unwrap_err();
     assert!(matches!(e, IngestError::Empty { .. }));
 }
@@ -100,31 +119,59 @@ fn a_wrong_header_is_refused() {
 #[test]
 fn bad_rows_name_file_line_field_and_expectation() {
     let cases = [
-        (CRIME.replace("Burglary", "Burglery"), "Crime type", "police.uk crime type"),
+        (
+            CRIME.replace("Burglary", "Burglery"),
+            "Crime type",
+            "police.uk crime type",
+        ),
         (CRIME.replace("2023-04", "2023-05"), "Month", "2023-04"),
         (CRIME.replace("-1.206106", "west"), "Longitude", "longitude"),
-        (CRIME.replace("52.770497", "152.7"), "Latitude", "between -90 and 90"),
-        (CRIME.replace("E01025679", "E0102567X"), "LSOA code", "LSOA code"),
-        (CRIME.replace(",Charnwood 009A", ","), "LSOA name", "LSOA name"),
+        (
+            CRIME.replace("52.770497", "152.7"),
+            "Latitude",
+            "between -90 and 90",
+        ),
+        (
+            CRIME.replace("E01025679", "E0102567X"),
+            "LSOA code",
+            "LSOA code",
+        ),
+        (
+            CRIME.replace(",Charnwood 009A", ","),
+            "LSOA name",
+            "LSOA name",
+        ),
     ];
     for (row, field, expected) in cases {
-        let e = read(&format!("{}\n{ASB}\n{row}\n", header())).unwrap_err().to_string();
+        let e = read(&format!("{}\n{ASB}\n{row}\n", header()))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(NAME), "{e}");
         assert!(e.contains("line 3"), "{e}");
         assert!(e.contains(&format!("field \"{field}\"")), "{e}");
         assert!(e.contains(expected), "{e}");
     }
-    let e = read(&format!("{}\n{CRIME},extra\n", header())).unwrap_err().to_string();
-    assert!(e.contains("line 2") && e.contains("expected 12 fields, found 13"), "{e}");
-    let e = read(&format!("{}\n\"unclosed,2023-04\n", header())).unwrap_err().to_string();
+    let e = read(&format!("{}\n{CRIME},extra\n", header()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2") && e.contains("expected 12 fields, found 13"),
+        "{e}"
+    );
+    let e = read(&format!("{}\n\"unclosed,2023-04\n", header()))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("line 2") && e.contains("not closed"), "{e}");
 }
 
 #[test]
 fn line_numbers_count_newlines_inside_quotes() {
-    let quoted = "abc,2023-04,P,P,-1.2,52.7,\"On or near\nSomewhere\",E01025679,Charnwood 009A,Drugs,,";
+    let quoted =
+        "abc,2023-04,P,P,-1.2,52.7,\"On or near\nSomewhere\",E01025679,Charnwood 009A,Drugs,,";
     let bad = CRIME.replace("Burglary", "Nope");
-    let e = read(&format!("{}\n{quoted}\n{bad}\n", header())).unwrap_err().to_string();
+    let e = read(&format!("{}\n{quoted}\n{bad}\n", header()))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("line 4"), "{e}");
 }
 
@@ -140,7 +187,11 @@ struct Rec {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
 }
 
 fn degrees(micro: i32) -> String {
@@ -161,7 +212,18 @@ fn rec() -> impl Strategy<Value = Rec> {
         .prop_map(|(id, c, coord, lsoa, location, outcome)| {
             let category = Category::CURRENT[c];
             let asb = category == Category::AntiSocialBehaviour;
-            Rec { id: if asb { String::new() } else { id.unwrap_or_default() }, category, coord, lsoa, location, outcome }
+            Rec {
+                id: if asb {
+                    String::new()
+                } else {
+                    id.unwrap_or_default()
+                },
+                category,
+                coord,
+                lsoa,
+                location,
+                outcome,
+            }
         })
 }
 

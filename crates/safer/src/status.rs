@@ -1,0 +1,51 @@
+//! `safer status`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+use safer_domain::Month;
+use safer_store::DataDir;
+
+pub fn run(data_dir: &Path) -> Result<()> {
+    let dir = DataDir::open(data_dir)?;
+    let entries = dir.crimes()?.entries()?;
+    println!("Data directory: {}", data_dir.display());
+    if entries.is_empty() {
+        println!("No police.uk data held. Import some with `safer import police-uk PATH`.");
+    }
+    let mut by_force: BTreeMap<&str, Vec<(Month, u64)>> = BTreeMap::new();
+    for e in &entries {
+        by_force
+            .entry(&e.force)
+            .or_default()
+            .push((e.month, e.rows));
+    }
+    for (force, months) in by_force {
+        let (first, last) = (months[0].0, months[months.len() - 1].0);
+        let held: Vec<Month> = months.iter().map(|m| m.0).collect();
+        let missing: Vec<String> = (first.ordinal()..=last.ordinal())
+            .map(Month::from_ordinal)
+            .filter(|m| !held.contains(m))
+            .map(|m| m.to_string())
+            .collect();
+        let rows: u64 = months.iter().map(|m| m.1).sum();
+        println!(
+            "{force}: {} month(s) {first} to {last}, {rows} records",
+            months.len()
+        );
+        if !missing.is_empty() {
+            println!("  MISSING: {}", missing.join(", "));
+        }
+    }
+    for p in dir.partnerships()? {
+        println!(
+            "Partnership {:?}: {} (district {}, {} beats)",
+            p.partnership.id,
+            p.partnership.name,
+            p.partnership.district,
+            p.beats.len()
+        );
+    }
+    Ok(())
+}
