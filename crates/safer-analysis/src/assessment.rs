@@ -86,6 +86,10 @@ pub struct BeatRow {
     pub share: f64,
     /// 1 for the beat with the most crime.
     pub rank: usize,
+    /// The counts the change compares (equal to `current` and `previous`
+    /// when both periods are complete).
+    pub compared_current: u64,
+    pub compared_previous: u64,
 }
 
 /// One row of a trend table: a beat or category over financial years.
@@ -214,6 +218,8 @@ impl Assessment {
                     all.total(c) as f64 * 100.0 / district_all as f64
                 },
                 rank: 0,
+                compared_current: ch.current,
+                compared_previous: ch.previous,
             }
         };
         let mut beats: Vec<BeatRow> = counts

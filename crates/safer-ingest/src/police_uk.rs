@@ -371,10 +371,8 @@ impl<'a> Parser<'a> {
                 let stop = memchr::memchr2(b',', b'\n', &b[i..]).map_or(b.len(), |k| i + k);
                 let mut field = &b[i..stop];
                 let at_end = stop >= b.len() || b[stop] == b'\n';
-                if at_end {
-                    if let Some(f) = field.strip_suffix(b"\r") {
-                        field = f;
-                    }
+                if at_end && let Some(f) = field.strip_suffix(b"\r") {
+                    field = f;
                 }
                 fields.push(Cow::Borrowed(field));
                 i = (stop + 1).min(b.len().max(stop + 1));

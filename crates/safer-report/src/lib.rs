@@ -1,1 +1,458 @@
+//! Publishing a Partnership Strategic Assessment.
+//!
+//! This crate owns the presentation of a [`safer_analysis::Assessment`]: one
+//! self-contained, printable, accessible HTML page (GOV.UK style, inline CSS
+//! and hand-written SVG charts) and one CSV file per table. It does no
+//! analysis: every figure it prints is already in the `Assessment`; it only
+//! formats, escapes and lays them out (and writes the files).
 
+mod csv_out;
+mod format;
+mod html;
+mod svg;
+
+use std::path::{Path, PathBuf};
+
+use safer_analysis::Assessment;
+
+/// What the report says about itself beyond the assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportMeta {
+    /// The partnership's name, printed above the title when given.
+    pub partnership_name: Option<String>,
+    /// When the report was generated, printed as given.
+    pub generated_at: String,
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Csv(String),
+}
+
+/// The assessment as one self-contained HTML page.
+pub fn render_html(a: &Assessment, meta: &ReportMeta) -> String {
+    html::render_html(a, meta)
+}
+
+/// Every table of the assessment as CSV: (file name, content).
+pub fn csv_tables(a: &Assessment) -> Result<Vec<(String, String)>, ReportError> {
+    csv_out::csv_tables(a)
+}
+
+/// The name of the HTML file [`write_assessment`] writes.
+const HTML_FILE: &str = "assessment.html";
+
+/// Writes assessment.html and every CSV into out_dir (creating it); returns the paths written, HTML first.
+pub fn write_assessment(
+    a: &Assessment,
+    meta: &ReportMeta,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io {
+        path: out_dir.to_owned(),
+        source,
+    })?;
+    let mut files = vec![(HTML_FILE.to_owned(), render_html(a, meta))];
+    files.extend(csv_tables(a)?);
+    let mut written = Vec::with_capacity(files.len());
+    for (name, content) in files {
+        let path = out_dir.join(name);
+        std::fs::write(&path, content).map_err(|source| ReportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use safer_analysis::{
+        AssessmentRequest, Beats, CategoryCounts, DistrictCounts, MonthCounts, PlacementSummary,
+    };
+    use safer_domain::{Category, CategoryGroup, FinancialYear, Month, PopulationSource};
+
+    fn counts(pairs: &[(Category, u64)]) -> CategoryCounts {
+        let mut c = [0; 15];
+        for (cat, n) in pairs {
+            c[cat.index()] = *n;
+        }
+        c
+    }
+
+    /// Two beats, "Town Centre" and "<script>", from April 2022 to March
+    /// 2024 with August 2023 missing. Each month: Town Centre 50 (previous
+    /// year) or 40 (current year) shoplifting, 30 violence and 10 ASB;
+    /// "<script>" 40 burglaries; in the current year one robbery a month
+    /// with no location (not placed in a beat). Population 100,000.
+    pub(crate) fn sample_counts() -> DistrictCounts {
+        let beats = Beats {
+            names: vec!["Town Centre".into(), "<script>".into()],
+            shapes: vec![vec![], vec![]],
+        };
+        let mut d = DistrictCounts::new("Charnwood", &beats);
+        let first: Month = "2022-04".parse().unwrap();
+        let mut total = 0;
+        for i in 0..24 {
+            let m = first.plus(i);
+            if m.to_string() == "2023-08" {
+                continue;
+            }
+            let current = i >= 12;
+            d.note_file("leicestershire", m, 2);
+            let town = counts(&[
+                (Category::Shoplifting, if current { 40 } else { 50 }),
+                (Category::ViolenceAndSexualOffences, 30),
+                (Category::AntiSocialBehaviour, 10),
+            ]);
+            let script = counts(&[(Category::Burglary, 40)]);
+            let unplaced = counts(&[(Category::Robbery, u64::from(current))]);
+            let mut district = [0; 15];
+            for (k, slot) in district.iter_mut().enumerate() {
+                *slot = town[k] + script[k] + unplaced[k];
+            }
+            total += district.iter().sum::<u64>();
+            let placement = PlacementSummary {
+                inside: town.iter().chain(&script).sum(),
+                no_location: unplaced.iter().sum(),
+                ..PlacementSummary::default()
+            };
+            d.months.insert(
+                m,
+                MonthCounts {
+                    district,
+                    beats: vec![town, script],
+                    unplaced,
+                    placement,
+                },
+            );
+        }
+        d.forces.insert("leicestershire".into(), total);
+        d
+    }
+
+    pub(crate) fn sample_request() -> AssessmentRequest {
+        AssessmentRequest {
+            district: "Charnwood".into(),
+            year: FinancialYear::starting(2023),
+            as_at: None,
+            groups: vec![CategoryGroup {
+                name: "Serious, acquisitive".into(),
+                categories: vec![
+                    Category::Burglary,
+                    Category::Robbery,
+                    Category::VehicleCrime,
+                    Category::TheftFromThePerson,
+                ],
+            }],
+            population: Some(PopulationSource {
+                value: 100_000,
+                source: "ONS mid-2022 & <estimates>".into(),
+            }),
+        }
+    }
+
+    pub(crate) fn sample() -> Assessment {
+        Assessment::build(&sample_counts(), &sample_request()).unwrap()
+    }
+
+    fn meta() -> ReportMeta {
+        ReportMeta {
+            partnership_name: Some("Charnwood Community Safety Partnership".into()),
+            generated_at: "2024-05-01 09:30".into(),
+        }
+    }
+
+    #[test]
+    fn the_fixture_is_what_the_tests_assume() {
+        let a = sample();
+        assert_eq!(a.comparison.current_months_missing.len(), 1);
+        assert!(!a.comparison.like_for_like);
+        let all = a.all_crime().unwrap();
+        assert_eq!(
+            (
+                all.previous,
+                all.current,
+                all.compared_previous,
+                all.compared_current
+            ),
+            (1440, 1221, 1320, 1221)
+        );
+        assert_eq!(a.trend_by_beat.len(), 3);
+        assert!(a.warnings.len() >= 3, "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn html_escapes_a_beat_named_script() {
+        let html = render_html(&sample(), &meta());
+        assert!(!html.contains("<script"), "unescaped <script> in the HTML");
+        assert!(html.contains("<th scope=\"row\">&lt;script&gt;</th>"));
+        assert!(html.contains("ONS mid-2022 &amp; &lt;estimates&gt;"));
+    }
+
+    #[test]
+    fn html_shows_every_warning_before_the_tables() {
+        let a = sample();
+        let html = render_html(&a, &meta());
+        let panel = html
+            .find("class=\"warning-panel\"")
+            .expect("no warning panel");
+        let first_table = html.find("<table").unwrap();
+        assert!(panel < first_table);
+        for w in &a.warnings {
+            let at = html
+                .find(&format::escape(w))
+                .unwrap_or_else(|| panic!("warning missing: {w}"));
+            assert!(
+                at > panel && at < first_table,
+                "warning out of the panel: {w}"
+            );
+        }
+        // The missing month is named at the top.
+        assert!(html[..first_table].contains("2023-08"));
+        assert!(html[..first_table].contains("missing: August 2023"));
+    }
+
+    #[test]
+    fn html_has_the_title_tables_and_attribution() {
+        let a = sample();
+        let html = render_html(&a, &meta());
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+        assert!(html.contains("<h1>Partnership Strategic Assessment: Charnwood 2023/24</h1>"));
+        assert!(
+            html.contains("<title>Partnership Strategic Assessment: Charnwood 2023/24</title>")
+        );
+        assert!(html.contains("Charnwood Community Safety Partnership"));
+        for caption in [
+            "Crime by category in",
+            "All crime by beat in",
+            "Records by beat and category",
+            "All crime by beat, by financial year",
+            "Records by category and financial year",
+        ] {
+            assert!(
+                html.contains(&format!("<caption>{caption}"))
+                    || html.contains(&format!("\">{caption}")),
+                "{caption}"
+            );
+        }
+        assert_eq!(
+            html.matches("<table").count(),
+            html.matches("<caption").count()
+        );
+        assert_eq!(html.matches("<table").count(), 5);
+        // The all-crime row in the plan's style, with the note marker: its
+        // change compares 11 months, not the 12 of the previous total.
+        assert!(html.contains("<tr class=\"row-total\"><th scope=\"row\">All crime</th><td class=\"num\">1,440</td><td class=\"num\">1,221</td><td class=\"num\">\u{2212}99 <a href=\"#note-compared\" class=\"note-ref\">[note 1]</a></td><td class=\"num\">\u{2212}7.5%</td><td class=\"num\">12.2</td></tr>"));
+        assert!(html.contains("id=\"note-compared\""));
+        assert!(html.contains("All crime \u{2212}7.5%, 1,320 → 1,221"));
+        // Robbery: nothing last year, and only in months compared (so no note).
+        assert!(html.contains("<th scope=\"row\">Robbery</th><td class=\"num\">0</td><td class=\"num\">11</td><td class=\"num\">+11</td><td class=\"num\">n/a</td><td class=\"num\">0.1</td>"));
+        // Beats in rank order, then the unplaced row without a rank.
+        let town = html
+            .find("<th scope=\"row\">Town Centre</th><td class=\"num\">960</td>")
+            .unwrap();
+        let script = html
+            .find("<th scope=\"row\">&lt;script&gt;</th><td class=\"num\">480</td>")
+            .unwrap();
+        let unplaced = html.find("<span class=\"visually-hidden\">Not ranked</span></td><th scope=\"row\">Not placed in a beat</th>").unwrap();
+        assert!(town < script && script < unplaced);
+        assert!(html.contains("<td class=\"num\">63.1%</td>"));
+        assert!(html.contains("How the district's 1,331 records in the current period were placed in beats: 1,320 inside a beat's boundary; 0 just outside every beat (within 250 m) and given to the nearest beat; 11 with no location; 0 more than 250 m outside every beat."));
+        // Partial years are marked in the trend headers and notes.
+        assert!(html.contains("2023/24<span class=\"th-sub\">11 of 12 months</span>"));
+        assert!(html.contains("2023/24: 11 of 12 months held"));
+        assert!(html.contains(html::ATTRIBUTION));
+        assert!(html.contains("Generated by Safer on 2024-05-01 09:30"));
+        assert!(html.contains("@media print"));
+        assert!(
+            !html.contains("Transport"),
+            "must not use the GOV.UK Transport font"
+        );
+        assert!(
+            !html.contains("src=\"http")
+                && !html.contains("href=\"http")
+                && !html.contains("<link")
+        );
+    }
+
+    #[test]
+    fn html_headings_are_in_order() {
+        let html = render_html(&sample(), &meta());
+        let mut last = 0;
+        let mut seen_h1 = 0;
+        for (i, _) in html.match_indices("<h") {
+            let Some(level) = html[i + 2..].chars().next().and_then(|c| c.to_digit(10)) else {
+                continue;
+            };
+            if level == 1 {
+                seen_h1 += 1;
+            }
+            assert!(level <= last + 1, "h{level} after h{last}");
+            last = level;
+        }
+        assert_eq!(seen_h1, 1);
+    }
+
+    #[test]
+    fn year_to_date_title() {
+        let mut req = sample_request();
+        req.as_at = Some("2023-09".parse().unwrap());
+        let a = Assessment::build(&sample_counts(), &req).unwrap();
+        assert_eq!(
+            html::title(&a),
+            "Partnership Strategic Assessment: Charnwood 2023/24, year to date, April to September 2023"
+        );
+        let mut req = sample_request();
+        req.as_at = Some("2024-01".parse().unwrap());
+        let a = Assessment::build(&sample_counts(), &req).unwrap();
+        assert!(html::title(&a).ends_with("year to date, April 2023 to January 2024"));
+    }
+
+    #[test]
+    fn html_svg_is_deterministic_with_one_line_per_beat() {
+        let a = sample();
+        let one = render_html(&a, &meta());
+        let two = render_html(&a, &meta());
+        assert_eq!(one, two);
+        assert_eq!(one.matches("<polyline").count(), a.trend_by_beat.len());
+        assert_eq!(one.matches("<svg").count(), 2);
+        assert_eq!(one.matches("role=\"img\"").count(), 2);
+        // A bar per category with a non-zero change.
+        let nonzero = a
+            .categories
+            .iter()
+            .filter(|r| r.change_pct.is_some_and(|p| format::round1(p) != 0.0))
+            .count();
+        assert_eq!(one.matches("<rect").count(), nonzero);
+    }
+
+    #[test]
+    fn no_beats_and_no_population() {
+        let mut counts = sample_counts();
+        counts.beat_names.clear();
+        for m in counts.months.values_mut() {
+            m.beats.clear();
+        }
+        let mut req = sample_request();
+        req.population = None;
+        let a = Assessment::build(&counts, &req).unwrap();
+        let html = render_html(&a, &ReportMeta::default());
+        assert!(html.contains("No beats are configured"));
+        assert!(!html.contains("<polyline"));
+        assert!(html.contains("rates per 1,000 are n/a"));
+        let t = csv_tables(&a).unwrap();
+        assert_eq!(
+            t[1].1,
+            "rank,beat,previous,current,change,change_pct,share,compared_previous,compared_current\n"
+        );
+        assert!(t[0].1.lines().nth(1).unwrap().contains(",-7.5,,1320,"));
+    }
+
+    #[test]
+    fn writes_html_first_then_every_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("nested").join("out");
+        let paths = write_assessment(&sample(), &meta(), &out).unwrap();
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "assessment.html",
+                "categories.csv",
+                "beats.csv",
+                "beat_categories.csv",
+                "trend_by_beat.csv",
+                "trend_by_category.csv",
+                "months.csv"
+            ]
+        );
+        for p in &paths {
+            assert!(p.starts_with(&out));
+            assert!(std::fs::metadata(p).unwrap().len() > 0);
+        }
+        assert_eq!(
+            std::fs::read_to_string(&paths[0]).unwrap(),
+            render_html(&sample(), &meta())
+        );
+    }
+
+    /// The user documentation of the output files and JSON.
+    const OUTPUT_DOC: &str = include_str!("../../../docs/assessment-output.md");
+
+    #[test]
+    fn every_csv_column_is_documented() {
+        for (name, content) in csv_tables(&sample()).unwrap() {
+            assert!(
+                OUTPUT_DOC.contains(&format!("### `{name}`")),
+                "{name} has no section"
+            );
+            if name == "beat_categories.csv" {
+                continue; // one column per category row, documented as such
+            }
+            for column in content.lines().next().unwrap().split(',') {
+                assert!(
+                    OUTPUT_DOC.contains(&format!("| `{column}` |")),
+                    "{name}: column {column} undocumented"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_json_field_is_documented() {
+        fn keys(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, v) in m {
+                        out.push(k.clone());
+                        keys(v, out);
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        keys(&serde_json::to_value(sample()).unwrap(), &mut found);
+        assert!(found.len() > 40);
+        for k in found {
+            let documented = [
+                format!("| `{k}` |"),
+                format!("| `years[].{k}` |"),
+                format!("\"{k}\""),
+            ]
+            .iter()
+            .any(|f| OUTPUT_DOC.contains(f.as_str()));
+            assert!(
+                documented,
+                "JSON field {k} is not in docs/assessment-output.md"
+            );
+        }
+    }
+
+    #[test]
+    fn write_errors_name_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "x").unwrap();
+        let err = write_assessment(&sample(), &meta(), &file).unwrap_err();
+        assert!(matches!(err, ReportError::Io { .. }));
+        assert!(
+            err.to_string().starts_with(&file.display().to_string()),
+            "{err}"
+        );
+    }
+}

@@ -82,7 +82,7 @@ pub fn compute(
     // Only the files that hold the district's records are read.
     let parts: Vec<Result<DistrictCounts>> = entries
         .par_iter()
-        .filter(|e| e.districts.iter().any(|d| *d == district))
+        .filter(|e| e.districts.contains(&district))
         .map(|e| {
             let table = store.read(e)?;
             let mut c = DistrictCounts::new(&district, &beats);

@@ -1,0 +1,351 @@
+//! One CSV file per table of the assessment.
+//!
+//! Numbers are plain (no thousands separators, hyphen-minus for negatives)
+//! so spreadsheets read them as numbers. Percentages are rounded to one
+//! decimal place and rates to two; a missing value is an empty field.
+
+use safer_analysis::{Assessment, BeatRow, RowKind, TrendRow};
+use safer_domain::Month;
+
+use crate::ReportError;
+use crate::format::round1;
+
+/// A number rounded to one decimal place, or empty.
+fn dec1(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.1}", round1(v))).unwrap_or_default()
+}
+
+/// A number rounded to two decimal places, or empty.
+fn dec2(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.2}", (v * 100.0).round() / 100.0 + 0.0))
+        .unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// The name of a row kind as in the JSON output.
+pub(crate) fn kind_name(k: RowKind) -> &'static str {
+    match k {
+        RowKind::Category => "category",
+        RowKind::AllCrime => "all_crime",
+        RowKind::Group => "group",
+    }
+}
+
+/// Writes records to a CSV string.
+fn table<I, R>(header: &[&str], rows: I) -> Result<String, ReportError>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let err = |e: &dyn std::fmt::Display| ReportError::Csv(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(|e| err(&e))?;
+    for r in rows {
+        w.write_record(r).map_err(|e| err(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| err(&e))?;
+    String::from_utf8(bytes).map_err(|e| err(&e))
+}
+
+fn categories(a: &Assessment) -> Result<String, ReportError> {
+    table(
+        &[
+            "category",
+            "kind",
+            "previous",
+            "current",
+            "change",
+            "change_pct",
+            "rate_per_1000",
+            "compared_previous",
+            "compared_current",
+        ],
+        a.categories.iter().map(|r| {
+            vec![
+                r.category.clone(),
+                kind_name(r.kind).to_owned(),
+                r.previous.to_string(),
+                r.current.to_string(),
+                r.change.to_string(),
+                dec1(r.change_pct),
+                dec2(r.rate_per_1000),
+                r.compared_previous.to_string(),
+                r.compared_current.to_string(),
+            ]
+        }),
+    )
+}
+
+/// The beats in rank order (1 = most crime).
+pub(crate) fn beats_by_rank(a: &Assessment) -> Vec<&BeatRow> {
+    let mut beats: Vec<&BeatRow> = a.beats.iter().collect();
+    beats.sort_by_key(|b| b.rank);
+    beats
+}
+
+fn beats(a: &Assessment) -> Result<String, ReportError> {
+    let row = |rank: String, b: &BeatRow| {
+        vec![
+            rank,
+            b.beat.clone(),
+            b.previous.to_string(),
+            b.current.to_string(),
+            b.change.to_string(),
+            dec1(b.change_pct),
+            dec1(Some(b.share)),
+            b.compared_previous.to_string(),
+            b.compared_current.to_string(),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = beats_by_rank(a)
+        .into_iter()
+        .map(|b| row(b.rank.to_string(), b))
+        .collect();
+    if let Some(u) = &a.unplaced {
+        rows.push(row(String::new(), u));
+    }
+    table(
+        &[
+            "rank",
+            "beat",
+            "previous",
+            "current",
+            "change",
+            "change_pct",
+            "share",
+            "compared_previous",
+            "compared_current",
+        ],
+        rows,
+    )
+}
+
+fn beat_categories(a: &Assessment) -> Result<String, ReportError> {
+    let mut header = vec!["beat"];
+    header.extend(a.categories.iter().map(|r| r.category.as_str()));
+    table(
+        &header,
+        a.beat_categories.iter().map(|(beat, counts)| {
+            std::iter::once(beat.clone())
+                .chain(counts.iter().map(u64::to_string))
+                .collect::<Vec<_>>()
+        }),
+    )
+}
+
+fn trend(first_column: &str, rows: &[TrendRow]) -> Result<String, ReportError> {
+    table(
+        &[first_column, "year", "count", "months_held"],
+        rows.iter().flat_map(|r| {
+            r.years.iter().map(|y| {
+                vec![
+                    r.name.clone(),
+                    y.year.to_string(),
+                    y.count.to_string(),
+                    y.months_held.to_string(),
+                ]
+            })
+        }),
+    )
+}
+
+fn months(a: &Assessment) -> Result<String, ReportError> {
+    let c = &a.comparison;
+    let compared_current = |m: Month| c.comparable_months.contains(&m);
+    let compared_previous = |m: Month| c.comparable_months.contains(&m.plus(12));
+    let rows = c
+        .current_period
+        .months()
+        .map(|m| {
+            (
+                "current",
+                m,
+                !c.current_months_missing.contains(&m),
+                compared_current(m),
+            )
+        })
+        .chain(c.previous_period.months().map(|m| {
+            (
+                "previous",
+                m,
+                !c.previous_months_missing.contains(&m),
+                compared_previous(m),
+            )
+        }))
+        .map(|(period, m, held, compared)| {
+            vec![
+                period.to_owned(),
+                m.to_string(),
+                yes_no(held).to_owned(),
+                yes_no(compared).to_owned(),
+            ]
+        });
+    table(&["period", "month", "held", "compared"], rows)
+}
+
+/// Every CSV table: (file name, content), in a fixed order.
+pub fn csv_tables(a: &Assessment) -> Result<Vec<(String, String)>, ReportError> {
+    Ok(vec![
+        ("categories.csv".to_owned(), categories(a)?),
+        ("beats.csv".to_owned(), beats(a)?),
+        ("beat_categories.csv".to_owned(), beat_categories(a)?),
+        (
+            "trend_by_beat.csv".to_owned(),
+            trend("beat", &a.trend_by_beat)?,
+        ),
+        (
+            "trend_by_category.csv".to_owned(),
+            trend("category", &a.trend_by_category)?,
+        ),
+        ("months.csv".to_owned(), months(a)?),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::sample;
+
+    fn file<'a>(tables: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+        tables
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .1
+            .lines()
+            .collect()
+    }
+
+    #[test]
+    fn every_table_is_written_in_order() {
+        let t = csv_tables(&sample()).unwrap();
+        let names: Vec<&str> = t.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "categories.csv",
+                "beats.csv",
+                "beat_categories.csv",
+                "trend_by_beat.csv",
+                "trend_by_category.csv",
+                "months.csv"
+            ]
+        );
+    }
+
+    #[test]
+    fn categories_csv() {
+        let a = sample();
+        let t = csv_tables(&a).unwrap();
+        let lines = file(&t, "categories.csv");
+        assert_eq!(
+            lines[0],
+            "category,kind,previous,current,change,change_pct,rate_per_1000,compared_previous,compared_current"
+        );
+        assert_eq!(lines.len(), 1 + a.categories.len());
+        let all = a.all_crime().unwrap();
+        // The fixture: 2023-08 is missing, so the change compares 11 months.
+        let expected = format!(
+            "All crime,all_crime,{},{},{},{},{},{},{}",
+            all.previous,
+            all.current,
+            all.change,
+            dec1(all.change_pct),
+            dec2(all.rate_per_1000),
+            all.compared_previous,
+            all.compared_current
+        );
+        assert_eq!(lines[1], expected);
+        assert_eq!(
+            lines[1],
+            "All crime,all_crime,1440,1221,-99,-7.5,12.21,1320,1221"
+        );
+        let robbery = lines.iter().find(|l| l.starts_with("Robbery,")).unwrap();
+        assert_eq!(*robbery, "Robbery,category,0,11,11,,0.11,0,11");
+        let group = lines
+            .iter()
+            .find(|l| l.starts_with("\"Serious, acquisitive\","))
+            .unwrap();
+        assert!(
+            group.starts_with("\"Serious, acquisitive\",group,"),
+            "{group}"
+        );
+    }
+
+    #[test]
+    fn beats_csv_has_ranks_and_the_unplaced_row() {
+        let t = csv_tables(&sample()).unwrap();
+        let lines = file(&t, "beats.csv");
+        assert_eq!(
+            lines[0],
+            "rank,beat,previous,current,change,change_pct,share,compared_previous,compared_current"
+        );
+        assert_eq!(lines[1], "1,Town Centre,960,770,-110,-12.5,63.1,880,770");
+        assert_eq!(lines[2], "2,<script>,480,440,0,0.0,36.0,440,440");
+        assert_eq!(lines[3], ",Not placed in a beat,0,11,11,,0.9,0,11");
+        assert_eq!(lines.len(), 4);
+    }
+
+    #[test]
+    fn beat_categories_csv() {
+        let a = sample();
+        let t = csv_tables(&a).unwrap();
+        let lines = file(&t, "beat_categories.csv");
+        assert!(
+            lines[0].starts_with("beat,All crime,Bicycle theft,Burglary,"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[0].ends_with(",Anti-social behaviour,\"Serious, acquisitive\""),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines[0].matches(',').count(), a.categories.len() + 1);
+        // <script>: 40 burglaries a month for 11 months, nothing else.
+        assert!(
+            lines[2].starts_with("<script>,440,0,440,0,"),
+            "{}",
+            lines[2]
+        );
+        assert_eq!(lines.len(), 1 + a.beat_categories.len());
+    }
+
+    #[test]
+    fn trend_csvs_are_long_format() {
+        let t = csv_tables(&sample()).unwrap();
+        let lines = file(&t, "trend_by_beat.csv");
+        assert_eq!(lines[0], "beat,year,count,months_held");
+        assert_eq!(lines[1], "Town Centre,2022/23,960,12");
+        assert_eq!(lines[2], "Town Centre,2023/24,770,11");
+        let lines = file(&t, "trend_by_category.csv");
+        assert_eq!(lines[0], "category,year,count,months_held");
+        assert_eq!(lines[1], "All crime,2022/23,1440,12");
+        assert_eq!(lines[2], "All crime,2023/24,1221,11");
+    }
+
+    #[test]
+    fn months_csv_marks_held_and_compared() {
+        let t = csv_tables(&sample()).unwrap();
+        let lines = file(&t, "months.csv");
+        assert_eq!(lines[0], "period,month,held,compared");
+        assert_eq!(lines.len(), 1 + 24);
+        assert!(lines.contains(&"current,2023-04,yes,yes"));
+        assert!(lines.contains(&"current,2023-08,no,no"));
+        assert!(lines.contains(&"previous,2022-08,yes,no"));
+        assert!(lines.contains(&"previous,2022-09,yes,yes"));
+    }
+
+    #[test]
+    fn plain_numbers() {
+        assert_eq!(dec1(Some(-0.04)), "0.0");
+        assert_eq!(dec1(Some(-8.333)), "-8.3");
+        assert_eq!(dec1(None), "");
+        assert_eq!(dec2(Some(13.2)), "13.20");
+        assert_eq!(dec2(Some(1234.567)), "1234.57");
+    }
+}
