@@ -13,6 +13,7 @@
 mod assessment;
 mod counts;
 mod geometry;
+mod performance;
 mod table;
 
 pub use assessment::{
@@ -20,4 +21,5 @@ pub use assessment::{
 };
 pub use counts::{CategoryCounts, DistrictCounts, MonthCounts, PlacementSummary};
 pub use geometry::{Beats, Placement, Polygon, Ring};
+pub use performance::{ManualValues, MeasureRow, PerformanceReview, PriorityRow, ReviewInputs};
 pub use table::{Lsoa, MonthlyCrimes, NO_COORD, NO_LSOA, district_of_lsoa_name};

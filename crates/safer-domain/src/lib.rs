@@ -11,12 +11,20 @@
 
 mod category;
 mod change;
+mod fund;
+mod measure;
 mod month;
 mod partnership;
+mod plan;
 
 pub use category::{Category, CategoryGroup, CategorySelector};
 pub use change::Change;
+pub use fund::{
+    DEFAULT_UNDERSPEND_THRESHOLD, Fund, FundProject, FundReturn, ReturnLine, parse_pounds, pounds,
+};
+pub use measure::*;
 pub use month::{FinancialYear, Month, MonthError, Period};
 pub use partnership::{
     BeatDefinition, BeatMembers, Partnership, PartnershipError, PopulationSource,
 };
+pub use plan::*;

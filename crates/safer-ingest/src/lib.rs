@@ -16,6 +16,7 @@
 pub mod config;
 mod error;
 pub mod geography;
+pub mod plan;
 pub mod police_uk;
 
 pub use error::IngestError;

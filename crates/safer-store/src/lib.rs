@@ -13,9 +13,11 @@
 
 pub mod codec;
 mod crimes;
+pub mod db;
 mod dir;
 
 pub use crimes::{CrimeStore, ManifestEntry, Staged, Staging};
+pub use db::{Backend, Database, DbError};
 pub use dir::{DataDir, StoredPartnership};
 pub use safer_analysis::MonthlyCrimes;
 

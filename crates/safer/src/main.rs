@@ -5,8 +5,10 @@
 //! the only place `anyhow` is used.
 
 mod assess;
+mod db;
 mod demo;
 mod import;
+mod plan;
 mod status;
 
 use std::path::PathBuf;
@@ -33,6 +35,16 @@ struct Cli {
     )]
     data_dir: PathBuf,
 
+    /// The database: postgres://… for a multi-user deployment. Default: SQLite in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -46,6 +58,15 @@ enum Command {
     Assess(assess::AssessArgs),
     /// Import the Charnwood example from ../shared/data and write its 2023/24 assessment.
     Demo(demo::DemoArgs),
+    /// The partnership plan: check, import and list plans.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Record and show measure values entered by hand.
+    #[command(subcommand)]
+    Measure(plan::MeasureCommand),
+    /// Action plans: add actions, record progress, list what is overdue.
+    #[command(subcommand)]
+    Action(plan::ActionCommand),
     /// Show what is held: forces, months, gaps and partnerships.
     Status,
 }
@@ -56,6 +77,9 @@ fn main() -> ExitCode {
         Command::Import(cmd) => import::run(&cli.data_dir, cmd),
         Command::Assess(args) => assess::run(&cli.data_dir, &args),
         Command::Demo(args) => demo::run(&cli.data_dir, &args),
+        Command::Plan(cmd) => plan::run_plan(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Measure(cmd) => plan::run_measure(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Action(cmd) => plan::run_action(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Status => status::run(&cli.data_dir),
     };
     match result {

@@ -1,0 +1,293 @@
+//! The quarterly performance review: every measure of a plan evaluated year
+//! to date, with its confidence, and the state of the action plans and the
+//! fund.
+
+use std::collections::BTreeMap;
+
+use safer_domain::{
+    Action, Category, CategoryGroup, CategorySelector, Date, Evaluation, Measure, MeasureRule,
+    MeasureSource, Observation, Period, Plan, Quarter, TargetKind, ValueKind,
+};
+use serde::Serialize;
+
+use crate::counts::DistrictCounts;
+
+/// Values entered by hand, by measure id, each a list of (quarter, value).
+pub type ManualValues = BTreeMap<String, Vec<(Quarter, f64)>>;
+
+/// One measure in the review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureRow {
+    pub id: String,
+    pub text: String,
+    /// Where the value comes from, in words.
+    pub source: String,
+    /// The year the comparison figure comes from (the baseline, or the
+    /// previous year for year-on-year targets).
+    pub comparison_year: Option<String>,
+    /// The months compared (current year to date).
+    pub period: Option<Period>,
+    pub evaluation: Evaluation,
+    /// The value in each quarter held, oldest first, for a small trend chart.
+    pub trend: Vec<(Quarter, f64)>,
+}
+
+/// One priority in the review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorityRow {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub measures: Vec<MeasureRow>,
+    pub actions: Vec<Action>,
+    /// Ids of this priority's actions open past their due date.
+    pub overdue: Vec<i64>,
+}
+
+/// The whole quarterly review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerformanceReview {
+    pub plan_id: String,
+    pub plan_title: String,
+    pub quarter: Quarter,
+    /// The last day of the quarter: actions due before it and still open
+    /// are overdue.
+    pub as_at: Date,
+    pub priorities: Vec<PriorityRow>,
+}
+
+/// What the review needs besides the plan.
+pub struct ReviewInputs<'a> {
+    /// The district's police.uk counts (or `None` when no data is held).
+    pub counts: Option<&'a DistrictCounts>,
+    pub groups: &'a [CategoryGroup],
+    pub manual: &'a ManualValues,
+    pub actions: &'a [Action],
+}
+
+impl PerformanceReview {
+    pub fn build(plan: &Plan, quarter: Quarter, inputs: &ReviewInputs<'_>) -> PerformanceReview {
+        let as_at = Date::end_of(quarter);
+        let priorities = plan
+            .priorities
+            .iter()
+            .map(|p| {
+                let actions: Vec<Action> = inputs
+                    .actions
+                    .iter()
+                    .filter(|a| a.priority_id == p.id)
+                    .cloned()
+                    .collect();
+                let overdue = actions
+                    .iter()
+                    .filter(|a| a.is_overdue(as_at))
+                    .map(|a| a.id)
+                    .collect();
+                PriorityRow {
+                    id: p.id.clone(),
+                    number: p.number,
+                    title: p.title.clone(),
+                    measures: p
+                        .measures
+                        .iter()
+                        .map(|m| measure_row(m, quarter, inputs))
+                        .collect(),
+                    actions,
+                    overdue,
+                }
+            })
+            .collect();
+        PerformanceReview {
+            plan_id: plan.id.clone(),
+            plan_title: plan.title.clone(),
+            quarter,
+            as_at,
+            priorities,
+        }
+    }
+
+    /// Every measure row, in plan order.
+    pub fn measures(&self) -> impl Iterator<Item = &MeasureRow> {
+        self.priorities.iter().flat_map(|p| &p.measures)
+    }
+}
+
+/// The year a measure is compared with: its baseline for targets relative
+/// to a baseline, otherwise the previous year.
+fn comparison_year(m: &Measure, quarter: Quarter) -> safer_domain::FinancialYear {
+    match (&m.target, m.baseline) {
+        (
+            TargetKind::ReduceBy { .. }
+            | TargetKind::IncreaseBy { .. }
+            | TargetKind::ReachLevel { .. },
+            Some(b),
+        ) => b,
+        _ => quarter.year.previous(),
+    }
+}
+
+fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> MeasureRow {
+    let rule = MeasureRule {
+        direction: m.direction,
+        target: m.target,
+        value_kind: m.value_kind(),
+        tolerance: safer_domain::default_tolerance(),
+    };
+    let cmp_year = comparison_year(m, quarter);
+    let ytd = Period {
+        first: quarter.year.first_month(),
+        last: quarter.last_month(),
+    };
+    let months_back = 12 * (quarter.year.start_year() as i32 - cmp_year.start_year() as i32);
+    let cmp_period = Period {
+        first: ytd.first.plus(-months_back),
+        last: ytd.last.plus(-months_back),
+    };
+    let no_data = |reason: String| {
+        let mut e = rule.evaluate(None, None);
+        e.reason = reason;
+        e
+    };
+    let (evaluation, trend, source) = match &m.source {
+        MeasureSource::PoliceUk { category } => {
+            let selector = selector(category, inputs.groups);
+            match (inputs.counts, selector) {
+                (Some(counts), Some(sel)) => {
+                    let held = counts.months_held();
+                    let observe = |p: Period| {
+                        let months: Vec<_> = p.months().filter(|m| held.contains(m)).collect();
+                        (!months.is_empty()).then(|| Observation {
+                            value: sel.total(&counts.district_total(months.iter().copied())) as f64,
+                            months: months.len() as u32,
+                            complete: months.len() as u32 == p.len(),
+                        })
+                    };
+                    let trend = quarters_held(counts, quarter)
+                        .into_iter()
+                        .map(|q| {
+                            let p = Period {
+                                first: q.first_month(),
+                                last: q.last_month(),
+                            };
+                            (q, sel.total(&counts.district_total(p.months())) as f64)
+                        })
+                        .collect();
+                    (
+                        rule.evaluate(observe(cmp_period), observe(ytd)),
+                        trend,
+                        format!("police.uk: {category}"),
+                    )
+                }
+                (None, _) => (
+                    no_data("No police.uk data is held for the district.".into()),
+                    vec![],
+                    format!("police.uk: {category}"),
+                ),
+                (_, None) => (
+                    no_data(format!(
+                        "{category:?} is not a police.uk category, \"All crime\" or a configured group."
+                    )),
+                    vec![],
+                    format!("police.uk: {category}"),
+                ),
+            }
+        }
+        MeasureSource::Manual => {
+            let values = inputs.manual.get(&m.id).cloned().unwrap_or_default();
+            let observe = |year: safer_domain::FinancialYear| -> Option<Observation> {
+                let wanted: Vec<Quarter> = (1..=quarter.number)
+                    .filter_map(|n| Quarter::new(year, n))
+                    .collect();
+                let found: Vec<(Quarter, f64)> = values
+                    .iter()
+                    .filter(|(q, _)| wanted.contains(q))
+                    .copied()
+                    .collect();
+                if found.is_empty() {
+                    return None;
+                }
+                let value = match rule.value_kind {
+                    // Counts add up over the year to date …
+                    ValueKind::Count => found.iter().map(|(_, v)| v).sum(),
+                    // … a level (a percentage, a score) is its latest reading.
+                    ValueKind::Level => found
+                        .iter()
+                        .max_by_key(|(q, _)| *q)
+                        .map_or(0.0, |(_, v)| *v),
+                };
+                Some(Observation {
+                    value,
+                    months: 3 * found.len() as u32,
+                    complete: found.len() == wanted.len(),
+                })
+            };
+            let trend = values
+                .iter()
+                .filter(|(q, _)| *q <= quarter)
+                .copied()
+                .collect();
+            (
+                rule.evaluate(observe(cmp_year), observe(quarter.year)),
+                trend,
+                "entered each quarter".to_owned(),
+            )
+        }
+        MeasureSource::CaseRecords { record } => (
+            no_data(format!(
+                "Counted from case records ({}), which Safer does not hold yet; no figure is shown rather than a guess.",
+                record.replace('_', " ")
+            )),
+            vec![],
+            format!("case records: {}", record.replace('_', " ")),
+        ),
+        MeasureSource::NeedsData { needs } => (
+            no_data(format!("Needs data Safer does not hold: {needs}")),
+            vec![],
+            "not available from the data held".to_owned(),
+        ),
+    };
+    MeasureRow {
+        id: m.id.clone(),
+        text: m.text.clone(),
+        source,
+        comparison_year: Some(cmp_year.to_string()),
+        period: Some(ytd),
+        evaluation,
+        trend,
+    }
+}
+
+fn selector(label: &str, groups: &[CategoryGroup]) -> Option<CategorySelector> {
+    if label == "All crime" {
+        return Some(CategorySelector::AllCrime);
+    }
+    if let Some(c) = Category::from_name(label.as_bytes()) {
+        return Some(CategorySelector::One(c));
+    }
+    groups
+        .iter()
+        .find(|g| g.name == label)
+        .cloned()
+        .map(CategorySelector::Group)
+}
+
+/// Quarters up to `last` whose three months are all held.
+fn quarters_held(counts: &DistrictCounts, last: Quarter) -> Vec<Quarter> {
+    let held = counts.months_held();
+    let Some(first) = held.first().copied() else {
+        return vec![];
+    };
+    let mut q = Quarter::of(first);
+    let mut out = Vec::new();
+    while q <= last {
+        let p = Period {
+            first: q.first_month(),
+            last: q.last_month(),
+        };
+        if p.months().all(|m| held.contains(&m)) {
+            out.push(q);
+        }
+        q = q.next();
+    }
+    out
+}

@@ -1,0 +1,531 @@
+//! The partnership plan: themes, priorities, objectives, responses,
+//! measures; action plans; and the Partnership Locality Fund.
+//!
+//! A plan follows the shape of the plans partnerships write: vision →
+//! themes → priorities, each with "what will we aim to achieve"
+//! (objectives), "how will we respond" (responses) and "how will we measure
+//! success" (measures).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Direction, FinancialYear, Month, TargetKind, ValueKind};
+
+/// A three-year partnership plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: String,
+    /// The partnership's id (as in its configuration).
+    pub partnership: String,
+    pub title: String,
+    pub first_year: FinancialYear,
+    pub last_year: FinancialYear,
+    pub vision: Option<String>,
+    /// Where the text comes from.
+    pub source: String,
+    pub themes: Vec<Theme>,
+    pub priorities: Vec<Priority>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Theme {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Priority {
+    pub id: String,
+    pub number: u32,
+    pub theme: Option<String>,
+    pub title: String,
+    /// "Why is this a priority?", paragraph by paragraph.
+    pub why: Vec<String>,
+    /// "What will we aim to achieve?"
+    pub objectives: Vec<Statement>,
+    /// "How will we respond?"
+    pub responses: Vec<Statement>,
+    /// "How will we measure success?"
+    pub measures: Vec<Measure>,
+}
+
+/// An objective or a response: a sentence of the plan with an id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub id: String,
+    pub text: String,
+}
+
+/// A measure of success and how it is computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    pub id: String,
+    /// The plan's own words.
+    pub text: String,
+    pub direction: Direction,
+    pub target: TargetKind,
+    /// The financial year targets are set against (for example 2022/23).
+    pub baseline: Option<FinancialYear>,
+    pub source: MeasureSource,
+    /// What the number is: count, percent, days, people, referrals …
+    pub unit: String,
+}
+
+impl Measure {
+    /// Whether the value is a count of events (Poisson-like) or a level.
+    pub fn value_kind(&self) -> ValueKind {
+        match self.unit.as_str() {
+            "percent" | "score" | "days" => ValueKind::Level,
+            _ => ValueKind::Count,
+        }
+    }
+}
+
+/// Where a measure's values come from. Case records are a seam for the case
+/// work to come: such measures report "no data" until those records exist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MeasureSource {
+    /// Computed from imported police.uk data: a category label (police.uk
+    /// name, "All crime", or a configured group) in the partnership's district.
+    PoliceUk { category: String },
+    /// Entered by hand each quarter, with who entered it and when.
+    Manual,
+    /// Counted from case records of this type (JAG referrals, ABCs, …).
+    CaseRecords { record: String },
+    /// Not measurable from the data Safer holds: says what is needed instead
+    /// of showing a wrong number.
+    NeedsData { needs: String },
+}
+
+/// A quarter of a financial year: Q1 is April–June, Q4 January–March.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Quarter {
+    pub year: FinancialYear,
+    /// 1 to 4.
+    pub number: u8,
+}
+
+impl Quarter {
+    pub fn new(year: FinancialYear, number: u8) -> Option<Quarter> {
+        (1..=4)
+            .contains(&number)
+            .then_some(Quarter { year, number })
+    }
+
+    pub fn first_month(self) -> Month {
+        self.year
+            .first_month()
+            .plus(3 * (i32::from(self.number) - 1))
+    }
+
+    pub fn last_month(self) -> Month {
+        self.first_month().plus(2)
+    }
+
+    /// The quarter a month falls in.
+    pub fn of(month: Month) -> Quarter {
+        let fy = month.financial_year();
+        let n = (month.ordinal() - fy.first_month().ordinal()) / 3 + 1;
+        Quarter {
+            year: fy,
+            number: n as u8,
+        }
+    }
+
+    pub fn next(self) -> Quarter {
+        if self.number == 4 {
+            Quarter {
+                year: FinancialYear::starting(self.year.start_year() + 1),
+                number: 1,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Quarter {
+        if self.number == 1 {
+            Quarter {
+                year: self.year.previous(),
+                number: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number - 1,
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for Quarter {
+    type Err = String;
+    /// `2024-Q2` is quarter 2 of the financial year that starts in April 2024
+    /// (July–September 2024), the way partnerships number quarters.
+    /// `2024/25-Q2` and `2024/25 Q2` say the same thing.
+    fn from_str(s: &str) -> Result<Quarter, String> {
+        let bad = || {
+            format!(
+                "expected a quarter as YYYY-Qn or YYYY/YY-Qn (for example 2024-Q2, quarter 2 of 2024/25), found {s:?}"
+            )
+        };
+        let t = s.trim();
+        let (y, q) = t.rsplit_once(['-', ' ']).ok_or_else(bad)?;
+        let n: u8 = q
+            .strip_prefix(['Q', 'q'])
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(bad)?;
+        let year = if y.len() == 4 {
+            FinancialYear::starting(y.parse().map_err(|_| bad())?)
+        } else {
+            y.parse().map_err(|_| bad())?
+        };
+        Quarter::new(year, n).ok_or_else(bad)
+    }
+}
+
+impl TryFrom<String> for Quarter {
+    type Error = String;
+    fn try_from(s: String) -> Result<Quarter, String> {
+        s.parse()
+    }
+}
+
+impl From<Quarter> for String {
+    fn from(q: Quarter) -> String {
+        q.to_string()
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.number)
+    }
+}
+
+/// The aim category of an action, as in the partnership's action plan
+/// template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aim {
+    Enforcement,
+    Intelligence,
+    Prevention,
+    Confidence,
+}
+
+impl Aim {
+    pub const ALL: [Aim; 4] = [
+        Aim::Enforcement,
+        Aim::Intelligence,
+        Aim::Prevention,
+        Aim::Confidence,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aim::Enforcement => "enforcement",
+            Aim::Intelligence => "intelligence",
+            Aim::Prevention => "prevention",
+            Aim::Confidence => "confidence",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Aim::Enforcement => "Enforcement",
+            Aim::Intelligence => "Intelligence",
+            Aim::Prevention => "Prevention",
+            Aim::Confidence => "Confidence",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Aim> {
+        Aim::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// Where an action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    NotStarted,
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    Complete,
+    Cancelled,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 6] = [
+        ActionStatus::NotStarted,
+        ActionStatus::OnTrack,
+        ActionStatus::AtRisk,
+        ActionStatus::OffTrack,
+        ActionStatus::Complete,
+        ActionStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::NotStarted => "not_started",
+            ActionStatus::OnTrack => "on_track",
+            ActionStatus::AtRisk => "at_risk",
+            ActionStatus::OffTrack => "off_track",
+            ActionStatus::Complete => "complete",
+            ActionStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionStatus::NotStarted => "Not started",
+            ActionStatus::OnTrack => "On track",
+            ActionStatus::AtRisk => "At risk",
+            ActionStatus::OffTrack => "Off track",
+            ActionStatus::Complete => "Complete",
+            ActionStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        let t = s.trim().replace([' ', '-'], "_").to_ascii_lowercase();
+        ActionStatus::ALL.into_iter().find(|a| a.as_str() == t)
+    }
+
+    /// Whether the action is finished, one way or the other.
+    pub fn is_closed(self) -> bool {
+        matches!(self, ActionStatus::Complete | ActionStatus::Cancelled)
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Date, String> {
+        let bad = || format!("expected a date as YYYY-MM-DD, found {s:?}");
+        let b = s.trim().as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| {
+            std::str::from_utf8(&b[r])
+                .ok()
+                .and_then(|t| t.parse::<u16>().ok())
+        };
+        let (y, m, d) = (
+            num(0..4).ok_or_else(bad)?,
+            num(5..7).ok_or_else(bad)?,
+            num(8..10).ok_or_else(bad)?,
+        );
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(bad()),
+        };
+        if d == 0 || d > days {
+            return Err(bad());
+        }
+        Ok(Date {
+            year: y,
+            month: m as u8,
+            day: d as u8,
+        })
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(s: String) -> Result<Date, String> {
+        s.parse()
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Date {
+    /// The last day of a quarter: the "as at" date of a quarterly report.
+    pub fn end_of(q: Quarter) -> Date {
+        let m = q.last_month();
+        let days = match m.month() {
+            3 | 12 => 31,
+            6 | 9 => 30,
+            _ => 30,
+        };
+        Date {
+            year: m.year() as u16,
+            month: m.month() as u8,
+            day: days,
+        }
+    }
+}
+
+/// An action of a priority's action plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: i64,
+    pub plan_id: String,
+    pub priority_id: String,
+    pub aim: Aim,
+    pub key_action: String,
+    pub lead_agency: String,
+    pub start: Date,
+    pub due: Date,
+    pub financial_implications: String,
+    pub resource_implications: String,
+    pub outcome_target: String,
+    /// The measure this action serves, if any.
+    pub measure_id: Option<String>,
+    pub status: ActionStatus,
+    pub updates: Vec<ActionUpdate>,
+}
+
+impl Action {
+    /// Overdue: still open on `today` after its due date.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        !self.status.is_closed() && today > self.due
+    }
+}
+
+/// A dated progress update on an action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionUpdate {
+    pub date: Date,
+    pub author: String,
+    pub text: String,
+    pub status: ActionStatus,
+}
+
+/// Why a plan is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PlanError(pub String);
+
+impl Plan {
+    /// Checks the rules a plan keeps: ids unique, themes referenced exist,
+    /// the years run forward, targets carry their values.
+    pub fn validate(&self) -> Result<(), PlanError> {
+        if self.last_year < self.first_year {
+            return Err(PlanError(format!(
+                "last_year {} is before first_year {}",
+                self.last_year, self.first_year
+            )));
+        }
+        let mut ids: Vec<&str> = self.themes.iter().map(|t| t.id.as_str()).collect();
+        for p in &self.priorities {
+            if let Some(t) = &p.theme
+                && !self.themes.iter().any(|x| &x.id == t)
+            {
+                return Err(PlanError(format!(
+                    "priority {}: theme {t:?} is not one of the plan's themes",
+                    p.id
+                )));
+            }
+            ids.push(&p.id);
+            ids.extend(p.objectives.iter().map(|o| o.id.as_str()));
+            ids.extend(p.responses.iter().map(|o| o.id.as_str()));
+            ids.extend(p.measures.iter().map(|o| o.id.as_str()));
+        }
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            return Err(PlanError(format!("the id {:?} is used twice", w[0])));
+        }
+        Ok(())
+    }
+
+    /// Every measure with the priority it belongs to.
+    pub fn measures(&self) -> impl Iterator<Item = (&Priority, &Measure)> {
+        self.priorities
+            .iter()
+            .flat_map(|p| p.measures.iter().map(move |m| (p, m)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_follow_the_financial_year() {
+        let q: Quarter = "2024-Q2".parse().unwrap();
+        assert_eq!(q.first_month().to_string(), "2024-07");
+        assert_eq!(q.last_month().to_string(), "2024-09");
+        assert_eq!(q.to_string(), "2024/25-Q2");
+        assert_eq!("2024/25 Q2".parse::<Quarter>().unwrap(), q);
+        let q4: Quarter = "2023/24-Q4".parse().unwrap();
+        assert_eq!(q4.first_month().to_string(), "2024-01");
+        assert_eq!(Quarter::of("2024-03".parse().unwrap()), q4);
+        assert_eq!(q.previous().previous(), q4);
+        for bad in ["2024-Q5", "2024-Q0", "2024Q1", "Q1", "2024/26-Q1"] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!("2024-02-29".parse::<Date>().is_ok());
+        assert!("2023-02-29".parse::<Date>().is_err());
+        assert!("2024-13-01".parse::<Date>().is_err());
+        assert_eq!(
+            Date::end_of("2024-Q2".parse().unwrap()).to_string(),
+            "2024-09-30"
+        );
+        assert_eq!(
+            Date::end_of("2024-Q4".parse().unwrap()).to_string(),
+            "2025-03-31"
+        );
+    }
+
+    #[test]
+    fn overdue_only_when_open_and_past_due() {
+        let mut a = Action {
+            id: 1,
+            plan_id: "p".into(),
+            priority_id: "p1".into(),
+            aim: Aim::Prevention,
+            key_action: "x".into(),
+            lead_agency: "Police".into(),
+            start: "2024-04-01".parse().unwrap(),
+            due: "2024-06-30".parse().unwrap(),
+            financial_implications: String::new(),
+            resource_implications: String::new(),
+            outcome_target: String::new(),
+            measure_id: None,
+            status: ActionStatus::OnTrack,
+            updates: vec![],
+        };
+        assert!(!a.is_overdue("2024-06-30".parse().unwrap()));
+        assert!(a.is_overdue("2024-07-01".parse().unwrap()));
+        a.status = ActionStatus::Complete;
+        assert!(!a.is_overdue("2024-07-01".parse().unwrap()));
+    }
+}

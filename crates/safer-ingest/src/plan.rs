@@ -1,0 +1,341 @@
+//! The plan file (TOML): a partnership plan as data.
+//!
+//! The format is documented in `docs/plan-format.md`; the Charnwood plans
+//! in `examples/charnwood/plan-*.toml` are complete examples.
+
+use std::path::Path;
+
+use safer_domain::{
+    Category, Direction, FinancialYear, Measure, MeasureSource, Plan, Priority, Statement,
+    TargetKind, Theme,
+};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::IngestError;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    id: String,
+    partnership: String,
+    title: String,
+    first_year: Spanned<String>,
+    last_year: Spanned<String>,
+    vision: Option<String>,
+    source: String,
+    #[serde(default)]
+    themes: Vec<RawTheme>,
+    #[serde(default)]
+    priorities: Vec<RawPriority>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    id: String,
+    title: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPriority {
+    id: Spanned<String>,
+    number: u32,
+    theme: Option<Spanned<String>>,
+    title: String,
+    #[serde(default)]
+    why: Vec<String>,
+    #[serde(default)]
+    objectives: Vec<RawStatement>,
+    #[serde(default)]
+    responses: Vec<RawStatement>,
+    #[serde(default)]
+    measures: Vec<RawMeasure>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatement {
+    id: Spanned<String>,
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasure {
+    id: Spanned<String>,
+    text: String,
+    direction: Spanned<String>,
+    target: Spanned<String>,
+    target_value: Option<f64>,
+    baseline: Option<Spanned<String>>,
+    source: Spanned<String>,
+    category: Option<Spanned<String>>,
+    needs: Option<String>,
+    record: Option<String>,
+    unit: String,
+}
+
+/// Reads and validates a plan file. `groups` are the names of the
+/// partnership's category groups, which police.uk measures may name.
+pub fn load(path: &Path, groups: &[String]) -> Result<Plan, IngestError> {
+    let text = std::fs::read_to_string(path).map_err(|e| IngestError::Io {
+        path: path.to_owned(),
+        source: e,
+    })?;
+    parse(path, &text, groups)
+}
+
+/// Parses plan text; `path` is used in messages only.
+pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestError> {
+    let at = |span: std::ops::Range<usize>, message: String| IngestError::Invalid {
+        path: path.to_owned(),
+        message: format!("line {}: {message}", line_of(text, span.start)),
+    };
+    let raw: RawPlan = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        IngestError::Invalid {
+            path: path.to_owned(),
+            message: match line {
+                Some(l) => format!("line {l}: {}", e.message()),
+                None => e.message().to_owned(),
+            },
+        }
+    })?;
+    let year = |s: &Spanned<String>| -> Result<FinancialYear, IngestError> {
+        s.get_ref()
+            .parse::<FinancialYear>()
+            .map_err(|e| at(s.span(), e.to_string()))
+    };
+    let first_year = year(&raw.first_year)?;
+    let last_year = year(&raw.last_year)?;
+    let mut priorities = Vec::new();
+    for p in raw.priorities {
+        if let Some(t) = &p.theme
+            && !raw.themes.iter().any(|x| &x.id == t.get_ref())
+        {
+            return Err(at(
+                t.span(),
+                format!(
+                    "theme {:?} is not one of the plan's [[themes]]",
+                    t.get_ref()
+                ),
+            ));
+        }
+        let statements = |v: Vec<RawStatement>| {
+            v.into_iter()
+                .map(|s| Statement {
+                    id: s.id.into_inner(),
+                    text: s.text,
+                })
+                .collect()
+        };
+        let mut measures = Vec::new();
+        for m in p.measures {
+            let direction = match m.direction.get_ref().as_str() {
+                "lower" => Direction::Lower,
+                "higher" => Direction::Higher,
+                "monitor" => Direction::Monitor,
+                other => {
+                    return Err(at(
+                        m.direction.span(),
+                        format!("direction: expected lower, higher or monitor, found {other:?}"),
+                    ));
+                }
+            };
+            let value = |what: &str| {
+                m.target_value.ok_or_else(|| {
+                    at(
+                        m.target.span(),
+                        format!("target {what:?} needs target_value"),
+                    )
+                })
+            };
+            let target = match m.target.get_ref().as_str() {
+                "reduce_by" => TargetKind::ReduceBy {
+                    percent: value("reduce_by")?,
+                },
+                "increase_by" => TargetKind::IncreaseBy {
+                    percent: value("increase_by")?,
+                },
+                "reach_level" => TargetKind::ReachLevel {
+                    level: value("reach_level")?,
+                },
+                "year_on_year_reduction" => TargetKind::YearOnYearReduction,
+                "monitor" => TargetKind::Monitor,
+                other => {
+                    return Err(at(
+                        m.target.span(),
+                        format!(
+                            "target: expected reduce_by, year_on_year_reduction, reach_level, increase_by or monitor, found {other:?}"
+                        ),
+                    ));
+                }
+            };
+            let baseline = m.baseline.as_ref().map(year).transpose()?;
+            let source = match m.source.get_ref().as_str() {
+                "police_uk" => {
+                    let c = m.category.as_ref().ok_or_else(|| {
+                        at(m.source.span(), "source police_uk needs category".into())
+                    })?;
+                    let name = c.get_ref();
+                    if name != "All crime"
+                        && Category::from_name(name.as_bytes()).is_none()
+                        && !groups.contains(name)
+                    {
+                        return Err(at(
+                            c.span(),
+                            format!(
+                                "category {name:?} is not a police.uk category, \"All crime\" or one of the partnership's groups"
+                            ),
+                        ));
+                    }
+                    MeasureSource::PoliceUk {
+                        category: name.clone(),
+                    }
+                }
+                "manual" => MeasureSource::Manual,
+                "case_records" => MeasureSource::CaseRecords {
+                    record: m.record.clone().ok_or_else(|| {
+                        at(m.source.span(), "source case_records needs record".into())
+                    })?,
+                },
+                "needs_data" => MeasureSource::NeedsData {
+                    needs: m.needs.clone().ok_or_else(|| {
+                        at(m.source.span(), "source needs_data needs needs".into())
+                    })?,
+                },
+                other => {
+                    return Err(at(
+                        m.source.span(),
+                        format!(
+                            "source: expected police_uk, manual, case_records or needs_data, found {other:?}"
+                        ),
+                    ));
+                }
+            };
+            let needs_baseline = matches!(
+                target,
+                TargetKind::ReduceBy { .. } | TargetKind::IncreaseBy { .. }
+            );
+            if needs_baseline && baseline.is_none() {
+                return Err(at(
+                    m.target.span(),
+                    format!(
+                        "measure {}: a target relative to a baseline needs baseline = \"YYYY/YY\"",
+                        m.id.get_ref()
+                    ),
+                ));
+            }
+            measures.push(Measure {
+                id: m.id.into_inner(),
+                text: m.text,
+                direction,
+                target,
+                baseline,
+                source,
+                unit: m.unit,
+            });
+        }
+        priorities.push(Priority {
+            id: p.id.into_inner(),
+            number: p.number,
+            theme: p.theme.map(Spanned::into_inner),
+            title: p.title,
+            why: p.why,
+            objectives: statements(p.objectives),
+            responses: statements(p.responses),
+            measures,
+        });
+    }
+    let plan = Plan {
+        id: raw.id,
+        partnership: raw.partnership,
+        title: raw.title,
+        first_year,
+        last_year,
+        vision: raw.vision,
+        source: raw.source,
+        themes: raw
+            .themes
+            .into_iter()
+            .map(|t| Theme {
+                id: t.id,
+                title: t.title,
+            })
+            .collect(),
+        priorities,
+    };
+    plan.validate().map_err(|e| IngestError::Invalid {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(plan)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "id = \"x\"\npartnership = \"c\"\ntitle = \"T\"\nfirst_year = \"2023/24\"\nlast_year = \"2025/26\"\nsource = \"s\"\n";
+
+    fn measure(extra: &str) -> String {
+        format!(
+            "{HEAD}[[priorities]]\nid = \"p1\"\nnumber = 1\ntitle = \"P\"\n[[priorities.measures]]\nid = \"p1-m1\"\ntext = \"t\"\nunit = \"count\"\n{extra}"
+        )
+    }
+
+    fn err(text: &str) -> String {
+        parse(Path::new("plan.toml"), text, &[])
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_police_uk_measure() {
+        let p = parse(
+            Path::new("plan.toml"),
+            &measure("direction = \"lower\"\ntarget = \"reduce_by\"\ntarget_value = 5.0\nbaseline = \"2022/23\"\nsource = \"police_uk\"\ncategory = \"Burglary\"\n"),
+            &[],
+        )
+        .unwrap();
+        let m = &p.priorities[0].measures[0];
+        assert_eq!(m.target, TargetKind::ReduceBy { percent: 5.0 });
+        assert_eq!(
+            m.source,
+            MeasureSource::PoliceUk {
+                category: "Burglary".into()
+            }
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_was_expected() {
+        let e = err(&measure(
+            "direction = \"down\"\ntarget = \"monitor\"\nsource = \"manual\"\n",
+        ));
+        assert!(
+            e.contains("line 12") && e.contains("lower, higher or monitor"),
+            "{e}"
+        );
+        let e = err(&measure(
+            "direction = \"lower\"\ntarget = \"reduce_by\"\nsource = \"manual\"\n",
+        ));
+        assert!(e.contains("needs target_value"), "{e}");
+        let e = err(&measure(
+            "direction = \"lower\"\ntarget = \"monitor\"\nsource = \"police_uk\"\ncategory = \"Burglery\"\n",
+        ));
+        assert!(e.contains("line 16") && e.contains("Burglery"), "{e}");
+        let e = err(&measure(
+            "direction = \"lower\"\ntarget = \"reduce_by\"\ntarget_value = 5.0\nsource = \"manual\"\n",
+        ));
+        assert!(e.contains("baseline"), "{e}");
+        let e = err(&format!("{HEAD}colour = \"red\"\n"));
+        assert!(e.contains("line 7") && e.contains("colour"), "{e}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Action plans: actions per priority and their dated progress updates.
+
+use safer_domain::{Action, ActionStatus, ActionUpdate, Aim, Date};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Database, DbError, now, on_constraint};
+
+/// An action as entered, before it has an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAction {
+    pub plan_id: String,
+    pub priority_id: String,
+    pub aim: Aim,
+    pub key_action: String,
+    pub lead_agency: String,
+    pub start: Date,
+    pub due: Date,
+    pub financial_implications: String,
+    pub resource_implications: String,
+    pub outcome_target: String,
+    pub measure_id: Option<String>,
+}
+
+impl Database {
+    /// Adds an action; returns its id.
+    pub async fn add_action(&self, a: &NewAction, created_by: &str) -> Result<i64, DbError> {
+        if a.due < a.start {
+            return Err(DbError::Conflict(format!(
+                "the due date {} is before the start date {}",
+                a.due, a.start
+            )));
+        }
+        let row = sqlx::query(
+            "INSERT INTO actions (plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
+               financial_implications, resource_implications, outcome_target, measure_id, status, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(&a.plan_id)
+        .bind(&a.priority_id)
+        .bind(a.aim.as_str())
+        .bind(&a.key_action)
+        .bind(&a.lead_agency)
+        .bind(a.start.to_string())
+        .bind(a.due.to_string())
+        .bind(&a.financial_implications)
+        .bind(&a.resource_implications)
+        .bind(&a.outcome_target)
+        .bind(a.measure_id.clone())
+        .bind(ActionStatus::NotStarted.as_str())
+        .bind(created_by)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            on_constraint(e, || {
+                format!("plan {:?} has no priority {:?} (or no measure {:?})", a.plan_id, a.priority_id, a.measure_id)
+            })
+        })?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Records a progress update and sets the action's status to it.
+    pub async fn add_update(&self, action_id: i64, update: &ActionUpdate) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE actions SET status = $1 WHERE id = $2")
+            .bind(update.status.as_str())
+            .bind(action_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(DbError::NotFound(format!("action {action_id}")));
+        }
+        sqlx::query(
+            "INSERT INTO action_updates (action_id, update_date, author, text, status, entered_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(action_id)
+        .bind(update.date.to_string())
+        .bind(&update.author)
+        .bind(&update.text)
+        .bind(update.status.as_str())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every action of a plan with its updates, by priority then id.
+    pub async fn actions(&self, plan_id: &str) -> Result<Vec<Action>, DbError> {
+        let rows = sqlx::query(
+            "SELECT id, plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
+               financial_implications, resource_implications, outcome_target, measure_id, status
+             FROM actions WHERE plan_id = $1 ORDER BY priority_id, id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut actions = rows.iter().map(action_of).collect::<Result<Vec<_>, _>>()?;
+        let updates = sqlx::query(
+            "SELECT u.action_id, u.update_date, u.author, u.text, u.status FROM action_updates u
+             JOIN actions a ON a.id = u.action_id WHERE a.plan_id = $1 ORDER BY u.update_date, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in updates {
+            let id: i64 = r.try_get(0)?;
+            let u = ActionUpdate {
+                date: parse(r.try_get::<String, _>(1)?)?,
+                author: r.try_get(2)?,
+                text: r.try_get(3)?,
+                status: status(&r.try_get::<String, _>(4)?)?,
+            };
+            if let Some(a) = actions.iter_mut().find(|a| a.id == id) {
+                a.updates.push(u);
+            }
+        }
+        Ok(actions)
+    }
+
+    /// The lead agency of an action (for "agency leads update their own
+    /// agency's actions only").
+    pub async fn action_lead(&self, action_id: i64) -> Result<String, DbError> {
+        let row = sqlx::query("SELECT lead_agency FROM actions WHERE id = $1")
+            .bind(action_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("action {action_id}")))?;
+        Ok(row.try_get(0)?)
+    }
+}
+
+fn parse<T: std::str::FromStr<Err = String>>(s: String) -> Result<T, DbError> {
+    s.parse().map_err(DbError::Corrupt)
+}
+
+fn status(s: &str) -> Result<ActionStatus, DbError> {
+    ActionStatus::parse(s).ok_or_else(|| DbError::Corrupt(format!("action status {s:?}")))
+}
+
+fn action_of(r: &AnyRow) -> Result<Action, DbError> {
+    let aim: String = r.try_get(3)?;
+    Ok(Action {
+        id: r.try_get(0)?,
+        plan_id: r.try_get(1)?,
+        priority_id: r.try_get(2)?,
+        aim: Aim::parse(&aim).ok_or_else(|| DbError::Corrupt(format!("aim {aim:?}")))?,
+        key_action: r.try_get(4)?,
+        lead_agency: r.try_get(5)?,
+        start: parse(r.try_get(6)?)?,
+        due: parse(r.try_get(7)?)?,
+        financial_implications: r.try_get(8)?,
+        resource_implications: r.try_get(9)?,
+        outcome_target: r.try_get(10)?,
+        measure_id: r.try_get(11)?,
+        status: status(&r.try_get::<String, _>(12)?)?,
+        updates: vec![],
+    })
+}

@@ -1,0 +1,150 @@
+//! The Partnership Locality Fund: the PCC's grant, the projects it pays
+//! for, and spend per quarter. Amounts are whole pence.
+
+use safer_domain::{FinancialYear, Fund, FundProject};
+use sqlx::Row;
+
+use super::{Database, DbError, now, on_constraint};
+
+/// A project as entered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProject {
+    pub partnership: String,
+    pub year: FinancialYear,
+    pub name: String,
+    pub lead_agency: String,
+    pub budget_pence: i64,
+    pub plan_id: String,
+    pub priority_id: String,
+    pub action_id: Option<i64>,
+}
+
+impl Database {
+    /// Sets (or replaces) a year's allocation.
+    pub async fn set_allocation(
+        &self,
+        partnership: &str,
+        year: FinancialYear,
+        amount_pence: i64,
+        source: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO fund_allocations (partnership, year, amount_pence, source) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (partnership, year) DO UPDATE SET amount_pence = excluded.amount_pence, source = excluded.source",
+        )
+        .bind(partnership)
+        .bind(year.to_string())
+        .bind(amount_pence)
+        .bind(source)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| on_constraint(e, || "an allocation cannot be negative".into()))?;
+        Ok(())
+    }
+
+    pub async fn add_project(&self, p: &NewProject) -> Result<i64, DbError> {
+        let row = sqlx::query(
+            "INSERT INTO fund_projects (partnership, year, name, lead_agency, budget_pence, plan_id, priority_id, action_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&p.partnership)
+        .bind(p.year.to_string())
+        .bind(&p.name)
+        .bind(&p.lead_agency)
+        .bind(p.budget_pence)
+        .bind(&p.plan_id)
+        .bind(&p.priority_id)
+        .bind(p.action_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            on_constraint(e, || {
+                format!(
+                    "cannot add project {:?}: set the {} allocation first, name a priority of plan {:?}, and use a name not already used that year",
+                    p.name, p.year, p.plan_id
+                )
+            })
+        })?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Records spend on a project in a quarter (1–4) of its year. A
+    /// negative amount records a refund or correction.
+    pub async fn record_spend(
+        &self,
+        project_id: i64,
+        quarter: u8,
+        amount_pence: i64,
+        note: &str,
+        entered_by: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO fund_spend (project_id, quarter, amount_pence, note, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(project_id)
+        .bind(i64::from(quarter))
+        .bind(amount_pence)
+        .bind(note)
+        .bind(entered_by)
+        .bind(now())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| on_constraint(e, || format!("no project {project_id}, or quarter {quarter} is not 1 to 4")))?;
+        Ok(())
+    }
+
+    /// A year's allocation, projects and spend.
+    pub async fn fund(&self, partnership: &str, year: FinancialYear) -> Result<Fund, DbError> {
+        let alloc = sqlx::query("SELECT amount_pence, source FROM fund_allocations WHERE partnership = $1 AND year = $2")
+            .bind(partnership)
+            .bind(year.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("a {year} fund allocation for {partnership:?}")))?;
+        let rows = sqlx::query(
+            "SELECT id, name, lead_agency, budget_pence, plan_id, priority_id, action_id FROM fund_projects
+             WHERE partnership = $1 AND year = $2 ORDER BY id",
+        )
+        .bind(partnership)
+        .bind(year.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut projects = Vec::new();
+        for r in rows {
+            projects.push(FundProject {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                lead_agency: r.try_get(2)?,
+                budget_pence: r.try_get(3)?,
+                plan_id: r.try_get(4)?,
+                priority_id: r.try_get(5)?,
+                action_id: r.try_get(6)?,
+                spend_pence: [0; 4],
+            });
+        }
+        let spend = sqlx::query(
+            "SELECT s.project_id, s.quarter, CAST(SUM(s.amount_pence) AS BIGINT) FROM fund_spend s
+             JOIN fund_projects p ON p.id = s.project_id
+             WHERE p.partnership = $1 AND p.year = $2 GROUP BY s.project_id, s.quarter",
+        )
+        .bind(partnership)
+        .bind(year.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        for r in spend {
+            let (id, q, sum): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            if let Some(p) = projects.iter_mut().find(|p| p.id == id)
+                && (1..=4).contains(&q)
+            {
+                p.spend_pence[(q - 1) as usize] += sum;
+            }
+        }
+        Ok(Fund {
+            partnership: partnership.to_owned(),
+            year,
+            allocation_pence: alloc.try_get(0)?,
+            source: alloc.try_get(1)?,
+            projects,
+        })
+    }
+}

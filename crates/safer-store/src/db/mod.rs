@@ -1,0 +1,196 @@
+//! The SQL database: plans, measure values, actions and the fund.
+//!
+//! One code path serves SQLite (the embedded default, a file in the data
+//! directory) and PostgreSQL (`DATABASE_URL=postgres://…`), through sqlx's
+//! `Any` driver with runtime queries: `$1` placeholders work on both, and
+//! each backend has its own migrations folder (DDL differs). No query
+//! macros, so building needs no database.
+
+mod actions;
+mod fund;
+mod plans;
+mod values;
+
+pub use actions::NewAction;
+pub use fund::NewProject;
+pub use values::MeasureValue;
+
+use std::borrow::Cow;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+/// Which database a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why a database operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database URL must start with sqlite: or postgres:, found {0:?}")]
+    BadUrl(String),
+    #[error("database error: {0}")]
+    Backend(#[from] sqlx::Error),
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a stored value is damaged: {0}")]
+    Corrupt(String),
+}
+
+/// A connection pool and the backend behind it.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) and
+    /// brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Database, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(DbError::BadUrl(url.to_owned()));
+        };
+        // SQLite allows one writer at a time; a single connection avoids
+        // "database is locked" under concurrent writes from one process.
+        let max = if backend == Backend::Sqlite { 1 } else { 8 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .connect(url)
+            .await?;
+        let db = Database { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating: for administration (creating and
+    /// dropping test databases on a PostgreSQL server).
+    pub async fn connect_unmigrated(url: &str) -> Result<Database, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await?;
+        Ok(Database { pool, backend })
+    }
+
+    /// Runs one administrative statement built at run time (such as
+    /// `CREATE DATABASE name`). Never pass text from users here.
+    pub async fn execute_admin(&self, statement: &str) -> Result<(), DbError> {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The names of the PostgreSQL databases starting with `prefix`.
+    pub async fn list_databases(&self, prefix: &str) -> Result<Vec<String>, DbError> {
+        use sqlx::Row;
+        let rows = sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE $1")
+            .bind(format!("{prefix}%"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// The SQLite URL of the database file in a data directory.
+    pub fn sqlite_url(data_dir: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", data_dir.join("safer.db").display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        let files: &[(i64, &str, &str)] = match self.backend {
+            Backend::Sqlite => &[(
+                1,
+                "plans",
+                include_str!("../../migrations/sqlite/0001_plans.sql"),
+            )],
+            Backend::Postgres => &[(
+                1,
+                "plans",
+                include_str!("../../migrations/postgres/0001_plans.sql"),
+            )],
+        };
+        let migrations = files
+            .iter()
+            .map(|(v, d, sql)| {
+                Migration::new(
+                    *v,
+                    Cow::Borrowed(*d),
+                    MigrationType::Simple,
+                    sqlx::SqlSafeStr::into_sql_str(*sql),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations)
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The current time, RFC 3339 UTC, as stored in `*_at` columns.
+pub(crate) fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Turns a foreign-key or unique violation into a [`DbError::Conflict`]
+/// with a message for people; other errors pass through.
+pub(crate) fn on_constraint(e: sqlx::Error, message: impl FnOnce() -> String) -> DbError {
+    match &e {
+        sqlx::Error::Database(d)
+            if d.is_foreign_key_violation()
+                || d.is_unique_violation()
+                || d.is_check_violation() =>
+        {
+            DbError::Conflict(message())
+        }
+        _ => DbError::Backend(e),
+    }
+}

@@ -1,0 +1,81 @@
+//! Manually entered measure values, one per measure per quarter, with who
+//! entered them and when. A correction is a new entry; the latest counts.
+
+use safer_domain::Quarter;
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Database, DbError, now, on_constraint};
+
+/// A value entered for a measure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureValue {
+    pub measure_id: String,
+    pub quarter: Quarter,
+    pub value: f64,
+    pub note: String,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+impl Database {
+    pub async fn record_value(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+        quarter: Quarter,
+        value: f64,
+        note: &str,
+        entered_by: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO measure_values (plan_id, measure_id, quarter, value, note, entered_by, entered_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(plan_id)
+        .bind(measure_id)
+        .bind(quarter.to_string())
+        .bind(value)
+        .bind(note)
+        .bind(entered_by)
+        .bind(now())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| on_constraint(e, || format!("plan {plan_id:?} has no measure {measure_id:?}")))?;
+        Ok(())
+    }
+
+    /// The current value of each quarter of a measure (the latest entry per
+    /// quarter), oldest quarter first.
+    pub async fn values(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+    ) -> Result<Vec<MeasureValue>, DbError> {
+        let rows = sqlx::query(
+            "SELECT quarter, value, note, entered_by, entered_at FROM measure_values
+             WHERE plan_id = $1 AND measure_id = $2 ORDER BY quarter, entered_at, id",
+        )
+        .bind(plan_id)
+        .bind(measure_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<MeasureValue> = Vec::new();
+        for r in rows {
+            let q: String = r.try_get(0)?;
+            let v = MeasureValue {
+                measure_id: measure_id.to_owned(),
+                quarter: q.parse().map_err(DbError::Corrupt)?,
+                value: r.try_get(1)?,
+                note: r.try_get(2)?,
+                entered_by: r.try_get(3)?,
+                entered_at: r.try_get(4)?,
+            };
+            match out.last_mut() {
+                Some(last) if last.quarter == v.quarter => *last = v,
+                _ => out.push(v),
+            }
+        }
+        Ok(out)
+    }
+}
