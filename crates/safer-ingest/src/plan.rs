@@ -320,7 +320,7 @@ mod tests {
             "direction = \"down\"\ntarget = \"monitor\"\nsource = \"manual\"\n",
         ));
         assert!(
-            e.contains("line 12") && e.contains("lower, higher or monitor"),
+            e.contains("line 15") && e.contains("lower, higher or monitor"),
             "{e}"
         );
         let e = err(&measure(
@@ -330,7 +330,7 @@ mod tests {
         let e = err(&measure(
             "direction = \"lower\"\ntarget = \"monitor\"\nsource = \"police_uk\"\ncategory = \"Burglery\"\n",
         ));
-        assert!(e.contains("line 16") && e.contains("Burglery"), "{e}");
+        assert!(e.contains("line 18") && e.contains("Burglery"), "{e}");
         let e = err(&measure(
             "direction = \"lower\"\ntarget = \"reduce_by\"\ntarget_value = 5.0\nsource = \"manual\"\n",
         ));
