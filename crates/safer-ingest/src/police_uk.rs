@@ -198,29 +198,32 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(MonthlyCrimes, FileReport), I
     let (force, month) = parse_file_name(path)?;
     let mut p = Parser::new(path, bytes);
     p.header()?;
-    let mut b = Builder::new(path, force.clone(), month);
-    while let Some((line, fields)) = p.next_row()? {
-        b.row(line, fields)?;
+    let mut b = Builder::new(path, force, month, bytes.len());
+    let mut fields: Fields<'_> = Default::default();
+    while let Some(line) = p.next_row(&mut fields)? {
+        b.row(line, &fields)?;
     }
     b.report.rows_read = p.rows_read;
-    b.report.skipped.extend(
-        p.blank_lines
-            .then_some((SkipReason::BlankLine, p.blank_count)),
-    );
+    if p.blank_count > 0 {
+        b.report
+            .skipped
+            .insert(SkipReason::BlankLine, p.blank_count);
+    }
     Ok(b.finish())
 }
 
-/// Splits a file into rows of 12 fields.
+/// Splits a file into records of 12 fields.
 struct Parser<'a> {
     path: &'a Path,
     bytes: &'a [u8],
     pos: usize,
     line: u64,
     rows_read: u64,
-    blank_lines: bool,
     blank_count: u64,
 }
 
+/// One record's fields. Fields borrow from the file's bytes; only a field
+/// that was quoted and held an escaped quote needs its own copy.
 type Fields<'a> = [Cow<'a, [u8]>; 12];
 
 impl<'a> Parser<'a> {
@@ -232,13 +235,13 @@ impl<'a> Parser<'a> {
             pos: 0,
             line: 0,
             rows_read: 0,
-            blank_lines: false,
             blank_count: 0,
         }
     }
 
     fn header(&mut self) -> Result<(), IngestError> {
-        let Some((n, fields)) = self.next_raw()? else {
+        let mut fields: Fields<'a> = Default::default();
+        let Some(n) = self.next_raw(&mut fields)? else {
             return Err(IngestError::Empty {
                 path: self.path.to_owned(),
             });
@@ -258,16 +261,16 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// The next data row and its line number, skipping blank lines.
-    fn next_row(&mut self) -> Result<Option<(u64, Fields<'a>)>, IngestError> {
+    /// Reads the next data record into `fields`, skipping blank lines;
+    /// returns its line number, or `None` at the end of the file.
+    fn next_row(&mut self, fields: &mut Fields<'a>) -> Result<Option<u64>, IngestError> {
         loop {
             let start_line = self.line + 1;
-            let Some((n, fields)) = self.next_raw()? else {
+            let Some(n) = self.next_raw(fields)? else {
                 return Ok(None);
             };
             self.rows_read += 1;
             if n == 1 && fields[0].is_empty() {
-                self.blank_lines = true;
                 self.blank_count += 1;
                 continue;
             }
@@ -278,54 +281,68 @@ impl<'a> Parser<'a> {
                     found: n,
                 });
             }
-            return Ok(Some((start_line, fields)));
+            return Ok(Some(start_line));
         }
     }
 
-    /// The next record's fields (up to 12 kept) and how many there were.
-    fn next_raw(&mut self) -> Result<Option<(usize, Fields<'a>)>, IngestError> {
+    /// Reads the next record's fields (the first 12 of them) and returns how
+    /// many there were.
+    fn next_raw(&mut self, fields: &mut Fields<'a>) -> Result<Option<usize>, IngestError> {
         if self.pos >= self.bytes.len() {
             return Ok(None);
         }
         self.line += 1;
-        let rest = &self.bytes[self.pos..];
-        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-        let mut line = &rest[..end];
-        if memchr::memchr(b'"', line).is_none() {
-            // Fast path: no quotes, so fields are the text between commas.
-            self.pos += (end + 1).min(rest.len());
-            if let Some(l) = line.strip_suffix(b"\r") {
-                line = l;
-            }
-            let mut fields: Fields<'a> = Default::default();
-            let mut n = 0;
-            let mut start = 0;
-            for comma in memchr::memchr_iter(b',', line) {
-                if n < 12 {
-                    fields[n] = Cow::Borrowed(&line[start..comma]);
-                }
-                n += 1;
-                start = comma + 1;
+        let bytes: &'a [u8] = self.bytes;
+        let rest = &bytes[self.pos..];
+        // Fast path: one pass finds the commas and the end of the line. A
+        // quoted field (RFC 4180) starts with a quote; if any field does, the
+        // record is read again below with the quote-aware reader, which also
+        // handles line breaks inside quotes.
+        let mut n = 0;
+        let mut start = 0;
+        let mut quoted = rest.first() == Some(&b'"');
+        let mut end = rest.len();
+        for hit in memchr::memchr2_iter(b',', b'\n', rest) {
+            if rest[hit] == b'\n' {
+                end = hit;
+                break;
             }
             if n < 12 {
-                fields[n] = Cow::Borrowed(&line[start..]);
+                fields[n] = Cow::Borrowed(&rest[start..hit]);
             }
-            return Ok(Some((n + 1, fields)));
+            n += 1;
+            start = hit + 1;
+            quoted |= rest.get(start) == Some(&b'"');
         }
-        self.quoted_record()
+        if n < 12 {
+            let last = &rest[start..end];
+            fields[n] = Cow::Borrowed(last.strip_suffix(b"\r").unwrap_or(last));
+        }
+        if !quoted {
+            self.pos += (end + 1).min(rest.len());
+            return Ok(Some(n + 1));
+        }
+        self.quoted_record(fields)
     }
 
     /// The slow path: RFC 4180 fields, where a quoted field may hold commas,
     /// doubled quotes and line breaks.
-    fn quoted_record(&mut self) -> Result<Option<(usize, Fields<'a>)>, IngestError> {
+    fn quoted_record(&mut self, out: &mut Fields<'a>) -> Result<Option<usize>, IngestError> {
         let start_line = self.line;
-        let b = self.bytes;
+        let b: &'a [u8] = self.bytes;
         let mut i = self.pos;
-        let mut fields: Vec<Cow<'a, [u8]>> = Vec::with_capacity(12);
+        let mut n = 0usize;
+        let mut push = |n: &mut usize, f: Cow<'a, [u8]>| {
+            if *n < 12 {
+                out[*n] = f;
+            }
+            *n += 1;
+        };
         loop {
             if i < b.len() && b[i] == b'"' {
-                let mut buf = Vec::new();
                 i += 1;
+                let open = i;
+                let mut owned: Option<Vec<u8>> = None;
                 loop {
                     let Some(q) = memchr::memchr(b'"', &b[i..]) else {
                         return Err(IngestError::UnclosedQuote {
@@ -333,17 +350,29 @@ impl<'a> Parser<'a> {
                             line: start_line,
                         });
                     };
-                    buf.extend_from_slice(&b[i..i + q]);
                     self.line += memchr::memchr_iter(b'\n', &b[i..i + q]).count() as u64;
-                    i += q + 1;
-                    if b.get(i) == Some(&b'"') {
-                        buf.push(b'"');
-                        i += 1;
+                    if b.get(i + q + 1) == Some(&b'"') {
+                        // A doubled quote: the field needs its own copy.
+                        let buf = owned.get_or_insert_with(Vec::new);
+                        if buf.is_empty() {
+                            buf.extend_from_slice(&b[open..i + q + 1]);
+                        } else {
+                            buf.extend_from_slice(&b[i..i + q + 1]);
+                        }
+                        i += q + 2;
                     } else {
+                        let field = match owned.take() {
+                            Some(mut buf) => {
+                                buf.extend_from_slice(&b[i..i + q]);
+                                Cow::Owned(buf)
+                            }
+                            None => Cow::Borrowed(&b[open..i + q]),
+                        };
+                        push(&mut n, field);
+                        i += q + 1;
                         break;
                     }
                 }
-                fields.push(Cow::Owned(buf));
                 // After a closing quote only a separator or line end may follow.
                 match b.get(i) {
                     Some(b',') => i += 1,
@@ -360,7 +389,7 @@ impl<'a> Parser<'a> {
                         return Err(IngestError::BadRow {
                             path: self.path.to_owned(),
                             line: start_line,
-                            field: field_name(fields.len() - 1),
+                            field: field_name(n - 1),
                             expected: "a comma or the end of the line after a closing quote".into(),
                             found: String::from_utf8_lossy(&b[i..(i + 10).min(b.len())])
                                 .into_owned(),
@@ -374,14 +403,14 @@ impl<'a> Parser<'a> {
                 if at_end && let Some(f) = field.strip_suffix(b"\r") {
                     field = f;
                 }
-                fields.push(Cow::Borrowed(field));
-                i = (stop + 1).min(b.len().max(stop + 1));
+                push(&mut n, Cow::Borrowed(field));
+                i = stop + 1;
                 if at_end {
                     break;
                 }
                 if i >= b.len() {
                     // A trailing comma at the very end: one more empty field.
-                    fields.push(Cow::Borrowed(&b[b.len()..]));
+                    push(&mut n, Cow::Borrowed(&b[b.len()..]));
                     break;
                 }
             }
@@ -390,12 +419,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos = i.min(b.len());
-        let n = fields.len();
-        let mut out: Fields<'a> = Default::default();
-        for (slot, f) in out.iter_mut().zip(fields) {
-            *slot = f;
-        }
-        Ok(Some((n, out)))
+        Ok(Some(n))
     }
 }
 
@@ -404,27 +428,43 @@ fn field_name(i: usize) -> &'static str {
 }
 
 /// Builds the columns of one file, dictionary-encoding repeated text.
+/// Dictionary keys borrow from the file's bytes, so a row costs no
+/// allocation unless it brings new text.
 struct Builder<'a> {
     path: &'a Path,
     month: Month,
+    /// The month as the file must write it, for a byte comparison per row.
+    month_text: [u8; 7],
     table: MonthlyCrimes,
     report: FileReport,
-    lsoa_ids: FxHashMap<Vec<u8>, u32>,
-    location_ids: FxHashMap<Vec<u8>, u32>,
-    outcome_ids: FxHashMap<Vec<u8>, u16>,
-    crime_ids: FxHashSet<Vec<u8>>,
+    lsoa_ids: FxHashMap<Cow<'a, [u8]>, u32>,
+    location_ids: FxHashMap<Cow<'a, [u8]>, u32>,
+    outcome_ids: FxHashMap<Cow<'a, [u8]>, u16>,
+    crime_ids: FxHashSet<Cow<'a, [u8]>>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(path: &'a Path, force: String, month: Month) -> Self {
+    fn new(path: &'a Path, force: String, month: Month, size_hint: usize) -> Self {
+        let mut month_text = [0u8; 7];
+        month_text.copy_from_slice(month.to_string().as_bytes());
+        // police.uk rows are about 200 bytes; sizing up front saves rehashing.
+        let rows = size_hint / 180;
+        let mut table = MonthlyCrimes {
+            force: force.clone(),
+            month: Some(month),
+            ..MonthlyCrimes::default()
+        };
+        table.category.reserve(rows);
+        table.lon.reserve(rows);
+        table.lat.reserve(rows);
+        table.lsoa.reserve(rows);
+        table.location.reserve(rows);
+        table.outcome.reserve(rows);
         Builder {
             path,
             month,
-            table: MonthlyCrimes {
-                force: force.clone(),
-                month: Some(month),
-                ..MonthlyCrimes::default()
-            },
+            month_text,
+            table,
             report: FileReport {
                 path: path.to_owned(),
                 force,
@@ -432,9 +472,9 @@ impl<'a> Builder<'a> {
                 ..FileReport::default()
             },
             lsoa_ids: FxHashMap::default(),
-            location_ids: FxHashMap::default(),
+            location_ids: FxHashMap::with_capacity_and_hasher(rows / 4, Default::default()),
             outcome_ids: FxHashMap::default(),
-            crime_ids: FxHashSet::default(),
+            crime_ids: FxHashSet::with_capacity_and_hasher(rows, Default::default()),
         }
     }
 
@@ -454,10 +494,9 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn row(&mut self, line: u64, f: Fields<'_>) -> Result<(), IngestError> {
+    fn row(&mut self, line: u64, f: &Fields<'a>) -> Result<(), IngestError> {
         // Crime ID: empty for anti-social behaviour, else unique in the file.
-        let crime_id = &f[0];
-        if !crime_id.is_empty() && !self.crime_ids.insert(crime_id.to_vec()) {
+        if !f[0].is_empty() && !self.crime_ids.insert(f[0].clone()) {
             *self
                 .report
                 .skipped
@@ -465,7 +504,7 @@ impl<'a> Builder<'a> {
                 .or_default() += 1;
             return Ok(());
         }
-        if Month::parse_bytes(&f[1]) != Some(self.month) {
+        if f[1].as_ref() != self.month_text {
             return Err(self.bad(
                 line,
                 1,
@@ -514,25 +553,25 @@ impl<'a> Builder<'a> {
             }
             NO_LSOA
         } else {
-            if !is_lsoa_code(&f[7]) {
-                return Err(self.bad(
-                    line,
-                    7,
-                    "an ONS LSOA code such as E01025679 (E01 or W01 and six digits)",
-                    &f[7],
-                ));
-            }
-            if f[8].is_empty() {
-                return Err(self.bad(
-                    line,
-                    8,
-                    "the LSOA name, since the LSOA code is given",
-                    &f[8],
-                ));
-            }
             match self.lsoa_ids.get(f[7].as_ref()) {
                 Some(&id) => id,
                 None => {
+                    if !is_lsoa_code(&f[7]) {
+                        return Err(self.bad(
+                            line,
+                            7,
+                            "an ONS LSOA code such as E01025679 (E01 or W01 and six digits)",
+                            &f[7],
+                        ));
+                    }
+                    if f[8].is_empty() {
+                        return Err(self.bad(
+                            line,
+                            8,
+                            "the LSOA name, since the LSOA code is given",
+                            &f[8],
+                        ));
+                    }
                     let name = std::str::from_utf8(&f[8])
                         .map_err(|_| self.bad(line, 8, "UTF-8 text", &f[8]))?;
                     let id = self.table.lsoas.len() as u32;
@@ -540,11 +579,24 @@ impl<'a> Builder<'a> {
                         code: String::from_utf8_lossy(&f[7]).into_owned(),
                         name: name.to_owned(),
                     });
-                    self.lsoa_ids.insert(f[7].to_vec(), id);
+                    self.lsoa_ids.insert(f[7].clone(), id);
                     id
                 }
             }
         };
+        // A code seen before must come with the same name; an empty name is
+        // caught here too, since the first sighting had one.
+        if lsoa != NO_LSOA && self.table.lsoas[lsoa as usize].name.as_bytes() != f[8].as_ref() {
+            return Err(self.bad(
+                line,
+                8,
+                format!(
+                    "{:?}, the name this file gives LSOA {} elsewhere",
+                    self.table.lsoas[lsoa as usize].name, self.table.lsoas[lsoa as usize].code
+                ),
+                &f[8],
+            ));
+        }
         let location = match self.location_ids.get(f[6].as_ref()) {
             Some(&id) => id,
             None => {
@@ -552,7 +604,7 @@ impl<'a> Builder<'a> {
                     .map_err(|_| self.bad(line, 6, "UTF-8 text", &f[6]))?;
                 let id = self.table.locations.len() as u32;
                 self.table.locations.push(text.to_owned());
-                self.location_ids.insert(f[6].to_vec(), id);
+                self.location_ids.insert(f[6].clone(), id);
                 id
             }
         };
@@ -570,7 +622,7 @@ impl<'a> Builder<'a> {
                     )
                 })?;
                 self.table.outcomes.push(text.to_owned());
-                self.outcome_ids.insert(f[10].to_vec(), id);
+                self.outcome_ids.insert(f[10].clone(), id);
                 id
             }
         };

@@ -181,7 +181,8 @@ struct Rec {
     id: String,
     category: Category,
     coord: Option<(i32, i32)>,
-    lsoa: Option<(u32, u32)>,
+    /// The LSOA code's number; its name follows from it, as in real files.
+    lsoa: Option<u32>,
     location: String,
     outcome: String,
 }
@@ -205,7 +206,7 @@ fn rec() -> impl Strategy<Value = Rec> {
         proptest::option::of("[0-9a-f]{8}"),
         0usize..14,
         proptest::option::of((-8_000_000i32..2_000_000, 49_000_000i32..56_000_000)),
-        proptest::option::of((1u32..999, 0u32..26)),
+        proptest::option::of(1u32..999),
         "[A-Za-z ,\"\n]{0,20}",
         "[A-Za-z ;,]{0,20}",
     )
@@ -245,8 +246,8 @@ proptest! {
         text.push_str(&header());
         for r in &recs {
             let (lon, lat) = r.coord.map_or((String::new(), String::new()), |(x, y)| (degrees(x), degrees(y)));
-            let (code, name) = r.lsoa.map_or((String::new(), String::new()), |(n, l)| {
-                (format!("E01{:06}", n), format!("Charnwood {:03}{}", n % 1000, (b'A' + l as u8) as char))
+            let (code, name) = r.lsoa.map_or((String::new(), String::new()), |n| {
+                (format!("E01{:06}", n), format!("Charnwood {:03}{}", n % 1000, (b'A' + (n % 26) as u8) as char))
             });
             text.push_str(eol);
             text.push_str(&[
@@ -267,7 +268,7 @@ proptest! {
                 None => prop_assert_eq!((t.lon[i], t.lat[i]), (NO_COORD, NO_COORD)),
             }
             match r.lsoa {
-                Some((n, _)) => prop_assert_eq!(&t.lsoas[t.lsoa[i] as usize].code, &format!("E01{:06}", n)),
+                Some(n) => prop_assert_eq!(&t.lsoas[t.lsoa[i] as usize].code, &format!("E01{:06}", n)),
                 None => prop_assert_eq!(t.lsoa[i], NO_LSOA),
             }
         }
@@ -280,4 +281,20 @@ proptest! {
         bytes.extend(body);
         let _ = parse(Path::new(NAME), &bytes);
     }
+}
+
+#[test]
+fn one_lsoa_code_with_two_names_is_refused() {
+    // District membership is read from the LSOA name, so a code that comes
+    // with two names would put records in two districts.
+    let renamed = CRIME
+        .replace("7755dcb3", "other")
+        .replace("Charnwood 009A", "Melton 009A");
+    let e = read(&format!("{}\n{CRIME}\n{renamed}\n", header()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 3") && e.contains("\"LSOA name\"") && e.contains("Charnwood 009A"),
+        "{e}"
+    );
 }
