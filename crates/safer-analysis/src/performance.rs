@@ -139,10 +139,6 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
         last: quarter.last_month(),
     };
     let months_back = 12 * (quarter.year.start_year() as i32 - cmp_year.start_year() as i32);
-    let cmp_period = Period {
-        first: ytd.first.plus(-months_back),
-        last: ytd.last.plus(-months_back),
-    };
     let no_data = |reason: String| {
         let mut e = rule.evaluate(None, None);
         e.reason = reason;
@@ -154,13 +150,37 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
             match (inputs.counts, selector) {
                 (Some(counts), Some(sel)) => {
                     let held = counts.months_held();
-                    let observe = |p: Period| {
-                        let months: Vec<_> = p.months().filter(|m| held.contains(m)).collect();
-                        (!months.is_empty()).then(|| Observation {
-                            value: sel.total(&counts.district_total(months.iter().copied())) as f64,
-                            months: months.len() as u32,
-                            complete: months.len() as u32 == p.len(),
-                        })
+                    // As in the assessment, only months held in both years
+                    // are compared, so a missing month never sets 11 months
+                    // against 12.
+                    let pairs: Vec<_> = ytd
+                        .months()
+                        .map(|m| (m, m.plus(-months_back)))
+                        .filter(|(a, b)| held.contains(a) && held.contains(b))
+                        .collect();
+                    let total = |months: Vec<safer_domain::Month>| {
+                        sel.total(&counts.district_total(months)) as f64
+                    };
+                    let (actual, comparison) = if pairs.is_empty() {
+                        let months: Vec<_> = ytd.months().filter(|m| held.contains(m)).collect();
+                        let n = months.len() as u32;
+                        let actual = (n > 0).then(|| Observation {
+                            value: total(months),
+                            months: n,
+                            complete: n == ytd.len(),
+                        });
+                        (actual, None)
+                    } else {
+                        let complete = pairs.len() as u32 == ytd.len();
+                        let obs = |v: f64| Observation {
+                            value: v,
+                            months: pairs.len() as u32,
+                            complete,
+                        };
+                        (
+                            Some(obs(total(pairs.iter().map(|p| p.0).collect()))),
+                            Some(obs(total(pairs.iter().map(|p| p.1).collect()))),
+                        )
                     };
                     let trend = quarters_held(counts, quarter)
                         .into_iter()
@@ -173,7 +193,7 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
                         })
                         .collect();
                     (
-                        rule.evaluate(observe(cmp_period), observe(ytd)),
+                        rule.evaluate(comparison, actual),
                         trend,
                         format!("police.uk: {category}"),
                     )
@@ -194,32 +214,45 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
         }
         MeasureSource::Manual => {
             let values = inputs.manual.get(&m.id).cloned().unwrap_or_default();
-            let observe = |year: safer_domain::FinancialYear| -> Option<Observation> {
-                let wanted: Vec<Quarter> = (1..=quarter.number)
+            let value_in = |q: Quarter| values.iter().find(|(v, _)| *v == q).map(|(_, v)| *v);
+            let quarters = |year: safer_domain::FinancialYear| -> Vec<Quarter> {
+                (1..=quarter.number)
                     .filter_map(|n| Quarter::new(year, n))
-                    .collect();
-                let found: Vec<(Quarter, f64)> = values
+                    .collect()
+            };
+            // Counts add up over the year to date; a level (a percentage, a
+            // score) is its latest reading.
+            let observe = |qs: &[Quarter], complete: bool| -> Option<Observation> {
+                let found: Vec<(Quarter, f64)> = qs
                     .iter()
-                    .filter(|(q, _)| wanted.contains(q))
-                    .copied()
+                    .filter_map(|q| value_in(*q).map(|v| (*q, v)))
                     .collect();
-                if found.is_empty() {
-                    return None;
-                }
                 let value = match rule.value_kind {
-                    // Counts add up over the year to date …
                     ValueKind::Count => found.iter().map(|(_, v)| v).sum(),
-                    // … a level (a percentage, a score) is its latest reading.
-                    ValueKind::Level => found
-                        .iter()
-                        .max_by_key(|(q, _)| *q)
-                        .map_or(0.0, |(_, v)| *v),
+                    ValueKind::Level => found.iter().max_by_key(|(q, _)| *q)?.1,
                 };
-                Some(Observation {
+                (!found.is_empty()).then_some(Observation {
                     value,
                     months: 3 * found.len() as u32,
-                    complete: found.len() == wanted.len(),
+                    complete,
                 })
+            };
+            // Quarters entered in both years are compared, like months of
+            // police.uk data.
+            let pairs: Vec<(Quarter, Quarter)> = quarters(quarter.year)
+                .into_iter()
+                .zip(quarters(cmp_year))
+                .filter(|(a, b)| value_in(*a).is_some() && value_in(*b).is_some())
+                .collect();
+            let (actual, comparison) = if pairs.is_empty() {
+                let qs = quarters(quarter.year);
+                let complete = qs.iter().all(|q| value_in(*q).is_some());
+                (observe(&qs, complete), None)
+            } else {
+                let complete = pairs.len() == usize::from(quarter.number);
+                let cur: Vec<Quarter> = pairs.iter().map(|p| p.0).collect();
+                let cmp: Vec<Quarter> = pairs.iter().map(|p| p.1).collect();
+                (observe(&cur, complete), observe(&cmp, complete))
             };
             let trend = values
                 .iter()
@@ -227,7 +260,7 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
                 .copied()
                 .collect();
             (
-                rule.evaluate(observe(cmp_year), observe(quarter.year)),
+                rule.evaluate(comparison, actual),
                 trend,
                 "entered each quarter".to_owned(),
             )

@@ -224,7 +224,10 @@ struct Parser<'a> {
 
 /// One record's fields. Fields borrow from the file's bytes; only a field
 /// that was quoted and held an escaped quote needs its own copy.
-type Fields<'a> = [Cow<'a, [u8]>; 12];
+type Fields<'a> = [Field<'a>; 12];
+
+/// One field's bytes.
+type Field<'a> = Cow<'a, [u8]>;
 
 impl<'a> Parser<'a> {
     fn new(path: &'a Path, bytes: &'a [u8]) -> Self {
@@ -437,7 +440,9 @@ struct Builder<'a> {
     month_text: [u8; 7],
     table: MonthlyCrimes,
     report: FileReport,
-    lsoa_ids: FxHashMap<Cow<'a, [u8]>, u32>,
+    /// Keyed by code and name together: police.uk files occasionally give
+    /// one code two names, and district membership is read from the name.
+    lsoa_ids: FxHashMap<(Field<'a>, Field<'a>), u32>,
     location_ids: FxHashMap<Cow<'a, [u8]>, u32>,
     outcome_ids: FxHashMap<Cow<'a, [u8]>, u16>,
     crime_ids: FxHashSet<Cow<'a, [u8]>>,
@@ -553,7 +558,7 @@ impl<'a> Builder<'a> {
             }
             NO_LSOA
         } else {
-            match self.lsoa_ids.get(f[7].as_ref()) {
+            match self.lsoa_ids.get(&(f[7].clone(), f[8].clone())) {
                 Some(&id) => id,
                 None => {
                     if !is_lsoa_code(&f[7]) {
@@ -579,24 +584,11 @@ impl<'a> Builder<'a> {
                         code: String::from_utf8_lossy(&f[7]).into_owned(),
                         name: name.to_owned(),
                     });
-                    self.lsoa_ids.insert(f[7].clone(), id);
+                    self.lsoa_ids.insert((f[7].clone(), f[8].clone()), id);
                     id
                 }
             }
         };
-        // A code seen before must come with the same name; an empty name is
-        // caught here too, since the first sighting had one.
-        if lsoa != NO_LSOA && self.table.lsoas[lsoa as usize].name.as_bytes() != f[8].as_ref() {
-            return Err(self.bad(
-                line,
-                8,
-                format!(
-                    "{:?}, the name this file gives LSOA {} elsewhere",
-                    self.table.lsoas[lsoa as usize].name, self.table.lsoas[lsoa as usize].code
-                ),
-                &f[8],
-            ));
-        }
         let location = match self.location_ids.get(f[6].as_ref()) {
             Some(&id) => id,
             None => {

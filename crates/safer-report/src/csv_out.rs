@@ -35,7 +35,7 @@ pub(crate) fn kind_name(k: RowKind) -> &'static str {
 }
 
 /// Writes records to a CSV string.
-fn table<I, R>(header: &[&str], rows: I) -> Result<String, ReportError>
+pub(crate) fn table<I, R>(header: &[&str], rows: I) -> Result<String, ReportError>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,

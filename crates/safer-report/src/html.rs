@@ -26,7 +26,7 @@ pub const ATTRIBUTION: &str = "Contains public sector information licensed under
 /// The name printed on the generation line.
 pub const GENERATOR: &str = "Safer";
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 *,*::before,*::after{box-sizing:border-box}
 html{background:#ffffff}
 body{margin:0;font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;background:#ffffff;font-size:19px;line-height:1.32;-webkit-font-smoothing:antialiased}
@@ -229,7 +229,7 @@ fn warnings(o: &mut String, a: &Assessment) {
     o.push_str("</ul>\n</section>\n");
 }
 
-fn summary_row(o: &mut String, key: &str, value_html: &str) {
+pub(crate) fn summary_row(o: &mut String, key: &str, value_html: &str) {
     let _ = writeln!(
         o,
         "<div class=\"summary-list__row\"><dt class=\"summary-list__key\">{}</dt><dd class=\"summary-list__value\">{value_html}</dd></div>",
@@ -314,7 +314,7 @@ fn summary(o: &mut String, a: &Assessment) {
 }
 
 /// Opens a scrollable, keyboard-focusable table region with its caption.
-fn table_open(o: &mut String, id: &str, class: &str, caption: &str) {
+pub(crate) fn table_open(o: &mut String, id: &str, class: &str, caption: &str) {
     let class = if class.is_empty() {
         String::new()
     } else {

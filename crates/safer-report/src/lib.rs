@@ -1,19 +1,28 @@
-//! Publishing a Partnership Strategic Assessment.
+//! Publishing a Partnership Strategic Assessment, the quarterly
+//! performance report, the annual report to the scrutiny committee and the
+//! Partnership Locality Fund return.
 //!
 //! This crate owns the presentation of a [`safer_analysis::Assessment`]: one
 //! self-contained, printable, accessible HTML page (GOV.UK style, inline CSS
-//! and hand-written SVG charts) and one CSV file per table. It does no
-//! analysis: every figure it prints is already in the `Assessment`; it only
+//! and hand-written SVG charts) and one CSV file per table. It does the same
+//! for a [`safer_analysis::PerformanceReview`] (quarterly and annual HTML,
+//! measures.csv, and a PDF printed by headless Chromium when it is
+//! installed), and writes a [`safer_domain::FundReturn`] as CSV and XLSX. It
+//! does no analysis: every figure it prints is already in its input; it only
 //! formats, escapes and lays them out (and writes the files).
 
 mod csv_out;
 mod format;
+mod fund_return;
 mod html;
+mod pdf;
+mod quarterly;
 mod svg;
 
 use std::path::{Path, PathBuf};
 
-use safer_analysis::Assessment;
+use safer_analysis::{Assessment, PerformanceReview};
+use safer_domain::FundReturn;
 
 /// What the report says about itself beyond the assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -34,6 +43,12 @@ pub enum ReportError {
     },
     #[error("{0}")]
     Csv(String),
+    /// Chromium was found but did not print the PDF.
+    #[error("PDF: {0}")]
+    Pdf(String),
+    /// The XLSX workbook could not be written.
+    #[error("XLSX: {0}")]
+    Xlsx(String),
 }
 
 /// The assessment as one self-contained HTML page.
@@ -71,6 +86,101 @@ pub fn write_assessment(
         written.push(path);
     }
     Ok(written)
+}
+
+/// quarterly.html: the quarterly performance report.
+pub fn render_quarterly_html(
+    r: &PerformanceReview,
+    fund: Option<&FundReturn>,
+    meta: &ReportMeta,
+) -> String {
+    quarterly::render_quarterly_html(r, fund, meta)
+}
+
+/// annual.html: the year-end report for the council's crime and disorder
+/// scrutiny committee (Police and Justice Act 2006 s19): same data at Q4,
+/// framed as the year's outcome per priority with a short summary count of
+/// measures by status, and the year's fund spend.
+pub fn render_annual_html(
+    r: &PerformanceReview,
+    fund: Option<&FundReturn>,
+    meta: &ReportMeta,
+) -> String {
+    quarterly::render_annual_html(r, fund, meta)
+}
+
+/// The name of the measures CSV [`write_performance`] writes.
+const MEASURES_FILE: &str = "measures.csv";
+
+/// Writes `<name>.html`, measures.csv (one row per measure: priority,
+/// measure id, text, source, comparison_year, period, comparison, target,
+/// actual, status, interval_low, interval_high, significance, reason) and
+/// `<name>.pdf` when Chromium is available, into out_dir (creating it).
+/// Returns the paths written (HTML, CSV, then the PDF if made) and whether a
+/// PDF was made. `name` is a file stem such as "quarterly" or "annual".
+pub fn write_performance(
+    html: &str,
+    r: &PerformanceReview,
+    name: &str,
+    out_dir: &Path,
+) -> Result<(Vec<PathBuf>, bool), ReportError> {
+    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+        return Err(ReportError::Io {
+            path: out_dir.join(name),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the report name must be a plain file name such as \"quarterly\"",
+            ),
+        });
+    }
+    std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io {
+        path: out_dir.to_owned(),
+        source,
+    })?;
+    let write = |path: PathBuf, content: &str| {
+        std::fs::write(&path, content)
+            .map(|()| path.clone())
+            .map_err(|source| ReportError::Io { path, source })
+    };
+    let html_path = write(out_dir.join(format!("{name}.html")), html)?;
+    let csv_path = write(out_dir.join(MEASURES_FILE), &quarterly::measures_csv(r)?)?;
+    let mut written = vec![html_path.clone(), csv_path];
+    let pdf_path = out_dir.join(format!("{name}.pdf"));
+    let made = html_to_pdf(&html_path, &pdf_path)?;
+    if made {
+        written.push(pdf_path);
+    }
+    Ok((written, made))
+}
+
+/// Prints an HTML file to PDF with headless Chromium. `Ok(false)` when no
+/// Chromium is found (it looks for `SAFER_CHROMIUM`, a path or a program
+/// name, then `chromium`, `chromium-browser` and `google-chrome` on PATH);
+/// an error if Chromium is found but fails, takes over 120 seconds, or
+/// leaves no PDF.
+pub fn html_to_pdf(html: &Path, pdf: &Path) -> Result<bool, ReportError> {
+    pdf::html_to_pdf_with(
+        html,
+        pdf,
+        std::env::var_os(pdf::CHROMIUM_ENV).as_deref(),
+        std::env::var_os("PATH").as_deref(),
+        &pdf::CHROMIUM_NAMES,
+    )
+}
+
+/// The Partnership Locality Fund return as CSV: one row per project
+/// (project, lead_agency, plan, priority, action_id, budget, q1_spend …
+/// q4_spend, spent_to_date, profile_to_date, remaining, flags), amounts in
+/// pounds with two decimals.
+pub fn fund_return_csv(f: &FundReturn) -> Result<String, ReportError> {
+    fund_return::fund_return_csv(f)
+}
+
+/// Writes the Partnership Locality Fund return as an XLSX workbook: a
+/// "Return" sheet (title block, one row per project, totals) and a
+/// "Warnings" sheet.
+pub fn fund_return_xlsx(f: &FundReturn, path: &Path) -> Result<(), ReportError> {
+    fund_return::fund_return_xlsx(f, path)
 }
 
 #[cfg(test)]
@@ -454,5 +564,75 @@ pub(crate) mod tests {
             err.to_string().starts_with(&file.display().to_string()),
             "{err}"
         );
+    }
+
+    #[test]
+    fn writes_the_performance_report_csv_and_pdf() {
+        let r = quarterly::tests::sample_review();
+        let f = fund_return::tests::sample_fund_return();
+        let html = render_quarterly_html(&r, Some(&f), &meta());
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("q2 report");
+        let (paths, made) = write_performance(&html, &r, "quarterly", &out).unwrap();
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names[..2], ["quarterly.html", "measures.csv"]);
+        assert_eq!(std::fs::read_to_string(&paths[0]).unwrap(), html);
+        let csv = std::fs::read_to_string(&paths[1]).unwrap();
+        assert!(csv.starts_with("priority,measure_id,text,source,"));
+        assert_eq!(csv.lines().count(), 1 + r.measures().count());
+        let chromium = pdf::find_chromium(
+            std::env::var_os(pdf::CHROMIUM_ENV).as_deref(),
+            std::env::var_os("PATH").as_deref(),
+            &pdf::CHROMIUM_NAMES,
+        );
+        assert_eq!(made, chromium.is_some());
+        if made {
+            assert_eq!(names[2], "quarterly.pdf");
+            let pdf = std::fs::read(&paths[2]).unwrap();
+            assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+        } else {
+            assert_eq!(paths.len(), 2);
+        }
+    }
+
+    #[test]
+    fn a_report_name_is_a_file_name() {
+        let r = quarterly::tests::sample_review();
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["", "../x", "a/b", ".."] {
+            let err = write_performance("<p>x</p>", &r, bad, dir.path()).unwrap_err();
+            assert!(matches!(err, ReportError::Io { .. }), "{bad}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// The officers' guide to the quarterly and annual reports and the fund return.
+    const QUARTERLY_DOC: &str = include_str!("../../../docs/quarterly-report.md");
+
+    #[test]
+    fn every_performance_csv_column_is_documented() {
+        let r = quarterly::tests::sample_review();
+        let f = fund_return::tests::sample_fund_return();
+        for csv in [
+            quarterly::measures_csv(&r).unwrap(),
+            fund_return_csv(&f).unwrap(),
+        ] {
+            for column in csv.lines().next().unwrap().split(',') {
+                assert!(
+                    QUARTERLY_DOC.contains(&format!("| `{column}` |")),
+                    "column {column} undocumented in docs/quarterly-report.md"
+                );
+            }
+        }
+        for command in [
+            "safer report quarterly --plan",
+            "safer report annual --plan",
+            "safer fund return --partnership",
+        ] {
+            assert!(QUARTERLY_DOC.contains(command), "{command}");
+        }
     }
 }

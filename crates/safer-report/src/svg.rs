@@ -418,6 +418,69 @@ pub fn line_chart(
     out
 }
 
+/// A sparkline: a small line of a few values (a measure's quarterly
+/// trend), oldest first, scaled to its own range, with the latest value
+/// marked. It has no axes, so its `desc` must say the values; the figures
+/// are also in the report's table. Non-finite values are skipped; with
+/// nothing left, returns an empty string.
+pub fn sparkline(id: &str, title: &str, desc: &str, values: &[f64]) -> String {
+    const WIDTH: f64 = 120.0;
+    const HEIGHT: f64 = 32.0;
+    const PAD: f64 = 4.0;
+    const BLUE: &str = PALETTE[0];
+
+    let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let Some(last) = values.last().copied() else {
+        return String::new();
+    };
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let x = |i: usize| {
+        if values.len() == 1 {
+            WIDTH / 2.0
+        } else {
+            PAD + i as f64 * (WIDTH - 2.0 * PAD) / (values.len() - 1) as f64
+        }
+    };
+    let y = |v: f64| {
+        if hi > lo {
+            HEIGHT - PAD - (v - lo) / (hi - lo) * (HEIGHT - 2.0 * PAD)
+        } else {
+            HEIGHT / 2.0
+        }
+    };
+    let id = escape(id);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sparkline\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{t}</title>\n<desc id=\"{id}-desc\">{d}</desc>\n",
+        w = n(WIDTH),
+        h = n(HEIGHT),
+        t = escape(title),
+        d = escape(desc),
+    );
+    if values.len() > 1 {
+        let points: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{},{}", n(x(i)), n(y(*v))))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{BLUE}\" stroke-width=\"2\" stroke-linejoin=\"round\"/>",
+            points.join(" ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{BLUE}\"/>",
+        n(x(values.len() - 1)),
+        n(y(last))
+    );
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,5 +649,24 @@ mod tests {
         assert_eq!(pct_tick(-20.0, 10.0), "\u{2212}20%");
         assert_eq!(pct_tick(0.0, 10.0), "0%");
         assert_eq!(pct_tick(2.5, 0.5), "+2.5%");
+    }
+
+    #[test]
+    fn sparkline_scales_to_its_own_range() {
+        let svg = sparkline("s", "Trend: <x>", "Quarterly values", &[10.0, 20.0, 15.0]);
+        assert!(svg.starts_with("<svg "));
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("aria-labelledby=\"s-title s-desc\""));
+        assert!(svg.contains("<title id=\"s-title\">Trend: &lt;x&gt;</title>"));
+        assert!(svg.contains("<polyline points=\"4.0,28.0 60.0,4.0 116.0,16.0\""));
+        assert!(svg.contains("<circle cx=\"116.0\" cy=\"16.0\""));
+        // One value: a dot in the middle, no line.
+        let one = sparkline("s", "t", "d", &[5.0]);
+        assert!(!one.contains("<polyline"));
+        assert!(one.contains("<circle cx=\"60.0\" cy=\"16.0\""));
+        // Flat values draw a flat line; nothing finite draws nothing.
+        assert!(sparkline("s", "t", "d", &[3.0, 3.0]).contains("4.0,16.0 116.0,16.0"));
+        assert_eq!(sparkline("s", "t", "d", &[]), "");
+        assert_eq!(sparkline("s", "t", "d", &[f64::NAN]), "");
     }
 }

@@ -18,8 +18,12 @@ const LOCK: &str = "import.lock";
 pub struct ManifestEntry {
     pub force: String,
     pub month: Month,
-    /// The file, relative to the crime store folder.
+    /// The file, relative to the crime store folder. One file may hold
+    /// several force-months of one import, one after the other.
     pub file: String,
+    /// Where this force-month's bytes start in the file, and how many.
+    pub offset: u64,
+    pub len: u64,
     pub rows: u64,
     /// Records with no location (no LSOA): they belong to no district.
     pub without_location: u64,
@@ -75,8 +79,16 @@ impl CrimeStore {
 
     /// Reads one force-month.
     pub fn read(&self, entry: &ManifestEntry) -> Result<MonthlyCrimes, StoreError> {
+        use std::io::{Read, Seek, SeekFrom};
         let path = self.root.join(&entry.file);
-        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let mut f = std::fs::File::open(&path).map_err(io(&path))?;
+        f.seek(SeekFrom::Start(entry.offset)).map_err(io(&path))?;
+        let len = usize::try_from(entry.len).map_err(|_| StoreError::Corrupt {
+            path: path.clone(),
+            reason: "length too large".into(),
+        })?;
+        let mut bytes = vec![0u8; len];
+        f.read_exact(&mut bytes).map_err(io(&path))?;
         codec::decode(&bytes).map_err(|reason| StoreError::Corrupt { path, reason })
     }
 
@@ -141,35 +153,68 @@ pub struct CommitSummary {
 impl Staging {
     /// Writes one table to a new file that no reader sees until commit.
     pub fn write(&self, table: &MonthlyCrimes, source: &Path) -> Result<Staged, StoreError> {
-        let month = table.month.ok_or_else(|| StoreError::Corrupt {
+        let mut staged = self.write_many(&[(table, source)])?;
+        staged.pop().ok_or_else(|| StoreError::Corrupt {
             path: source.to_owned(),
-            reason: "a table without a month cannot be stored".into(),
-        })?;
-        let dir = self.store.root.join(&table.force);
+            reason: "nothing written".into(),
+        })
+    }
+
+    /// Writes several tables of one force into one new file, one after the
+    /// other. Fewer, larger files make an import of many months much
+    /// cheaper for the file system than a file per month.
+    pub fn write_many(
+        &self,
+        tables: &[(&MonthlyCrimes, &Path)],
+    ) -> Result<Vec<Staged>, StoreError> {
+        let Some((first, _)) = tables.first() else {
+            return Ok(vec![]);
+        };
+        let force = &first.force;
+        let dir = self.store.root.join(force);
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let k = self.counter.fetch_add(1, Ordering::Relaxed);
-        let file = format!("{}/{}.{}-{k}.scm", table.force, month, self.nonce);
+        let file = format!("{force}/{}-{k}.scm", self.nonce);
         let path = self.store.root.join(&file);
-        std::fs::write(&path, codec::encode(table)).map_err(io(&path))?;
-        let districts: BTreeSet<&str> = table
-            .lsoas
-            .iter()
-            .filter_map(|l| district_of_lsoa_name(&l.name))
-            .collect();
-        Ok(Staged {
-            entry: ManifestEntry {
-                force: table.force.clone(),
-                month,
-                file,
-                rows: table.len() as u64,
-                without_location: table.lsoa.iter().filter(|&&l| l == NO_LSOA).count() as u64,
-                districts: districts.into_iter().map(str::to_owned).collect(),
-                source: source.display().to_string(),
-                imported_at: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs()),
-            },
-        })
+        let mut bytes = Vec::new();
+        let mut staged = Vec::with_capacity(tables.len());
+        for (table, source) in tables {
+            let month = table.month.ok_or_else(|| StoreError::Corrupt {
+                path: source.to_path_buf(),
+                reason: "a table without a month cannot be stored".into(),
+            })?;
+            if &table.force != force {
+                return Err(StoreError::Corrupt {
+                    path: source.to_path_buf(),
+                    reason: "one file holds one force".into(),
+                });
+            }
+            let offset = bytes.len() as u64;
+            bytes.extend_from_slice(&codec::encode(table));
+            let districts: BTreeSet<&str> = table
+                .lsoas
+                .iter()
+                .filter_map(|l| district_of_lsoa_name(&l.name))
+                .collect();
+            staged.push(Staged {
+                entry: ManifestEntry {
+                    force: force.clone(),
+                    month,
+                    file: file.clone(),
+                    offset,
+                    len: bytes.len() as u64 - offset,
+                    rows: table.len() as u64,
+                    without_location: table.lsoa.iter().filter(|&&l| l == NO_LSOA).count() as u64,
+                    districts: districts.into_iter().map(str::to_owned).collect(),
+                    source: source.display().to_string(),
+                    imported_at: std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs()),
+                },
+            });
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        Ok(staged)
     }
 
     /// Makes the staged files the store's, replacing any force-month held
@@ -207,8 +252,17 @@ impl Staging {
         })?;
         write_synced(&tmp, &json)?;
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
-        // The new manifest is in place: the old files are unreferenced now.
-        for f in superseded {
+        // The new manifest is in place: old files that no entry refers to
+        // any more are not data.
+        let referenced: BTreeSet<&str> = manifest
+            .partitions
+            .iter()
+            .map(|e| e.file.as_str())
+            .collect();
+        for f in superseded
+            .iter()
+            .filter(|f| !referenced.contains(f.as_str()))
+        {
             let _ = std::fs::remove_file(self.store.root.join(f));
         }
         Ok(summary)
@@ -320,6 +374,52 @@ mod tests {
             .collect();
         assert_eq!(files.len(), 1);
         assert_eq!(store.entries().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_shared_file_lives_while_any_month_in_it_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CrimeStore::open(dir.path()).unwrap();
+        let (a, b) = (table("leics", "2023-04", 3), table("leics", "2023-05", 4));
+        let s = store.begin().unwrap();
+        let staged = s
+            .write_many(&[(&a, Path::new("a.csv")), (&b, Path::new("b.csv"))])
+            .unwrap();
+        s.commit(staged).unwrap();
+        let files = || std::fs::read_dir(dir.path().join("leics")).unwrap().count();
+        assert_eq!(files(), 1);
+        let entries = store.entries().unwrap();
+        assert_eq!(store.read(&entries[0]).unwrap(), a);
+        assert_eq!(store.read(&entries[1]).unwrap(), b);
+
+        // Replacing April leaves May in the shared file.
+        let s = store.begin().unwrap();
+        let staged = vec![
+            s.write(&table("leics", "2023-04", 9), Path::new("a2.csv"))
+                .unwrap(),
+        ];
+        s.commit(staged).unwrap();
+        assert_eq!(files(), 2);
+        let entries = store.entries().unwrap();
+        assert_eq!(store.read(&entries[1]).unwrap(), b);
+
+        // Replacing May too: the shared file goes.
+        let s = store.begin().unwrap();
+        let staged = vec![
+            s.write(&table("leics", "2023-05", 1), Path::new("b2.csv"))
+                .unwrap(),
+        ];
+        s.commit(staged).unwrap();
+        assert_eq!(files(), 2);
+        assert_eq!(
+            store
+                .entries()
+                .unwrap()
+                .iter()
+                .map(|e| e.rows)
+                .collect::<Vec<_>>(),
+            [9, 1]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use clap::Args;
 use rayon::prelude::*;
 use safer_analysis::{Assessment, AssessmentRequest, Beats, DistrictCounts};
 use safer_domain::{FinancialYear, Month};
-use safer_store::DataDir;
+use safer_store::{DataDir, StoredPartnership};
 
 #[derive(Debug, Args)]
 pub struct AssessArgs {
@@ -29,13 +29,13 @@ pub struct AssessArgs {
     pub json: bool,
 }
 
-/// Computes an assessment from the data held.
-pub fn compute(
+/// A district's counts from the data held, with the partnership covering
+/// it if one is imported. The district is matched without regard to case
+/// and returned as police.uk spells it.
+pub fn district_counts(
     data_dir: &Path,
     district: &str,
-    year: FinancialYear,
-    as_at: Option<Month>,
-) -> Result<(Assessment, Option<String>)> {
+) -> Result<(DistrictCounts, Option<StoredPartnership>)> {
     let dir = DataDir::open(data_dir)?;
     let store = dir.crimes()?;
     let entries = store.entries()?;
@@ -45,7 +45,6 @@ pub fn compute(
             data_dir.display()
         );
     }
-    // Accept any capitalisation, but report under police.uk's spelling.
     let Some(district) = entries
         .iter()
         .flat_map(|e| &e.districts)
@@ -79,7 +78,7 @@ pub fn compute(
     for e in &entries {
         counts.note_file(&e.force, e.month, e.without_location);
     }
-    // Only the files that hold the district's records are read.
+    // Only the force-months that hold the district's records are read.
     let parts: Vec<Result<DistrictCounts>> = entries
         .par_iter()
         .filter(|e| e.districts.contains(&district))
@@ -93,9 +92,20 @@ pub fn compute(
     for p in parts {
         counts.merge(p?);
     }
+    Ok((counts, partnership))
+}
+
+/// Computes an assessment from the data held.
+pub fn compute(
+    data_dir: &Path,
+    district: &str,
+    year: FinancialYear,
+    as_at: Option<Month>,
+) -> Result<(Assessment, Option<String>)> {
+    let (counts, partnership) = district_counts(data_dir, district)?;
     let p = partnership.as_ref().map(|p| &p.partnership);
     let req = AssessmentRequest {
-        district,
+        district: counts.district.clone(),
         year,
         as_at,
         groups: p.map(|p| p.groups.clone()).unwrap_or_default(),

@@ -147,15 +147,26 @@ pub fn import_police_uk(data_dir: &Path, paths: &[PathBuf]) -> Result<ImportRepo
         .sum();
     let bar = progress_bar(total);
     let staging = store.begin()?;
-    // Parse and write each file as soon as it is read, so memory holds only
-    // the files in flight; nothing is visible until the commit below.
-    let results: Vec<Result<(Staged, FileReport)>> = files
+    // Files are parsed in parallel in chunks of one force each, and each
+    // chunk is written as one store file at once, so memory holds only the
+    // chunks in flight; nothing is visible until the commit below.
+    let chunks = chunks_by_force(&files, rayon::current_num_threads());
+    let results: Vec<Result<Vec<(Staged, FileReport)>>> = chunks
         .par_iter()
-        .map(|path| {
-            let (table, report) = police_uk::read_file(path)?;
-            let staged = staging.write(&table, path)?;
-            bar.inc(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-            Ok((staged, report))
+        .map(|chunk| {
+            let mut parsed = Vec::with_capacity(chunk.len());
+            for path in chunk {
+                let (table, report) = police_uk::read_file(path)?;
+                bar.inc(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+                parsed.push((table, report, path));
+            }
+            let refs: Vec<(&safer_ingest::MonthlyCrimes, &Path)> =
+                parsed.iter().map(|(t, _, p)| (t, p.as_path())).collect();
+            let staged = staging.write_many(&refs)?;
+            Ok(staged
+                .into_iter()
+                .zip(parsed.into_iter().map(|(_, r, _)| r))
+                .collect())
         })
         .collect();
     bar.finish_and_clear();
@@ -164,9 +175,10 @@ pub fn import_police_uk(data_dir: &Path, paths: &[PathBuf]) -> Result<ImportRepo
     for r in results {
         // The first failure in path order, so the message is the same on
         // every run; dropping `staging` removes every file it wrote.
-        let (s, rep) = r?;
-        staged.push(s);
-        reports.push(rep);
+        for (s, rep) in r? {
+            staged.push(s);
+            reports.push(rep);
+        }
     }
     let summary = staging
         .commit(staged)
@@ -217,6 +229,26 @@ pub fn import_police_uk(data_dir: &Path, paths: &[PathBuf]) -> Result<ImportRepo
         months,
         missing_months,
     })
+}
+
+/// Splits files (sorted by path) into chunks of one force each, small
+/// enough that every thread has several chunks to work on.
+fn chunks_by_force(files: &[PathBuf], threads: usize) -> Vec<Vec<PathBuf>> {
+    let target = files.len().div_ceil(threads.max(1) * 4).max(1);
+    let mut by_force: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let force = police_uk::parse_file_name(f)
+            .map(|(force, _)| force)
+            .unwrap_or_default();
+        by_force.entry(force).or_default().push(f.clone());
+    }
+    let mut chunks = Vec::new();
+    for (_, fs) in by_force {
+        for c in fs.chunks(target) {
+            chunks.push(c.to_vec());
+        }
+    }
+    chunks
 }
 
 /// A byte-count progress bar on a terminal; hidden otherwise, so logs and

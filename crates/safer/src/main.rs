@@ -7,8 +7,10 @@
 mod assess;
 mod db;
 mod demo;
+mod fund;
 mod import;
 mod plan;
+mod report;
 mod status;
 
 use std::path::PathBuf;
@@ -67,6 +69,12 @@ enum Command {
     /// Action plans: add actions, record progress, list what is overdue.
     #[command(subcommand)]
     Action(plan::ActionCommand),
+    /// The Partnership Locality Fund: allocation, projects, spend and the PCC return.
+    #[command(subcommand)]
+    Fund(fund::FundCommand),
+    /// Performance reports: quarterly, and annual for scrutiny.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Show what is held: forces, months, gaps and partnerships.
     Status,
 }
@@ -80,6 +88,8 @@ fn main() -> ExitCode {
         Command::Plan(cmd) => plan::run_plan(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Measure(cmd) => plan::run_measure(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Action(cmd) => plan::run_action(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Fund(cmd) => fund::run(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Report(cmd) => report::run(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Status => status::run(&cli.data_dir),
     };
     match result {

@@ -7,3 +7,4 @@ mod helpers;
 mod architecture;
 mod assess;
 mod import;
+mod plan;
