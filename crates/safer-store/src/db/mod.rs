@@ -104,7 +104,7 @@ impl Database {
     /// The names of the PostgreSQL databases starting with `prefix`.
     pub async fn list_databases(&self, prefix: &str) -> Result<Vec<String>, DbError> {
         use sqlx::Row;
-        let rows = sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE $1")
+        let rows = sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE $1")
             .bind(format!("{prefix}%"))
             .fetch_all(&self.pool)
             .await?;
