@@ -384,6 +384,12 @@ mod tests {
             &CHROMIUM_NAMES,
         );
         if chromium.is_none() {
+            // CI installs Chromium, so there this is a failure, not a skip.
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "CI must have Chromium for the PDF tests"
+            );
             eprintln!("no Chromium on PATH: skipping the PDF test");
             return;
         }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::{assess, import};
+use crate::fund::{self, FundCommand};
+use crate::plan::{self, ActionCommand, PlanCommand};
+use crate::report::{self, ReportCommand};
+use crate::{assess, db, import};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -31,9 +34,12 @@ pub struct DemoArgs {
         value_name = "DIR"
     )]
     pub out: PathBuf,
+    /// Where to write the performance reports.
+    #[arg(long, default_value = "safer-out", value_name = "DIR")]
+    pub reports: PathBuf,
 }
 
-pub fn run(data_dir: &Path, args: &DemoArgs) -> Result<()> {
+pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
     let leics = args.shared_data.join("police-uk/leicestershire");
     if !leics.is_dir() {
         bail!(
@@ -41,11 +47,11 @@ pub fn run(data_dir: &Path, args: &DemoArgs) -> Result<()> {
             leics.display()
         );
     }
-    eprintln!("1/4 Importing Charnwood's police.uk records, 2022-01 to 2024-12 …");
+    eprintln!("1/7 Importing Charnwood's police.uk records, 2022-01 to 2024-12 …");
     let r = import::import_police_uk(data_dir, &[leics.join("street-charnwood-only")])?;
     eprintln!("    {} files, {} records.", r.files, r.rows_kept);
     eprintln!(
-        "2/4 Importing the whole Leicestershire force for 2023/24 (replaces those months with the unfiltered files) …"
+        "2/7 Importing the whole Leicestershire force for 2023/24 (replaces those months with the unfiltered files) …"
     );
     let r = import::import_police_uk(data_dir, &[leics.join("street-full-force")])?;
     eprintln!(
@@ -60,9 +66,9 @@ pub fn run(data_dir: &Path, args: &DemoArgs) -> Result<()> {
             eprintln!("    {force}: missing month(s) {}", list.join(", "));
         }
     }
-    eprintln!("3/4 Importing the partnership: beats, population, groups …");
+    eprintln!("3/7 Importing the partnership: beats, population, groups …");
     import::import_partnership(data_dir, &args.partnership)?;
-    eprintln!("4/4 Writing the Partnership Strategic Assessment 2023/24 …");
+    eprintln!("4/7 Writing the Partnership Strategic Assessment 2023/24 …");
     assess::run(
         data_dir,
         &assess::AssessArgs {
@@ -73,11 +79,228 @@ pub fn run(data_dir: &Path, args: &DemoArgs) -> Result<()> {
             json: false,
         },
     )?;
-    eprintln!();
+    let examples = args.partnership.parent().unwrap_or(Path::new("."));
+    eprintln!("5/7 Importing the partnership plans 2020–23 and 2023–26 …");
+    for name in ["plan-2020-23.toml", "plan-2023-26.toml"] {
+        plan::run_plan(
+            data_dir,
+            url,
+            PlanCommand::Import {
+                file: examples.join(name),
+                by: Some("demo".into()),
+            },
+        )?;
+    }
     eprintln!(
-        "Open {} in a browser.",
+        "6/7 Adding demonstration actions and fund entries (illustrative, not Charnwood's own) …"
+    );
+    demo_entries(data_dir, url)?;
+    eprintln!("7/7 Writing the performance reports …");
+    let annual = args.reports.join("charnwood-2020-23-annual-2022-23");
+    report::run(
+        data_dir,
+        url,
+        ReportCommand::Annual {
+            plan: "charnwood-2020-23".into(),
+            year: "2022/23".parse()?,
+            out: Some(annual.clone()),
+            json: false,
+        },
+    )?;
+    let quarterly = args.reports.join("charnwood-2023-26-2024-Q2");
+    report::run(
+        data_dir,
+        url,
+        ReportCommand::Quarterly {
+            plan: "charnwood-2023-26".into(),
+            quarter: "2024-Q2".parse().map_err(anyhow::Error::msg)?,
+            out: Some(quarterly.clone()),
+            json: false,
+        },
+    )?;
+    eprintln!();
+    eprintln!("Open in a browser:");
+    eprintln!(
+        "  {}   the Partnership Strategic Assessment 2023/24",
         args.out.join("assessment.html").display()
     );
+    eprintln!(
+        "  {}   the 2024/25 Q2 performance report (PDF beside it)",
+        quarterly.join("quarterly.html").display()
+    );
+    eprintln!(
+        "  {}   the 2020–23 plan's final-year report for scrutiny",
+        annual.join("annual.html").display()
+    );
     eprintln!("Try also: safer assess --district Charnwood --year 2024/25 --as-at 2024-12");
+    Ok(())
+}
+
+/// Illustrative actions, progress and fund entries for the 2023–26 plan,
+/// so the reports show every section. Each is marked as a demonstration;
+/// they are added once (a second demo run leaves them alone).
+fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
+    let plan_id = "charnwood-2023-26";
+    let existing = db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        anyhow::Ok(db.actions(plan_id).await?.len())
+    })??;
+    if existing > 0 {
+        eprintln!("    (already added)");
+        return Ok(());
+    }
+    let date = |d: &str| d.parse::<safer_domain::Date>().map_err(anyhow::Error::msg);
+    let action = |priority: &str,
+                  aim: safer_domain::Aim,
+                  text: &str,
+                  lead: &str,
+                  due: &str,
+                  measure: Option<&str>|
+     -> Result<()> {
+        plan::run_action(
+            data_dir,
+            url,
+            ActionCommand::Add {
+                plan: plan_id.into(),
+                priority: priority.into(),
+                aim,
+                key_action: format!("[Demonstration] {text}"),
+                lead: lead.into(),
+                start: date("2024-04-01")?,
+                due: date(due)?,
+                financial: "From the Partnership Locality Fund".into(),
+                resources: "Officer time".into(),
+                outcome: "See the measure it serves".into(),
+                measure: measure.map(str::to_owned),
+                by: Some("demo".into()),
+            },
+        )
+    };
+    use safer_domain::{ActionStatus, Aim};
+    action(
+        "p1",
+        Aim::Prevention,
+        "Four domestic abuse awareness initiatives in the year",
+        "Charnwood Borough Council",
+        "2025-03-31",
+        Some("p1-m4"),
+    )?;
+    action(
+        "p1",
+        Aim::Enforcement,
+        "Night-time economy plan for Loughborough town centre",
+        "Leicestershire Police",
+        "2024-06-30",
+        None,
+    )?;
+    action(
+        "p2",
+        Aim::Prevention,
+        "Diversionary activities for young people in Loughborough East",
+        "Charnwood Borough Council",
+        "2024-12-31",
+        Some("p2-m5"),
+    )?;
+    let ids = db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        anyhow::Ok(
+            db.actions(plan_id)
+                .await?
+                .into_iter()
+                .map(|a| a.id)
+                .collect::<Vec<_>>(),
+        )
+    })??;
+    let [a, b, c] = ids[..] else {
+        anyhow::bail!("expected the three demonstration actions")
+    };
+    for (id, status, text, when, by) in [
+        (
+            a,
+            ActionStatus::OnTrack,
+            "Two of four initiatives held",
+            "2024-09-20",
+            "Community safety officer",
+        ),
+        (
+            b,
+            ActionStatus::AtRisk,
+            "Plan drafted; licensing input outstanding",
+            "2024-06-15",
+            "Police inspector",
+        ),
+        (
+            c,
+            ActionStatus::OnTrack,
+            "Weekly sessions running",
+            "2024-09-01",
+            "Youth services lead",
+        ),
+    ] {
+        plan::run_action(
+            data_dir,
+            url,
+            ActionCommand::Update {
+                id,
+                status,
+                text: format!("[Demonstration] {text}"),
+                date: Some(date(when)?),
+                by: Some(by.into()),
+            },
+        )?;
+    }
+    let year: safer_domain::FinancialYear = "2024/25".parse()?;
+    fund::run(
+        data_dir,
+        url,
+        FundCommand::Allocate {
+            partnership: "charnwood".into(),
+            year,
+            amount: 4_000_000,
+            source: "[Demonstration] Partnership Locality Fund (Police and Crime Commissioner)"
+                .into(),
+        },
+    )?;
+    let projects = db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        let mut ids = Vec::new();
+        for (name, budget, priority, action) in [
+            ("Domestic abuse awareness campaign", 600_000, "p1", a),
+            ("Youth diversionary sessions", 1_500_000, "p2", c),
+        ] {
+            ids.push(
+                db.add_project(&safer_store::db::NewProject {
+                    partnership: "charnwood".into(),
+                    year,
+                    name: format!("[Demonstration] {name}"),
+                    lead_agency: "Charnwood Borough Council".into(),
+                    budget_pence: budget,
+                    plan_id: plan_id.into(),
+                    priority_id: priority.into(),
+                    action_id: Some(action),
+                })
+                .await?,
+            );
+        }
+        anyhow::Ok(ids)
+    })??;
+    for (p, q, amount) in [
+        (projects[0], 1, 150_000),
+        (projects[0], 2, 160_000),
+        (projects[1], 1, 200_000),
+        (projects[1], 2, 150_000),
+    ] {
+        fund::run(
+            data_dir,
+            url,
+            FundCommand::Spend {
+                project: p,
+                quarter: q,
+                amount,
+                note: "[Demonstration]".into(),
+                by: Some("demo".into()),
+            },
+        )?;
+    }
     Ok(())
 }

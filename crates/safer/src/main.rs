@@ -58,7 +58,7 @@ enum Command {
     Import(import::ImportCommand),
     /// Write the Partnership Strategic Assessment for a district and year.
     Assess(assess::AssessArgs),
-    /// Import the Charnwood example from ../shared/data and write its 2023/24 assessment.
+    /// The Charnwood example end to end: import ../shared/data, write the 2023/24 assessment and the performance reports.
     Demo(demo::DemoArgs),
     /// The partnership plan: check, import and list plans.
     #[command(subcommand)]
@@ -84,7 +84,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(cmd) => import::run(&cli.data_dir, cmd),
         Command::Assess(args) => assess::run(&cli.data_dir, &args),
-        Command::Demo(args) => demo::run(&cli.data_dir, &args),
+        Command::Demo(args) => demo::run(&cli.data_dir, cli.database_url.as_deref(), &args),
         Command::Plan(cmd) => plan::run_plan(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Measure(cmd) => plan::run_measure(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Action(cmd) => plan::run_action(&cli.data_dir, cli.database_url.as_deref(), cmd),

@@ -6,5 +6,6 @@ mod helpers;
 
 mod architecture;
 mod assess;
+mod demo;
 mod import;
 mod plan;
