@@ -9,6 +9,7 @@
 //! HTTP or async runtimes. Values arrive already parsed ("parse, don't
 //! validate"); the constructors here are the only way to make them.
 
+mod access;
 mod category;
 mod change;
 mod fund;
@@ -17,6 +18,7 @@ mod month;
 mod partnership;
 mod plan;
 
+pub use access::{Agency, Role, User};
 pub use category::{Category, CategoryGroup, CategorySelector};
 pub use change::Change;
 pub use fund::{

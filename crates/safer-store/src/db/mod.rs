@@ -6,12 +6,16 @@
 //! each backend has its own migrations folder (DDL differs). No query
 //! macros, so building needs no database.
 
+mod access;
 mod actions;
+mod audit;
 mod fund;
 mod plans;
 mod values;
 
+pub use access::{ApiToken, LoginState, SessionRecord};
 pub use actions::NewAction;
+pub use audit::{AuditEntry, AuditRecord, Verification};
 pub use fund::NewProject;
 pub use values::MeasureValue;
 
@@ -122,16 +126,30 @@ impl Database {
 
     async fn migrate(&self) -> Result<(), DbError> {
         let files: &[(i64, &str, &str)] = match self.backend {
-            Backend::Sqlite => &[(
-                1,
-                "plans",
-                include_str!("../../migrations/sqlite/0001_plans.sql"),
-            )],
-            Backend::Postgres => &[(
-                1,
-                "plans",
-                include_str!("../../migrations/postgres/0001_plans.sql"),
-            )],
+            Backend::Sqlite => &[
+                (
+                    1,
+                    "plans",
+                    include_str!("../../migrations/sqlite/0001_plans.sql"),
+                ),
+                (
+                    2,
+                    "access",
+                    include_str!("../../migrations/sqlite/0002_access.sql"),
+                ),
+            ],
+            Backend::Postgres => &[
+                (
+                    1,
+                    "plans",
+                    include_str!("../../migrations/postgres/0001_plans.sql"),
+                ),
+                (
+                    2,
+                    "access",
+                    include_str!("../../migrations/postgres/0002_access.sql"),
+                ),
+            ],
         };
         let migrations = files
             .iter()
@@ -154,6 +172,13 @@ impl Database {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The current time, RFC 3339 UTC, as stored in `*_at` columns.

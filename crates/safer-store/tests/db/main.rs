@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use safer_domain::{ActionStatus, ActionUpdate, Aim, Plan};
-use safer_store::Database;
-use safer_store::db::{DbError, NewAction, NewProject};
+use safer_domain::{ActionStatus, ActionUpdate, Aim, Plan, Role};
+use safer_store::db::{AuditEntry, DbError, NewAction, NewProject, Verification, unix_now};
+use safer_store::{Backend, Database};
 
 /// A fresh database on each configured backend.
 struct TestDb {
@@ -294,4 +294,158 @@ on_every_backend!(fund_spend_adds_up_by_quarter, |db| {
         db.add_project(&other).await,
         Err(DbError::Conflict(_))
     ));
+});
+
+on_every_backend!(users_roles_and_sign_in_state, |db| {
+    let police = db.add_agency("Leicestershire Police", true).await.unwrap();
+    assert!(matches!(
+        db.add_agency("Leicestershire Police", true).await,
+        Err(DbError::Conflict(_))
+    ));
+    let id = db
+        .add_user(
+            "jsmith",
+            "J Smith",
+            police,
+            &[Role::AgencyLead, Role::Caseworker],
+            "$argon2id$fake",
+        )
+        .await
+        .unwrap();
+    let s = db.login_state_by_username("jsmith").await.unwrap().unwrap();
+    assert_eq!(s.user.agency.name, "Leicestershire Police");
+    assert!(s.user.agency.statutory);
+    assert_eq!(s.user.roles, vec![Role::AgencyLead, Role::Caseworker]);
+    assert!(matches!(
+        db.add_user("jsmith", "Again", police, &[Role::Analyst], "x")
+            .await,
+        Err(DbError::Conflict(_))
+    ));
+    assert!(matches!(
+        db.add_user("nobody", "No roles", police, &[], "x").await,
+        Err(DbError::Conflict(_))
+    ));
+    db.record_login_failure(id, None).await.unwrap();
+    db.record_login_failure(id, Some(unix_now() + 900))
+        .await
+        .unwrap();
+    let s = db.login_state_by_username("jsmith").await.unwrap().unwrap();
+    assert_eq!(s.failed_logins, 2);
+    assert!(s.locked_until > unix_now());
+    db.record_login_success(id).await.unwrap();
+    let s = db.login_state_by_username("jsmith").await.unwrap().unwrap();
+    assert_eq!((s.failed_logins, s.locked_until), (0, 0));
+});
+
+on_every_backend!(sessions_expire_and_end_with_a_new_password, |db| {
+    let a = db
+        .add_agency("Charnwood Borough Council", true)
+        .await
+        .unwrap();
+    let id = db
+        .add_user("cso", "CSO", a, &[Role::CommunitySafetyOfficer], "h")
+        .await
+        .unwrap();
+    db.create_session("live", id, "csrf1", unix_now() + 600)
+        .await
+        .unwrap();
+    db.create_session("old", id, "csrf2", unix_now() - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.session("live").await.unwrap().unwrap().csrf_token,
+        "csrf1"
+    );
+    assert!(
+        db.session("old").await.unwrap().is_none(),
+        "an expired session is gone"
+    );
+    assert!(db.session("unknown").await.unwrap().is_none());
+    db.set_password(id, "h2").await.unwrap();
+    assert!(
+        db.session("live").await.unwrap().is_none(),
+        "a password reset ends sessions"
+    );
+});
+
+on_every_backend!(api_tokens_are_scoped_and_revocable, |db| {
+    let a = db.add_agency("Fire", true).await.unwrap();
+    let id = db
+        .add_user("bot", "Bot", a, &[Role::Analyst], "h")
+        .await
+        .unwrap();
+    let t = db
+        .create_api_token(id, "nightly", "digest", &["read".into()], unix_now() + 3600)
+        .await
+        .unwrap();
+    let (user, token) = db.api_token("digest").await.unwrap().unwrap();
+    assert_eq!(
+        (user.username.as_str(), token.scopes.as_slice()),
+        ("bot", ["read".to_owned()].as_slice())
+    );
+    db.revoke_api_token(t).await.unwrap();
+    assert!(db.api_token("digest").await.unwrap().is_none());
+    assert!(matches!(
+        db.revoke_api_token(t).await,
+        Err(DbError::NotFound(_))
+    ));
+    db.create_api_token(id, "expired", "digest2", &[], unix_now() - 1)
+        .await
+        .unwrap();
+    assert!(db.api_token("digest2").await.unwrap().is_none());
+});
+
+on_every_backend!(the_audit_chain_detects_tampering, |db| {
+    for i in 0..3 {
+        db.audit(&AuditEntry {
+            actor: "cso".into(),
+            agency: "Council".into(),
+            action: "update_action".into(),
+            target: format!("action/{i}"),
+            detail: "status on_track".into(),
+            source: "127.0.0.1".into(),
+        })
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        db.verify_audit().await.unwrap(),
+        Verification {
+            entries: 3,
+            first_broken: None
+        }
+    );
+    assert_eq!(db.audit_log(10).await.unwrap()[0].target, "action/2");
+    // The database refuses changes to the log …
+    assert!(
+        db.execute_admin("UPDATE audit_log SET detail = 'x'")
+            .await
+            .is_err()
+    );
+    assert!(db.execute_admin("DELETE FROM audit_log").await.is_err());
+    // … and a change made around that refusal is detected.
+    let ids: Vec<i64> = db
+        .audit_log(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let second = ids[1];
+    match db.backend() {
+        Backend::Sqlite => db
+            .execute_admin("DROP TRIGGER audit_log_no_update")
+            .await
+            .unwrap(),
+        Backend::Postgres => db
+            .execute_admin("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change")
+            .await
+            .unwrap(),
+    }
+    db.execute_admin(&format!(
+        "UPDATE audit_log SET detail = 'status complete' WHERE id = {second}"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(db.verify_audit().await.unwrap().first_broken, Some(second));
 });

@@ -1,0 +1,372 @@
+//! Agencies, users, roles, sessions and API tokens.
+//!
+//! Secrets never reach this module in clear: passwords arrive hashed
+//! (argon2id, by the web crate) and session and API tokens arrive as their
+//! SHA-256 digests, so a copy of the database gives no one a way in.
+
+use safer_domain::{Agency, Role, User};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Database, DbError, now, on_constraint, unix_now};
+
+/// What sign-in needs to know about a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginState {
+    pub user: User,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    /// Unix seconds until which sign-in is refused (0 when not locked).
+    pub locked_until: i64,
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+/// An API token, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub expires_at: i64,
+    pub revoked: bool,
+}
+
+const USER_SELECT: &str =
+    "SELECT u.id, u.username, u.display_name, u.active, a.id, a.name, a.statutory,
+    u.password_hash, u.failed_logins, u.locked_until
+    FROM users u JOIN agencies a ON a.id = u.agency_id";
+
+impl Database {
+    pub async fn add_agency(&self, name: &str, statutory: bool) -> Result<i64, DbError> {
+        let row =
+            sqlx::query("INSERT INTO agencies (name, statutory) VALUES ($1, $2) RETURNING id")
+                .bind(name)
+                .bind(i64::from(statutory))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| {
+                    on_constraint(e, || format!("an agency named {name:?} already exists"))
+                })?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn agencies(&self) -> Result<Vec<Agency>, DbError> {
+        let rows = sqlx::query("SELECT id, name, statutory FROM agencies ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Agency {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    statutory: r.try_get::<i64, _>(2)? == 1,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn agency_by_name(&self, name: &str) -> Result<Option<Agency>, DbError> {
+        Ok(self
+            .agencies()
+            .await?
+            .into_iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name)))
+    }
+
+    /// Adds a user with roles; `password_hash` is a PHC string.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        agency_id: i64,
+        roles: &[Role],
+        password_hash: &str,
+    ) -> Result<i64, DbError> {
+        if roles.is_empty() {
+            return Err(DbError::Conflict("a user needs at least one role".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO users (username, display_name, agency_id, password_hash, active, failed_logins, locked_until, created_at)
+             VALUES ($1, $2, $3, $4, 1, 0, 0, $5) RETURNING id",
+        )
+        .bind(username)
+        .bind(display_name)
+        .bind(agency_id)
+        .bind(password_hash)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_constraint(e, || format!("the username {username:?} is taken, or agency {agency_id} does not exist")))?;
+        let id: i64 = row.try_get(0)?;
+        for r in roles {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(r.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| on_constraint(e, || format!("role {r} given twice")))?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn roles_of(&self, user_id: i64) -> Result<Vec<Role>, DbError> {
+        let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let s: String = r.try_get(0)?;
+                Role::parse(&s).ok_or_else(|| DbError::Corrupt(format!("role {s:?}")))
+            })
+            .collect()
+    }
+
+    async fn login_state(&self, row: &AnyRow) -> Result<LoginState, DbError> {
+        let id: i64 = row.try_get(0)?;
+        Ok(LoginState {
+            user: User {
+                id,
+                username: row.try_get(1)?,
+                display_name: row.try_get(2)?,
+                active: row.try_get::<i64, _>(3)? == 1,
+                agency: Agency {
+                    id: row.try_get(4)?,
+                    name: row.try_get(5)?,
+                    statutory: row.try_get::<i64, _>(6)? == 1,
+                },
+                roles: self.roles_of(id).await?,
+            },
+            password_hash: row.try_get(7)?,
+            failed_logins: row.try_get(8)?,
+            locked_until: row.try_get(9)?,
+        })
+    }
+
+    /// A user and their sign-in state, by username (case as stored).
+    pub async fn login_state_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<LoginState>, DbError> {
+        let q = format!("{USER_SELECT} WHERE u.username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(q))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok(Some(self.login_state(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User, DbError> {
+        let q = format!("{USER_SELECT} WHERE u.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(q))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("user {id}")))?;
+        Ok(self.login_state(&row).await?.user)
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, DbError> {
+        let q = format!("{USER_SELECT} ORDER BY u.username");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(q))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.login_state(r).await?.user);
+        }
+        Ok(out)
+    }
+
+    /// Records a failed sign-in; `lock_until` (Unix seconds) locks the account.
+    pub async fn record_login_failure(
+        &self,
+        user_id: i64,
+        lock_until: Option<i64>,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE WHEN $1 > locked_until THEN $1 ELSE locked_until END WHERE id = $2",
+        )
+        .bind(lock_until.unwrap_or(0))
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_success(&self, user_id: i64) -> Result<(), DbError> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a new password (hashed) and unlocks the account; ends its sessions.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound(format!("user {user_id}")));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        expires_at: i64,
+    ) -> Result<(), DbError> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf_token)
+            .bind(unix_now())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The live session with this token digest; expired sessions are removed.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, DbError> {
+        let row = sqlx::query(
+            "SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let expires_at: i64 = row.try_get(2)?;
+        if expires_at <= unix_now() {
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        let user = self.user(row.try_get(0)?).await?;
+        if !user.active {
+            return Ok(None);
+        }
+        Ok(Some(SessionRecord {
+            user,
+            csrf_token: row.try_get(1)?,
+            expires_at,
+        }))
+    }
+
+    /// Moves a session's expiry (idle timeout).
+    pub async fn extend_session(&self, token_hash: &str, expires_at: i64) -> Result<(), DbError> {
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+            .bind(expires_at)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        scopes: &[String],
+        expires_at: i64,
+    ) -> Result<i64, DbError> {
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at, revoked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(scopes.join(" "))
+        .bind(unix_now())
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| on_constraint(e, || format!("no user {user_id}")))?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// The user and scopes of a live token (not revoked, not expired).
+    pub async fn api_token(&self, token_hash: &str) -> Result<Option<(User, ApiToken)>, DbError> {
+        let row = sqlx::query("SELECT id, user_id, name, scopes, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let t = token_of(&r)?;
+        if t.revoked || t.expires_at <= unix_now() {
+            return Ok(None);
+        }
+        let user = self.user(t.user_id).await?;
+        Ok(user.active.then_some((user, t)))
+    }
+
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, DbError> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, name, scopes, expires_at, revoked_at FROM api_tokens ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_of).collect()
+    }
+
+    pub async fn revoke_api_token(&self, id: i64) -> Result<(), DbError> {
+        let n =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at = 0")
+                .bind(unix_now())
+                .bind(id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound(format!("a live API token {id}")));
+        }
+        Ok(())
+    }
+}
+
+fn token_of(r: &AnyRow) -> Result<ApiToken, DbError> {
+    let scopes: String = r.try_get(3)?;
+    Ok(ApiToken {
+        id: r.try_get(0)?,
+        user_id: r.try_get(1)?,
+        name: r.try_get(2)?,
+        scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+        expires_at: r.try_get(4)?,
+        revoked: r.try_get::<i64, _>(5)? != 0,
+    })
+}
