@@ -8,7 +8,7 @@ use clap::Args;
 use crate::fund::{self, FundCommand};
 use crate::plan::{self, ActionCommand, PlanCommand};
 use crate::report::{self, ReportCommand};
-use crate::{assess, db, import};
+use crate::{assess, db, import, serve};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -37,6 +37,12 @@ pub struct DemoArgs {
     /// Where to write the performance reports.
     #[arg(long, default_value = "safer-out", value_name = "DIR")]
     pub reports: PathBuf,
+    /// Stop after writing the reports instead of starting the web application.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the web application listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
 }
 
 pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
@@ -133,6 +139,120 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
         annual.join("annual.html").display()
     );
     eprintln!("Try also: safer assess --district Charnwood --year 2024/25 --as-at 2024-12");
+    demo_users(data_dir, url)?;
+    if args.no_serve {
+        return Ok(());
+    }
+    eprintln!();
+    serve::run(
+        data_dir,
+        url,
+        &serve::ServeArgs {
+            listen: args.listen,
+            secure_cookies: false,
+            idle_minutes: 30,
+            assets: None,
+        },
+    )
+}
+
+/// The demonstration agencies and one user per role, with fresh passwords
+/// printed once. Running the demo again gives the same users new passwords.
+fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
+    use safer_domain::Role;
+    let users: [(&str, &str, &str, bool, Role); 7] = [
+        (
+            "demo-admin",
+            "Demo Administrator",
+            "Charnwood Borough Council",
+            true,
+            Role::Administrator,
+        ),
+        (
+            "demo-analyst",
+            "Demo Analyst",
+            "Charnwood Borough Council",
+            true,
+            Role::Analyst,
+        ),
+        (
+            "demo-cso",
+            "Demo Community Safety Officer",
+            "Charnwood Borough Council",
+            true,
+            Role::CommunitySafetyOfficer,
+        ),
+        (
+            "demo-jag",
+            "Demo JAG Coordinator",
+            "Charnwood Borough Council",
+            true,
+            Role::JagCoordinator,
+        ),
+        (
+            "demo-caseworker",
+            "Demo Caseworker",
+            "Leicestershire Police",
+            true,
+            Role::Caseworker,
+        ),
+        (
+            "demo-police-lead",
+            "Demo Police Lead",
+            "Leicestershire Police",
+            true,
+            Role::AgencyLead,
+        ),
+        (
+            "demo-partner",
+            "Demo Read-only Partner",
+            "Voluntary Action LeicesterShire",
+            false,
+            Role::ReadOnlyPartner,
+        ),
+    ];
+    let printed = db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        for (name, statutory) in [
+            ("Charnwood Borough Council", true),
+            ("Leicestershire Police", true),
+            ("Leicestershire Fire and Rescue Service", true),
+            ("Probation Service", true),
+            (
+                "Leicester, Leicestershire and Rutland Integrated Care Board",
+                true,
+            ),
+            ("Voluntary Action LeicesterShire", false),
+        ] {
+            if db.agency_by_name(name).await?.is_none() {
+                db.add_agency(name, statutory).await?;
+            }
+        }
+        let mut printed = Vec::new();
+        for (username, display, agency, _, role) in users {
+            let password = safer_web::generate_password();
+            let hash = safer_web::hash_password(&password, safer_web::PasswordCost::Production)?;
+            match db.login_state_by_username(username).await? {
+                Some(s) => db.set_password(s.user.id, &hash).await?,
+                None => {
+                    let a = db
+                        .agency_by_name(agency)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("agency {agency}"))?;
+                    db.add_user(username, display, a.id, &[role], &hash).await?;
+                }
+            }
+            printed.push((username, role, agency, password));
+        }
+        anyhow::Ok(printed)
+    })??;
+    eprintln!();
+    eprintln!(
+        "DEMO USERS: for trying Safer only. Passwords are shown this once; run the demo again for new ones."
+    );
+    for (username, role, agency, password) in printed {
+        eprintln!("  {username:<18} {password}  {} ({agency})", role.label());
+    }
     Ok(())
 }
 

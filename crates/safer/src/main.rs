@@ -4,6 +4,7 @@
 //! them into validated domain values, and calls the library crates. It is
 //! the only place `anyhow` is used.
 
+mod admin;
 mod assess;
 mod db;
 mod demo;
@@ -11,6 +12,7 @@ mod fund;
 mod import;
 mod plan;
 mod report;
+mod serve;
 mod status;
 
 use std::path::PathBuf;
@@ -75,6 +77,20 @@ enum Command {
     /// Performance reports: quarterly, and annual for scrutiny.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Run the web application.
+    Serve(serve::ServeArgs),
+    /// Accounts: add users, reset passwords, list.
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// The partnership's agencies (organisations).
+    #[command(subcommand)]
+    Agency(admin::AgencyCommand),
+    /// API tokens for machine clients.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+    /// The audit log: verify its hash chain, export it.
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
     /// Show what is held: forces, months, gaps and partnerships.
     Status,
 }
@@ -90,6 +106,11 @@ fn main() -> ExitCode {
         Command::Action(cmd) => plan::run_action(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Fund(cmd) => fund::run(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Report(cmd) => report::run(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Serve(args) => serve::run(&cli.data_dir, cli.database_url.as_deref(), &args),
+        Command::User(cmd) => admin::run_user(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Agency(cmd) => admin::run_agency(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Token(cmd) => admin::run_token(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Audit(cmd) => admin::run_audit(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Status => status::run(&cli.data_dir),
     };
     match result {

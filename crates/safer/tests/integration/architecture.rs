@@ -12,6 +12,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("safer-store", &["safer-domain", "safer-analysis"]),
     ("safer-report", &["safer-domain", "safer-analysis"]),
     (
+        "safer-web",
+        &[
+            "safer-domain",
+            "safer-analysis",
+            "safer-ingest",
+            "safer-store",
+            "safer-report",
+        ],
+    ),
+    (
         "safer",
         &[
             "safer-domain",
@@ -19,6 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "safer-ingest",
             "safer-store",
             "safer-report",
+            "safer-web",
         ],
     ),
     ("xtask", &[]),

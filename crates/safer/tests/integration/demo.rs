@@ -19,6 +19,7 @@ fn the_demo_writes_the_assessment_and_the_reports() {
         psa.to_str().unwrap(),
         "--reports",
         out.to_str().unwrap(),
+        "--no-serve",
     ];
     let run = safer_ok(&data, &args);
     let text = stderr(&run);
@@ -29,6 +30,10 @@ fn the_demo_writes_the_assessment_and_the_reports() {
     assert!(
         text.contains("2022-12"),
         "the missing month is reported: {text}"
+    );
+    assert!(
+        text.contains("DEMO USERS") && text.contains("demo-police-lead"),
+        "{text}"
     );
     for f in [
         "psa/assessment.html",

@@ -1,0 +1,192 @@
+//! The JSON API under `/api/v1`: the same figures as the pages, as JSON.
+//!
+//! Callers authenticate with `Authorization: Bearer <token>` (tokens carry
+//! the scopes `read` and/or `write`: GET needs `read`, POST needs `write`)
+//! or with a browser session, whose writes must send the session's CSRF
+//! token in `X-CSRF-Token`. Roles apply as on the pages, and so does the
+//! agency rule for actions. Errors are `application/problem+json` (RFC
+//! 9457). The description is [`openapi`] (`/api/v1/openapi.json`).
+
+use axum::Extension;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Caller;
+use crate::data::{self, AssessmentQuery};
+use crate::guard::with_note;
+use crate::pages::{id_of, plans as plan_pages};
+use crate::{AppState, WebError};
+
+/// GET /api/v1/openapi.json
+pub(crate) async fn openapi() -> Response {
+    let mut resp = Json(crate::openapi::document()).into_response();
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-cache"),
+    );
+    resp
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PlanSummary {
+    id: String,
+    title: String,
+    first_year: String,
+}
+
+/// GET /api/v1/plans
+pub(crate) async fn plans(State(app): State<AppState>) -> Result<Response, WebError> {
+    let plans: Vec<PlanSummary> = app
+        .db
+        .plans()
+        .await?
+        .into_iter()
+        .map(|(id, title, first_year)| PlanSummary {
+            id,
+            title,
+            first_year,
+        })
+        .collect();
+    Ok(Json(plans).into_response())
+}
+
+/// GET /api/v1/plans/{id}
+pub(crate) async fn plan(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    Ok(Json(app.db.plan(&id).await?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ReviewQuery {
+    quarter: Option<String>,
+}
+
+/// GET /api/v1/plans/{id}/review?quarter=2024-Q2
+pub(crate) async fn review(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Response, WebError> {
+    let quarter = data::parse_quarter(q.quarter.as_deref())?;
+    let r = data::review(&app, &id, quarter).await?;
+    Ok(Json(r.review).into_response())
+}
+
+/// GET /api/v1/assessment?district=&year=&as_at=
+pub(crate) async fn assessment(
+    State(app): State<AppState>,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Response, WebError> {
+    let a = data::assess(&app, &q).await?;
+    Ok(Json(a.assessment).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ActionsQuery {
+    plan: Option<String>,
+}
+
+/// GET /api/v1/actions?plan= (default: the newest plan)
+pub(crate) async fn actions(
+    State(app): State<AppState>,
+    Query(q): Query<ActionsQuery>,
+) -> Result<Response, WebError> {
+    let plan = match q.plan.filter(|p| !p.trim().is_empty()) {
+        Some(p) => app.db.plan(&p).await?.id,
+        None => app
+            .db
+            .plans()
+            .await?
+            .into_iter()
+            .next()
+            .map(|p| p.0)
+            .ok_or_else(|| WebError::NotFound("No plan is held.".into()))?,
+    };
+    Ok(Json(app.db.actions(&plan).await?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct UpdateBody {
+    status: String,
+    text: String,
+    #[serde(default)]
+    date: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct UpdateCreated {
+    action_id: i64,
+    date: String,
+    status: String,
+    text: String,
+    author: String,
+}
+
+/// POST /api/v1/actions/{id}/updates with `{"status", "text", "date"?}`.
+pub(crate) async fn add_update(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id = id_of(&id)?;
+    let user = caller.user()?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return Err(WebError::BadRequest(
+            "Send the update as JSON, with Content-Type: application/json.".into(),
+        ));
+    }
+    plan_pages::check_may_update(&app, user, id).await?;
+    let body: UpdateBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) if e.is_data() => {
+            return Err(WebError::Unprocessable(format!(
+                "The update must have \"status\" and \"text\" (and may have \"date\"): {e}"
+            )));
+        }
+        Err(_) => return Err(WebError::BadRequest("The body is not valid JSON.".into())),
+    };
+    let update = plan_pages::validate_update(
+        &body.status,
+        &body.text,
+        body.date.as_deref(),
+        &user.display_name,
+    )
+    .map_err(|errors| {
+        let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        WebError::Unprocessable(msgs.join("; "))
+    })?;
+    app.db.add_update(id, &update).await?;
+    let created = UpdateCreated {
+        action_id: id,
+        date: update.date.to_string(),
+        status: update.status.as_str().to_owned(),
+        text: update.text.clone(),
+        author: update.author.clone(),
+    };
+    Ok(with_note(
+        (StatusCode::CREATED, Json(created)).into_response(),
+        format!(
+            "action {id}: {} on {} (API)",
+            update.status.as_str(),
+            update.date
+        ),
+    ))
+}

@@ -1,0 +1,529 @@
+//! The gate every request passes, and the security headers.
+//!
+//! [`guard`] runs on every route (it is a layer of the whole router, which
+//! axum applies route by route, so the matched path is known):
+//!
+//! 1. find the route's row in [`ROUTES`](crate::routes::ROUTES) by method
+//!    and matched path;
+//! 2. identify the caller: on the API an `Authorization: Bearer` token
+//!    (stored as its SHA-256 digest; unknown, expired or revoked → 401),
+//!    otherwise the session cookie, whose idle expiry moves forward;
+//! 3. authorise: the row's roles against the user's (not signed in: the
+//!    sign-in page, or 401 on the API; signed in without the role: 403),
+//!    and a token's scope (`read` for GET, `write` for POST);
+//! 4. check the CSRF token of every POST made with cookies: the form field
+//!    `csrf_token` (url-encoded forms, and the first field of multipart
+//!    forms, read ahead without buffering the upload), or the
+//!    `X-CSRF-Token` header on the API; missing or wrong → 403;
+//! 5. run the handler, then render any error for the kind of route (a
+//!    GOV.UK page or `application/problem+json`);
+//! 6. audit: a successful change, export or view of personal data as the
+//!    row says, and refusals of signed-in users (`access_denied`,
+//!    `csrf_rejected`). If the audit entry of a view or an export cannot be
+//!    written, the response is withheld.
+//!
+//! [`headers`] adds the security headers to every response.
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method as HttpMethod, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use safer_store::db::unix_now;
+
+use crate::auth::{self, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Caller, SESSION_COOKIE, Via};
+use crate::error::{self, ErrorInfo};
+use crate::routes::{self, Audit, Kind, Method, RouteSpec};
+use crate::{AppState, WebError, html};
+
+/// The Content-Security-Policy of every page: nothing inline, nothing from
+/// elsewhere.
+pub(crate) const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+/// The largest url-encoded form accepted.
+const FORM_LIMIT: usize = 256 * 1024;
+/// How far into a multipart body the CSRF field must be found.
+const MULTIPART_LOOKAHEAD: usize = 16 * 1024;
+
+/// A note a handler adds to its response for the audit entry's detail.
+#[derive(Debug, Clone)]
+pub(crate) struct AuditNote(pub String);
+
+/// Adds the security headers to every response.
+pub(crate) async fn headers(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let asset = req.uri().path().starts_with("/assets/");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if app.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    if !asset || !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+fn client_address(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// Who is calling. Fails (401) only for a bad bearer token.
+async fn identify(
+    app: &AppState,
+    headers: &axum::http::HeaderMap,
+    source: String,
+    spec: &RouteSpec,
+) -> Result<Caller, WebError> {
+    if spec.kind == Kind::Api
+        && let Some(value) = headers.get(header::AUTHORIZATION)
+    {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or(WebError::Unauthorised)?;
+        return match app.db.api_token(&auth::digest(token)).await? {
+            Some((user, t)) => Ok(Caller {
+                user: Some(user),
+                via: Via::Token { scopes: t.scopes },
+                csrf: None,
+                source,
+            }),
+            None => Err(WebError::Unauthorised),
+        };
+    }
+    if let Some(token) = auth::cookie(headers, SESSION_COOKIE) {
+        let token_hash = auth::digest(&token);
+        if let Some(s) = app.db.session(&token_hash).await? {
+            let now = unix_now();
+            let idle = app.config.session_idle_secs;
+            // Move the idle expiry on, at most every 30 seconds.
+            if now + idle - s.expires_at >= (idle / 60).min(30) {
+                app.db.extend_session(&token_hash, now + idle).await?;
+            }
+            return Ok(Caller {
+                user: Some(s.user),
+                via: Via::Session { token_hash },
+                csrf: Some(s.csrf_token),
+                source,
+            });
+        }
+    }
+    Ok(Caller {
+        user: None,
+        via: Via::Anonymous,
+        csrf: auth::cookie(headers, CSRF_COOKIE),
+        source,
+    })
+}
+
+/// The gate: see the module documentation.
+pub(crate) async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let method = match *req.method() {
+        HttpMethod::GET | HttpMethod::HEAD => Some(Method::Get),
+        HttpMethod::POST => Some(Method::Post),
+        _ => None,
+    };
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let spec = match (method, matched) {
+        (Some(m), Some(p)) => routes::find(m, &p),
+        _ => None,
+    };
+    let Some(spec) = spec else {
+        // Not in the table: axum answers 404 or 405, rendered plainly.
+        let anonymous = Caller {
+            user: None,
+            via: Via::Anonymous,
+            csrf: None,
+            source: client_address(&req),
+        };
+        let api = req.uri().path().starts_with("/api/");
+        let resp = next.run(req).await;
+        return render_error(
+            &app,
+            resp,
+            if api { Kind::Api } else { Kind::Page },
+            &anonymous,
+        );
+    };
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let source = client_address(&req);
+    let caller = match identify(&app, req.headers(), source.clone(), spec).await {
+        Ok(c) => c,
+        Err(e) => {
+            let anonymous = Caller {
+                user: None,
+                via: Via::Anonymous,
+                csrf: None,
+                source,
+            };
+            return render_error(&app, e.into_response(), spec.kind, &anonymous);
+        }
+    };
+
+    // Authorise.
+    if !spec.allows(caller.user.as_ref()) {
+        let resp = match (&caller.user, spec.kind) {
+            (None, Kind::Api) => WebError::Unauthorised.into_response(),
+            (None, _) => {
+                let target = if spec.method == Method::Get {
+                    let full = if query.is_empty() {
+                        path.clone()
+                    } else {
+                        format!("{path}?{query}")
+                    };
+                    format!("/sign-in?next={}", html::url_encode(&full))
+                } else {
+                    "/sign-in".to_owned()
+                };
+                return html::redirect(&target);
+            }
+            (Some(_), _) => {
+                app.audit(
+                    &caller,
+                    "access_denied",
+                    &path,
+                    &format!("{} {}", spec.method.as_str(), spec.path),
+                )
+                .await;
+                WebError::Forbidden("Your role does not give you access to this.".into())
+                    .into_response()
+            }
+        };
+        return render_error(&app, resp, spec.kind, &caller);
+    }
+    if let Via::Token { scopes } = &caller.via {
+        let needed = match spec.method {
+            Method::Get => "read",
+            Method::Post => "write",
+        };
+        if !scopes.iter().any(|s| s == needed) {
+            app.audit(
+                &caller,
+                "access_denied",
+                &path,
+                &format!("the API token lacks the {needed} scope"),
+            )
+            .await;
+            let resp =
+                WebError::Forbidden(format!("This API token does not have the {needed} scope."))
+                    .into_response();
+            return render_error(&app, resp, spec.kind, &caller);
+        }
+    }
+
+    // CSRF: every POST made with cookies carries the token.
+    let req = if spec.method == Method::Post && !matches!(caller.via, Via::Token { .. }) {
+        match check_csrf(req, caller.csrf.as_deref(), spec.kind).await {
+            Ok(r) => r,
+            Err(()) => {
+                if caller.user.is_some() {
+                    app.audit(&caller, "csrf_rejected", &path, spec.path).await;
+                }
+                let resp = WebError::Forbidden(
+                    "The form has expired or did not come from Safer. Go back, reload the page and try again."
+                        .into(),
+                )
+                .into_response();
+                return render_error(&app, resp, spec.kind, &caller);
+            }
+        }
+    } else {
+        req
+    };
+
+    let mut req = req;
+    req.extensions_mut().insert(caller.clone());
+    let resp = next.run(req).await;
+    if resp.status() == axum::http::StatusCode::FORBIDDEN && caller.user.is_some() {
+        // A handler's own refusal (the agency rule for actions).
+        let why = resp
+            .extensions()
+            .get::<ErrorInfo>()
+            .and_then(|i| i.detail.clone())
+            .unwrap_or_default();
+        app.audit(&caller, "access_denied", &path, &why).await;
+    }
+    let resp = render_error(&app, resp, spec.kind, &caller);
+
+    // Audit what succeeded.
+    let ok = resp.status().is_success() || resp.status().is_redirection();
+    let action = match spec.audit {
+        Audit::View => Some("view"),
+        Audit::Export => Some("export"),
+        Audit::Change(name) => Some(name),
+        Audit::None | Audit::Handler => None,
+    };
+    if let (true, Some(action)) = (ok, action) {
+        let detail = resp
+            .extensions()
+            .get::<AuditNote>()
+            .map(|n| n.0.clone())
+            .unwrap_or_else(|| query.clone());
+        let (actor, agency) = caller.actor();
+        let entry = safer_store::db::AuditEntry {
+            actor,
+            agency,
+            action: action.to_owned(),
+            target: path.clone(),
+            detail,
+            source: caller.source.clone(),
+        };
+        if let Err(e) = app.db.audit(&entry).await {
+            eprintln!("safer-web: could not write the audit entry {entry:?}: {e}");
+            if !matches!(spec.audit, Audit::Change(_)) {
+                // Nothing is shown or exported without its audit entry.
+                return render_error(
+                    &app,
+                    WebError::Internal("audit write failed".into()).into_response(),
+                    spec.kind,
+                    &caller,
+                );
+            }
+        }
+    }
+    resp
+}
+
+/// Renders an error response for the kind of route: the handler's
+/// [`ErrorInfo`], or axum's own rejections (which carry none).
+fn render_error(app: &AppState, resp: Response, kind: Kind, caller: &Caller) -> Response {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let info = resp.extensions().get::<ErrorInfo>().cloned();
+    let is_rendered = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.starts_with("text/html") || ct.starts_with("application/problem+json")
+        });
+    if info.is_none() && is_rendered {
+        // A handler's own page (a form with its errors): keep it.
+        return resp;
+    }
+    let detail = info.and_then(|i| i.detail);
+    let mut out = match kind {
+        Kind::Api => error::problem(status, detail.as_deref()),
+        Kind::Page | Kind::Asset => html::error_page(app, caller, status, detail.as_deref()),
+    };
+    if let Some(allow) = resp.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// Checks the CSRF token of a POST and gives the request back whole.
+async fn check_csrf(req: Request, expected: Option<&str>, kind: Kind) -> Result<Request, ()> {
+    let expected = expected.ok_or(())?;
+    if kind == Kind::Api {
+        let given = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(())?;
+        return auth::ct_eq(given.as_bytes(), expected.as_bytes())
+            .then_some(req)
+            .ok_or(());
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| ())?;
+        let ok = html::form_pairs(&bytes)
+            .into_iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .is_some_and(|(_, v)| auth::ct_eq(v.as_bytes(), expected.as_bytes()));
+        return ok
+            .then(|| Request::from_parts(parts, Body::from(bytes)))
+            .ok_or(());
+    }
+    if content_type.starts_with("multipart/form-data") {
+        let boundary = boundary(req.headers()).ok_or(())?;
+        let (parts, mut body) = req.into_parts();
+        let mut buf: Vec<u8> = Vec::new();
+        let value = loop {
+            match first_field(&buf, &boundary) {
+                FirstField::Found(v) => break v,
+                FirstField::NotCsrf => return Err(()),
+                FirstField::NeedMore if buf.len() > MULTIPART_LOOKAHEAD => return Err(()),
+                FirstField::NeedMore => {}
+            }
+            match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        buf.extend_from_slice(&data);
+                    }
+                }
+                Some(Err(_)) | None => return Err(()),
+            }
+        };
+        if !auth::ct_eq(&value, expected.as_bytes()) {
+            return Err(());
+        }
+        let body = Body::new(Prefixed {
+            prefix: Some(Bytes::from(buf)),
+            rest: body,
+        });
+        return Ok(Request::from_parts(parts, body));
+    }
+    Err(())
+}
+
+/// The multipart boundary, in its original case.
+fn boundary(headers: &axum::http::HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    ct.split(';').find_map(|p| {
+        let p = p.trim();
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty() && b.len() <= 200)
+    })
+}
+
+enum FirstField {
+    NeedMore,
+    NotCsrf,
+    Found(Vec<u8>),
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of the first part of a multipart body if it is `csrf_token`.
+fn first_field(buf: &[u8], boundary: &str) -> FirstField {
+    let delim = format!("--{boundary}\r\n");
+    let Some(start) = find(buf, delim.as_bytes()) else {
+        return FirstField::NeedMore;
+    };
+    let head_start = start + delim.len();
+    let Some(head_len) = find(&buf[head_start..], b"\r\n\r\n") else {
+        return FirstField::NeedMore;
+    };
+    let head =
+        String::from_utf8_lossy(&buf[head_start..head_start + head_len]).to_ascii_lowercase();
+    let named = head.lines().any(|l| {
+        l.starts_with("content-disposition:")
+            && l.contains(&format!("name=\"{CSRF_FIELD}\""))
+            && !l.contains("filename")
+    });
+    if !named {
+        return FirstField::NotCsrf;
+    }
+    let value_start = head_start + head_len + 4;
+    let end = format!("\r\n--{boundary}");
+    match find(&buf[value_start..], end.as_bytes()) {
+        Some(len) => FirstField::Found(buf[value_start..value_start + len].to_vec()),
+        None => FirstField::NeedMore,
+    }
+}
+
+/// A body whose first bytes were read ahead.
+struct Prefixed {
+    prefix: Option<Bytes>,
+    rest: Body,
+}
+
+impl HttpBody for Prefixed {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        if let Some(p) = self.prefix.take()
+            && !p.is_empty()
+        {
+            return Poll::Ready(Some(Ok(http_body::Frame::data(p))));
+        }
+        Pin::new(&mut self.rest).poll_frame(cx)
+    }
+}
+
+/// For handlers: the status of a successful response with an audit note.
+pub(crate) fn with_note(mut resp: Response, note: impl Into<String>) -> Response {
+    resp.extensions_mut().insert(AuditNote(note.into()));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_multipart_field_is_found_only_when_whole() {
+        let b = "XyZ";
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n\r\ndata\r\n--{b}--\r\n"
+        );
+        for cut in 0..body
+            .find("\r\n--XyZ\r\nContent-Disposition: form-data; name=\"files\"")
+            .unwrap()
+        {
+            assert!(matches!(
+                first_field(&body.as_bytes()[..cut], b),
+                FirstField::NeedMore
+            ));
+        }
+        match first_field(body.as_bytes(), b) {
+            FirstField::Found(v) => assert_eq!(v, b"abc123"),
+            _ => panic!("not found"),
+        }
+        let other = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n\r\ndata\r\n--{b}--\r\n"
+        );
+        assert!(matches!(
+            first_field(other.as_bytes(), b),
+            FirstField::NotCsrf
+        ));
+    }
+}

@@ -1,0 +1,624 @@
+//! Server-rendered HTML: escaping, the GOV.UK page template and a few
+//! components (error summary, inputs, tags, tables).
+//!
+//! Pages use the GOV.UK Design System's class names, so govuk-frontend's
+//! stylesheet applies when it is served under `/assets/govuk/`; otherwise
+//! `/assets/safer.css` gives the same look. Nothing is inline (no `style`
+//! attributes, no scripts), as the Content-Security-Policy requires. Fonts
+//! are Arial and Helvetica, never the GOV.UK Transport font.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use safer_domain::{ActionStatus, Status};
+
+use crate::AppState;
+use crate::auth::{CSRF_FIELD, Caller};
+use crate::routes;
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+pub(crate) fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hexval = std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hexval {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The pairs of an `application/x-www-form-urlencoded` body.
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+/// A 303 redirect to a path on this site.
+pub(crate) fn redirect(to: &str) -> Response {
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+pub(crate) fn html_response(status: StatusCode, body: String) -> Response {
+    let mut resp = (status, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp
+}
+
+/// A whole page in the GOV.UK template.
+pub(crate) fn page(app: &AppState, caller: &Caller, title: &str, body: &str) -> Response {
+    html_response(StatusCode::OK, document(app, caller, title, body, false))
+}
+
+/// The hidden CSRF field every form carries.
+pub(crate) fn csrf_field(caller: &Caller) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{}\">",
+        esc(caller.csrf())
+    )
+}
+
+/// The page template. `has_errors` prefixes the title with "Error: ", as
+/// the GOV.UK pattern asks, so screen readers hear it first.
+pub(crate) fn document(
+    app: &AppState,
+    caller: &Caller,
+    title: &str,
+    body: &str,
+    has_errors: bool,
+) -> String {
+    let user = caller.user.as_ref();
+    let mut nav = String::new();
+    for (path, label) in [
+        ("/", "Dashboard"),
+        ("/assessment", "Assessment"),
+        ("/import", "Import data"),
+        ("/admin/audit", "Audit log"),
+        ("/admin/users", "Users"),
+    ] {
+        if user.is_some() && routes::may_get(user, path) {
+            nav.push_str(&format!(
+                "<li class=\"govuk-header__navigation-item\"><a class=\"govuk-header__link\" href=\"{path}\">{label}</a></li>"
+            ));
+        }
+    }
+    let account = match user {
+        Some(u) => format!(
+            "<div class=\"safer-account\"><p class=\"govuk-body-s safer-account__name\">Signed in as {} ({})</p><form method=\"post\" action=\"/sign-out\" class=\"safer-account__form\">{}<button type=\"submit\" class=\"govuk-button govuk-button--secondary safer-button--small\">Sign out</button></form></div>",
+            esc(&u.display_name),
+            esc(&u.agency.name),
+            csrf_field(caller)
+        ),
+        None => String::new(),
+    };
+    let nav = if nav.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<nav aria-label=\"Menu\" class=\"govuk-header__navigation\"><ul class=\"govuk-header__navigation-list\">{nav}</ul></nav>"
+        )
+    };
+    let govuk_css = if app.config.static_dir.is_some() {
+        "<link rel=\"stylesheet\" href=\"/assets/govuk/govuk-frontend.min.css\">\n"
+    } else {
+        ""
+    };
+    format!(
+        "<!DOCTYPE html>
+<html lang=\"en-GB\" class=\"govuk-template\">
+<head>
+<meta charset=\"utf-8\">
+<title>{error}{title} – Safer</title>
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+{govuk_css}<link rel=\"stylesheet\" href=\"/assets/safer.css\">
+</head>
+<body class=\"govuk-template__body\">
+<a href=\"#main-content\" class=\"govuk-skip-link\">Skip to main content</a>
+<header class=\"govuk-header\">
+<div class=\"govuk-header__container govuk-width-container\">
+<div class=\"govuk-header__logo\"><a href=\"/\" class=\"govuk-header__link govuk-header__link--homepage\"><span class=\"govuk-header__logotype-text\">Safer</span></a></div>
+<div class=\"govuk-header__content\"><span class=\"govuk-header__service-name\">Community Safety Partnership</span>{nav}</div>
+{account}
+</div>
+</header>
+<div class=\"govuk-width-container\">
+<main class=\"govuk-main-wrapper\" id=\"main-content\">
+{body}
+</main>
+</div>
+<footer class=\"govuk-footer\">
+<div class=\"govuk-width-container\">
+<p class=\"govuk-footer__meta\">Safer is free software (AGPL-3.0-or-later). Contains public sector information licensed under the Open Government Licence v3.0. Crime data: police.uk.</p>
+</div>
+</footer>
+</body>
+</html>
+",
+        error = if has_errors { "Error: " } else { "" },
+        title = esc(title),
+    )
+}
+
+/// The GOV.UK error summary; `errors` are (field id, message).
+pub(crate) fn error_summary(errors: &[(&str, &str)]) -> String {
+    if errors.is_empty() {
+        return String::new();
+    }
+    let items: String = errors
+        .iter()
+        .map(|(id, m)| format!("<li><a href=\"#{}\">{}</a></li>", esc(id), esc(m)))
+        .collect();
+    format!(
+        "<div class=\"govuk-error-summary\" data-module=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">There is a problem</h2><div class=\"govuk-error-summary__body\"><ul class=\"govuk-list govuk-error-summary__list\">{items}</ul></div></div></div>\n"
+    )
+}
+
+/// A form group: `before` (label, hint), the error message, then `after`
+/// (the input).
+fn group(id: &str, error: Option<&str>, before: String, after: String) -> String {
+    let (class, msg) = match error {
+        Some(m) => (
+            " govuk-form-group--error",
+            format!(
+                "<p id=\"{id}-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {}</p>",
+                esc(m)
+            ),
+        ),
+        None => ("", String::new()),
+    };
+    format!("<div class=\"govuk-form-group{class}\">{before}{msg}{after}</div>\n")
+}
+
+fn described_by(id: &str, hint: bool, error: Option<&str>) -> String {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if error.is_some() {
+        ids.push(format!("{id}-error"));
+    }
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!(" aria-describedby=\"{}\"", ids.join(" "))
+    }
+}
+
+pub(crate) fn text_input(
+    id: &str,
+    label: &str,
+    value: &str,
+    autocomplete: &str,
+    error: Option<&str>,
+) -> String {
+    let err_class = if error.is_some() {
+        " govuk-input--error"
+    } else {
+        ""
+    };
+    group(
+        id,
+        error,
+        format!(
+            "<label class=\"govuk-label\" for=\"{id}\">{}</label>",
+            esc(label)
+        ),
+        format!(
+            "<input class=\"govuk-input{err_class}\" id=\"{id}\" name=\"{id}\" type=\"text\" value=\"{}\" autocomplete=\"{autocomplete}\" spellcheck=\"false\"{}>",
+            esc(value),
+            described_by(id, false, error)
+        ),
+    )
+}
+
+pub(crate) fn password_input(
+    id: &str,
+    label: &str,
+    autocomplete: &str,
+    error: Option<&str>,
+) -> String {
+    let err_class = if error.is_some() {
+        " govuk-input--error"
+    } else {
+        ""
+    };
+    group(
+        id,
+        error,
+        format!(
+            "<label class=\"govuk-label\" for=\"{id}\">{}</label>",
+            esc(label)
+        ),
+        format!(
+            "<input class=\"govuk-input{err_class}\" id=\"{id}\" name=\"{id}\" type=\"password\" autocomplete=\"{autocomplete}\" spellcheck=\"false\"{}>",
+            described_by(id, false, error)
+        ),
+    )
+}
+
+pub(crate) fn date_input(
+    id: &str,
+    label: &str,
+    hint: &str,
+    value: &str,
+    error: Option<&str>,
+) -> String {
+    let err_class = if error.is_some() {
+        " govuk-input--error"
+    } else {
+        ""
+    };
+    group(
+        id,
+        error,
+        format!(
+            "<label class=\"govuk-label\" for=\"{id}\">{}</label><div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>",
+            esc(label),
+            esc(hint)
+        ),
+        format!(
+            "<input class=\"govuk-input govuk-input--width-10{err_class}\" id=\"{id}\" name=\"{id}\" type=\"text\" inputmode=\"numeric\" value=\"{}\"{}>",
+            esc(value),
+            described_by(id, true, error)
+        ),
+    )
+}
+
+pub(crate) fn textarea(
+    id: &str,
+    label: &str,
+    hint: &str,
+    value: &str,
+    error: Option<&str>,
+) -> String {
+    let err_class = if error.is_some() {
+        " govuk-textarea--error"
+    } else {
+        ""
+    };
+    group(
+        id,
+        error,
+        format!(
+            "<label class=\"govuk-label\" for=\"{id}\">{}</label><div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>",
+            esc(label),
+            esc(hint)
+        ),
+        format!(
+            "<textarea class=\"govuk-textarea{err_class}\" id=\"{id}\" name=\"{id}\" rows=\"5\"{}>{}</textarea>",
+            described_by(id, true, error),
+            esc(value)
+        ),
+    )
+}
+
+/// Radios in a fieldset; `options` are (value, label).
+pub(crate) fn radios(
+    id: &str,
+    legend: &str,
+    options: &[(&str, &str)],
+    selected: &str,
+    error: Option<&str>,
+) -> String {
+    let items: String = options
+        .iter()
+        .enumerate()
+        .map(|(i, (v, l))| {
+            let item_id = if i == 0 {
+                id.to_owned()
+            } else {
+                format!("{id}-{}", i + 1)
+            };
+            let checked = if *v == selected { " checked" } else { "" };
+            format!(
+                "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"{item_id}\" name=\"{id}\" type=\"radio\" value=\"{}\"{checked}><label class=\"govuk-label govuk-radios__label\" for=\"{item_id}\">{}</label></div>",
+                esc(v),
+                esc(l)
+            )
+        })
+        .collect();
+    group(
+        id,
+        error,
+        format!(
+            "<fieldset class=\"govuk-fieldset\"{}><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\">{}</legend>",
+            described_by(id, false, error),
+            esc(legend)
+        ),
+        format!(
+            "<div class=\"govuk-radios\" data-module=\"govuk-radios\">{items}</div></fieldset>"
+        ),
+    )
+}
+
+/// A select; `options` are (value, label).
+pub(crate) fn select(
+    id: &str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+) -> String {
+    let opts: String = options
+        .iter()
+        .map(|(v, l)| {
+            let sel = if v == selected { " selected" } else { "" };
+            format!("<option value=\"{}\"{sel}>{}</option>", esc(v), esc(l))
+        })
+        .collect();
+    format!(
+        "<div class=\"govuk-form-group safer-inline-group\"><label class=\"govuk-label\" for=\"{id}\">{}</label><select class=\"govuk-select\" id=\"{id}\" name=\"{id}\">{opts}</select></div>\n",
+        esc(label)
+    )
+}
+
+/// A GOV.UK tag for a measure's status.
+pub(crate) fn status_tag(s: Status) -> String {
+    let colour = match s {
+        Status::OnTrack => "govuk-tag--green",
+        Status::AtRisk => "govuk-tag--yellow",
+        Status::OffTrack => "govuk-tag--red",
+        Status::NoData => "govuk-tag--grey",
+        Status::Monitoring => "govuk-tag--blue",
+    };
+    format!(
+        "<strong class=\"govuk-tag {colour}\">{}</strong>",
+        s.label()
+    )
+}
+
+/// A GOV.UK tag for an action's status.
+pub(crate) fn action_tag(s: ActionStatus) -> String {
+    let colour = match s {
+        ActionStatus::NotStarted => "govuk-tag--grey",
+        ActionStatus::OnTrack => "govuk-tag--green",
+        ActionStatus::AtRisk => "govuk-tag--yellow",
+        ActionStatus::OffTrack => "govuk-tag--red",
+        ActionStatus::Complete => "govuk-tag--blue",
+        ActionStatus::Cancelled => "govuk-tag--grey",
+    };
+    format!(
+        "<strong class=\"govuk-tag {colour}\">{}</strong>",
+        s.label()
+    )
+}
+
+/// A table: caption, header cells, rows of already-escaped cells. A cell
+/// starting with `#` is a row header; one starting with `=` is numeric.
+pub(crate) fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
+    table_with("govuk-table__caption--m", caption, head, rows)
+}
+
+/// A table whose caption only screen readers read (a heading above
+/// already says the same).
+pub(crate) fn table_quiet(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
+    table_with("govuk-visually-hidden", caption, head, rows)
+}
+
+fn table_with(caption_class: &str, caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
+    let mut s = format!(
+        "<table class=\"govuk-table\"><caption class=\"govuk-table__caption {caption_class}\">{}</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">",
+        esc(caption)
+    );
+    for h in head {
+        let (class, text) = match h.strip_prefix('=') {
+            Some(t) => (" govuk-table__header--numeric", t),
+            None => ("", *h),
+        };
+        s.push_str(&format!(
+            "<th scope=\"col\" class=\"govuk-table__header{class}\">{}</th>",
+            esc(text)
+        ));
+    }
+    s.push_str("</tr></thead><tbody class=\"govuk-table__body\">");
+    for row in rows {
+        s.push_str("<tr class=\"govuk-table__row\">");
+        for cell in row {
+            if let Some(t) = cell.strip_prefix('#') {
+                s.push_str(&format!(
+                    "<th scope=\"row\" class=\"govuk-table__header\">{t}</th>"
+                ));
+            } else if let Some(t) = cell.strip_prefix('=') {
+                s.push_str(&format!(
+                    "<td class=\"govuk-table__cell govuk-table__cell--numeric\">{t}</td>"
+                ));
+            } else {
+                s.push_str(&format!("<td class=\"govuk-table__cell\">{cell}</td>"));
+            }
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>\n");
+    s
+}
+
+/// The warning text component.
+pub(crate) fn warning(text: &str) -> String {
+    format!(
+        "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>{}</strong></div>\n",
+        esc(text)
+    )
+}
+
+/// A whole number with thousands separators.
+pub(crate) fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(crate) fn signed(n: i64) -> String {
+    match n.cmp(&0) {
+        std::cmp::Ordering::Greater => format!("+{}", thousands(n.unsigned_abs())),
+        std::cmp::Ordering::Less => format!("\u{2212}{}", thousands(n.unsigned_abs())),
+        std::cmp::Ordering::Equal => "0".to_owned(),
+    }
+}
+
+pub(crate) fn pct(p: Option<f64>) -> String {
+    match p {
+        None => "n/a".to_owned(),
+        Some(p) => {
+            let r = (p * 10.0).round() / 10.0 + 0.0;
+            if r > 0.0 {
+                format!("+{r:.1}%")
+            } else if r < 0.0 {
+                format!("\u{2212}{:.1}%", -r)
+            } else {
+                "0.0%".to_owned()
+            }
+        }
+    }
+}
+
+/// A figure as reports print it: whole numbers without decimals.
+pub(crate) fn figure(x: Option<f64>) -> String {
+    match x {
+        None => "–".to_owned(),
+        Some(v) if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 => {
+            if v < 0.0 {
+                format!("\u{2212}{}", thousands(v.abs().round() as u64))
+            } else {
+                thousands(v.round() as u64)
+            }
+        }
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+/// The GOV.UK error page for a status.
+pub(crate) fn error_page(
+    app: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    detail: Option<&str>,
+) -> Response {
+    let (heading, advice) = match status.as_u16() {
+        403 => (
+            "You do not have access to this page",
+            "If you think you should, ask your partnership's Safer administrator.",
+        ),
+        404 => (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+        ),
+        400 | 409 | 413 | 415 | 422 => ("There is a problem with your request", ""),
+        429 => ("Too many attempts", "Wait 15 minutes and try again."),
+        _ => (
+            "Sorry, there is a problem with the service",
+            "Try again later.",
+        ),
+    };
+    let detail = detail.unwrap_or(if status.is_server_error() {
+        ""
+    } else {
+        crate::error::default_detail(status)
+    });
+    let mut body = format!("<h1 class=\"govuk-heading-l\">{}</h1>\n", esc(heading));
+    if !detail.is_empty() {
+        body.push_str(&format!("<p class=\"govuk-body\">{}</p>\n", esc(detail)));
+    }
+    if !advice.is_empty() {
+        body.push_str(&format!("<p class=\"govuk-body\">{}</p>\n", esc(advice)));
+    }
+    body.push_str(
+        "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/\">Go to the dashboard</a></p>\n",
+    );
+    html_response(status, document(app, caller, heading, &body, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_encodes() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            url_encode("/plans/x?q=2024/25 Q1&a"),
+            "/plans/x%3Fq%3D2024/25%20Q1%26a"
+        );
+        assert_eq!(
+            form_pairs(b"csrf_token=ab%2Bc&text=a+b%26c&x=%ZZ&y"),
+            vec![
+                ("csrf_token".into(), "ab+c".into()),
+                ("text".into(), "a b&c".into()),
+                ("x".into(), "%ZZ".into()),
+                ("y".into(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(signed(-1200), "\u{2212}1,200");
+        assert_eq!(pct(Some(-7.04)), "\u{2212}7.0%");
+        assert_eq!(figure(Some(12.0)), "12");
+        assert_eq!(figure(Some(12.25)), "12.2");
+        assert_eq!(figure(None), "–");
+    }
+}

@@ -1,0 +1,158 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+//! Safer's web application: the partnership's officers, analysts and
+//! partners sign in to see the dashboard, explore the strategic assessment,
+//! read the plan, update their agency's actions, download the fund return
+//! and import police.uk data; administrators read the audit log. A JSON API
+//! under `/api/v1` serves the same figures to other systems.
+//!
+//! # Design
+//!
+//! * **One route table** ([`routes::ROUTES`]). Every route is a
+//!   [`routes::RouteSpec`]: method, path, who may use it (public, or a list
+//!   of roles), whether it is a page, an API call or an asset, whether it
+//!   shows personal data, and how it is audited. The router is built from
+//!   the table (a route with no handler cannot be registered, and a handler
+//!   with no row cannot be reached), and [`access_matrix_markdown`] renders
+//!   the same table as the matrix in `docs/roles.md`. The integration tests
+//!   iterate the table, so a new route cannot escape the access tests.
+//! * **One gate** (`guard.rs`). A middleware on every route finds the row of
+//!   the matched path (axum's `MatchedPath`), identifies the caller (session
+//!   cookie, or `Authorization: Bearer` on the API), checks the caller's
+//!   roles against the row and, for tokens, the `read`/`write` scope, checks
+//!   the CSRF token of every state-changing request from a browser, runs the
+//!   handler, turns a [`WebError`] into a GOV.UK error page or an RFC 9457
+//!   problem, and writes the audit entry. Handlers only add what the table
+//!   cannot know: the agency rule for actions (an agency lead updates only
+//!   their own agency's actions) and the sign-in events.
+//! * **Sessions** are 32 random bytes in the `safer_session` cookie
+//!   (HttpOnly, SameSite=Strict, Secure behind TLS); the database holds only
+//!   their SHA-256 digest, with the session's CSRF token and an idle expiry
+//!   moved forward on every request. Signing in always issues a new session.
+//!   The sign-in form, which comes before any session, uses a double-submit
+//!   CSRF cookie (`safer_csrf`).
+//! * **Passwords** are argon2id PHC strings, verified by the `argon2` crate
+//!   (constant time). Five failed sign-ins lock an account for 15 minutes;
+//!   each source address may fail 20 times in 15 minutes. Whatever the
+//!   reason, a refused sign-in says the same thing, so no one learns whether
+//!   a username exists.
+//! * **Security headers** on every response: a strict Content-Security-Policy
+//!   (no inline styles or scripts: CSS is served from `/assets/safer.css`),
+//!   `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy`,
+//!   `Cache-Control: no-store` on everything but assets, and HSTS behind TLS.
+//!   The printable reports of `safer-report` carry their own `<style>`
+//!   block; they are served whole on their own routes with that block
+//!   allowed by its SHA-256 hash, and nothing else relaxed.
+//! * **Audit**: sign-ins (success, failure, lockout), sign-outs, every change,
+//!   every export and every view of a route marked as showing personal data
+//!   go to the hash-chained audit log, with the user, agency, path and the
+//!   client's address.
+
+mod api;
+mod auth;
+mod data;
+mod error;
+mod guard;
+mod html;
+mod map;
+mod openapi;
+mod pages;
+pub mod routes;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use auth::{check_password_strength, generate_password, hash_password};
+pub use error::WebError;
+pub use routes::access_matrix_markdown;
+
+/// How the web application runs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The data directory (police.uk store, partnerships).
+    pub data_dir: PathBuf,
+    /// Seconds a session lives without use (default 1800).
+    pub session_idle_secs: i64,
+    /// True behind TLS: cookies get `Secure` and responses HSTS.
+    pub secure_cookies: bool,
+    /// A folder holding govuk-frontend's `dist/govuk` files, served under
+    /// `/assets/govuk/`. `None`: pages use Safer's own stylesheet only.
+    pub static_dir: Option<PathBuf>,
+    pub argon2_cost: PasswordCost,
+}
+
+impl WebConfig {
+    /// The defaults for a data directory: 30-minute sessions, no TLS, no
+    /// govuk-frontend folder, production password hashing.
+    pub fn new(data_dir: PathBuf) -> WebConfig {
+        WebConfig {
+            data_dir,
+            session_idle_secs: 1800,
+            secure_cookies: false,
+            static_dir: None,
+            argon2_cost: PasswordCost::Production,
+        }
+    }
+}
+
+/// The cost of argon2id password hashing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// OWASP's recommendation: 19 MiB, two passes, one lane.
+    Production,
+    /// The smallest parameters argon2 allows (8 KiB, one pass): for tests
+    /// only, where hundreds of sign-ins must take milliseconds.
+    FastForTests,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct AppState(Arc<Inner>);
+
+pub(crate) struct Inner {
+    pub db: safer_store::Database,
+    pub config: WebConfig,
+    /// Failed sign-ins per source address (Unix seconds), for throttling.
+    pub failures: std::sync::Mutex<std::collections::HashMap<String, Vec<i64>>>,
+    /// A hash verified when the username is unknown, so that the time taken
+    /// does not tell whether a user exists.
+    pub dummy_hash: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// The application as an axum router. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` so that audit
+/// entries carry the client's address (as [`serve`] does).
+pub fn router(db: safer_store::Database, config: WebConfig) -> axum::Router {
+    let dummy_hash = hash_password(&generate_password(), config.argon2_cost).unwrap_or_default();
+    let state = AppState(Arc::new(Inner {
+        db,
+        config,
+        failures: std::sync::Mutex::new(std::collections::HashMap::new()),
+        dummy_hash,
+    }));
+    routes::build(state)
+}
+
+/// Serves the application on `listener` until the process ends.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    db: safer_store::Database,
+    config: WebConfig,
+) -> std::io::Result<()> {
+    let app = router(db, config);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}

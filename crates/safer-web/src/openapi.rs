@@ -1,0 +1,528 @@
+//! The OpenAPI 3.1.0 description of `/api/v1`, written by hand. A test
+//! holds it to the route table: every API route is described.
+
+use serde_json::{Value, json};
+
+fn problem_responses(codes: &[u16]) -> Value {
+    let mut m = serde_json::Map::new();
+    for c in codes {
+        let name = match c {
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "NotFound",
+            409 => "Conflict",
+            422 => "Unprocessable",
+            _ => "ServerError",
+        };
+        m.insert(
+            c.to_string(),
+            json!({ "$ref": format!("#/components/responses/{name}") }),
+        );
+    }
+    m.insert(
+        "500".into(),
+        json!({ "$ref": "#/components/responses/ServerError" }),
+    );
+    Value::Object(m)
+}
+
+fn ok(description: &str, schema: Value, errors: &[u16]) -> Value {
+    let mut r = problem_responses(errors);
+    if let Value::Object(m) = &mut r {
+        m.insert(
+            "200".into(),
+            json!({
+                "description": description,
+                "content": { "application/json": { "schema": schema } }
+            }),
+        );
+    }
+    r
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/problem+json": { "schema": schema_ref("Problem") } }
+    })
+}
+
+/// The document served at `/api/v1/openapi.json`.
+pub(crate) fn document() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Safer API",
+            "version": "1",
+            "description": "The figures of a Community Safety Partnership: plans, performance reviews, the strategic assessment and action plans. Authenticate with `Authorization: Bearer <token>` (scopes: `read` for GET, `write` for POST) or a browser session (writes then need the `X-CSRF-Token` header). Roles apply as in the web application (see docs/roles.md). Errors are RFC 9457 problem details.",
+            "license": { "name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later" }
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearerAuth": [] }, { "sessionCookie": [] }],
+        "paths": paths(),
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http", "scheme": "bearer",
+                    "description": "An API token issued by an administrator, with scopes `read` and/or `write`."
+                },
+                "sessionCookie": { "type": "apiKey", "in": "cookie", "name": "safer_session" }
+            },
+            "responses": {
+                "BadRequest": problem("The request is malformed (a bad parameter, not JSON)"),
+                "Unauthorized": problem("No valid session or token (missing, unknown, expired or revoked)"),
+                "Forbidden": problem("The user's role, the token's scope, the agency rule or the CSRF token does not allow this"),
+                "NotFound": problem("No such plan, action or data"),
+                "Conflict": problem("The change conflicts with what is held"),
+                "Unprocessable": problem("The body is JSON but not a valid update"),
+                "ServerError": problem("Something went wrong on the server; nothing more is said")
+            },
+            "schemas": schemas()
+        }
+    })
+}
+
+fn paths() -> Value {
+    let id_param = json!({
+        "name": "id", "in": "path", "required": true,
+        "schema": { "type": "string" }
+    });
+    let action_id = json!({
+        "name": "id", "in": "path", "required": true,
+        "description": "The action's id.",
+        "schema": { "type": "integer", "format": "int64" }
+    });
+    json!({
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This description",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.1 document",
+                        "content": { "application/json": { "schema": { "type": "object" } } }
+                    }
+                }
+            }
+        },
+        "/api/v1/plans": {
+            "get": {
+                "operationId": "listPlans",
+                "summary": "The plans held, newest first",
+                "responses": ok("The plans", json!({ "type": "array", "items": schema_ref("PlanSummary") }), &[401, 403])
+            }
+        },
+        "/api/v1/plans/{id}": {
+            "get": {
+                "operationId": "getPlan",
+                "summary": "A plan: themes, priorities, objectives, responses and measures",
+                "parameters": [id_param.clone()],
+                "responses": ok("The plan", schema_ref("Plan"), &[400, 401, 403, 404])
+            }
+        },
+        "/api/v1/plans/{id}/review": {
+            "get": {
+                "operationId": "getReview",
+                "summary": "A plan's performance review at a quarter: every measure evaluated year to date, with the action plans",
+                "parameters": [
+                    id_param,
+                    {
+                        "name": "quarter", "in": "query", "required": false,
+                        "description": "YYYY-Qn: quarter n of the financial year starting in April YYYY (2024-Q2 is July to September 2024). Default: the latest complete quarter held within the plan's years.",
+                        "schema": { "type": "string", "examples": ["2024-Q2"] }
+                    }
+                ],
+                "responses": ok("The review", schema_ref("PerformanceReview"), &[400, 401, 403, 404])
+            }
+        },
+        "/api/v1/assessment": {
+            "get": {
+                "operationId": "getAssessment",
+                "summary": "The Partnership Strategic Assessment of a district",
+                "parameters": [
+                    {
+                        "name": "district", "in": "query", "required": false,
+                        "description": "The district as police.uk LSOA names begin, such as Charnwood. Default: the imported partnership's.",
+                        "schema": { "type": "string" }
+                    },
+                    {
+                        "name": "year", "in": "query", "required": false,
+                        "description": "The financial year, such as 2023/24. Default: the latest with data.",
+                        "schema": { "type": "string", "examples": ["2023/24"] }
+                    },
+                    {
+                        "name": "as_at", "in": "query", "required": false,
+                        "description": "The last month of a year-to-date assessment (YYYY-MM), within the year.",
+                        "schema": { "type": "string", "examples": ["2023-09"] }
+                    }
+                ],
+                "responses": ok("The assessment", schema_ref("Assessment"), &[400, 401, 403, 404])
+            }
+        },
+        "/api/v1/actions": {
+            "get": {
+                "operationId": "listActions",
+                "summary": "A plan's actions with their updates",
+                "parameters": [{
+                    "name": "plan", "in": "query", "required": false,
+                    "description": "The plan's id. Default: the newest plan.",
+                    "schema": { "type": "string" }
+                }],
+                "responses": ok("The actions", json!({ "type": "array", "items": schema_ref("Action") }), &[400, 401, 403, 404])
+            }
+        },
+        "/api/v1/actions/{id}/updates": {
+            "post": {
+                "operationId": "addActionUpdate",
+                "summary": "Record progress on an action and set its status",
+                "description": "Needs the `write` scope (or a session and `X-CSRF-Token`). Agency leads may update only their own agency's actions; JAG coordinators and community safety officers any.",
+                "parameters": [action_id],
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": schema_ref("ActionUpdateRequest") } }
+                },
+                "responses": {
+                    "201": {
+                        "description": "The update was recorded",
+                        "content": { "application/json": { "schema": schema_ref("ActionUpdateCreated") } }
+                    },
+                    "400": { "$ref": "#/components/responses/BadRequest" },
+                    "401": { "$ref": "#/components/responses/Unauthorized" },
+                    "403": { "$ref": "#/components/responses/Forbidden" },
+                    "404": { "$ref": "#/components/responses/NotFound" },
+                    "422": { "$ref": "#/components/responses/Unprocessable" },
+                    "500": { "$ref": "#/components/responses/ServerError" }
+                }
+            }
+        }
+    })
+}
+
+fn schemas() -> Value {
+    let nullable_string = json!({ "type": ["string", "null"] });
+    json!({
+        "Problem": {
+            "type": "object",
+            "description": "RFC 9457 problem details.",
+            "required": ["type", "title", "status", "detail"],
+            "properties": {
+                "type": { "type": "string", "format": "uri-reference", "examples": ["about:blank"] },
+                "title": { "type": "string" },
+                "status": { "type": "integer" },
+                "detail": { "type": "string" }
+            }
+        },
+        "PlanSummary": {
+            "type": "object",
+            "required": ["id", "title", "first_year"],
+            "properties": {
+                "id": { "type": "string" },
+                "title": { "type": "string" },
+                "first_year": { "type": "string", "examples": ["2023/24"] }
+            }
+        },
+        "Statement": {
+            "type": "object",
+            "required": ["id", "text"],
+            "properties": { "id": { "type": "string" }, "text": { "type": "string" } }
+        },
+        "Measure": {
+            "type": "object",
+            "required": ["id", "text", "direction", "target", "source", "unit"],
+            "properties": {
+                "id": { "type": "string" },
+                "text": { "type": "string" },
+                "direction": { "enum": ["lower", "higher", "monitor"] },
+                "target": {
+                    "type": "object", "required": ["kind"],
+                    "properties": {
+                        "kind": { "enum": ["reduce_by", "year_on_year_reduction", "reach_level", "increase_by", "monitor"] },
+                        "percent": { "type": "number" },
+                        "level": { "type": "number" }
+                    }
+                },
+                "baseline": nullable_string,
+                "source": {
+                    "type": "object", "required": ["kind"],
+                    "properties": {
+                        "kind": { "enum": ["police_uk", "manual", "case_records", "needs_data"] },
+                        "category": { "type": "string" },
+                        "record": { "type": "string" },
+                        "needs": { "type": "string" }
+                    }
+                },
+                "unit": { "type": "string" }
+            }
+        },
+        "Priority": {
+            "type": "object",
+            "required": ["id", "number", "title", "why", "objectives", "responses", "measures"],
+            "properties": {
+                "id": { "type": "string" },
+                "number": { "type": "integer" },
+                "theme": nullable_string,
+                "title": { "type": "string" },
+                "why": { "type": "array", "items": { "type": "string" } },
+                "objectives": { "type": "array", "items": schema_ref("Statement") },
+                "responses": { "type": "array", "items": schema_ref("Statement") },
+                "measures": { "type": "array", "items": schema_ref("Measure") }
+            }
+        },
+        "Plan": {
+            "type": "object",
+            "required": ["id", "partnership", "title", "first_year", "last_year", "source", "themes", "priorities"],
+            "properties": {
+                "id": { "type": "string" },
+                "partnership": { "type": "string" },
+                "title": { "type": "string" },
+                "first_year": { "type": "string", "examples": ["2023/24"] },
+                "last_year": { "type": "string", "examples": ["2025/26"] },
+                "vision": nullable_string,
+                "source": { "type": "string" },
+                "themes": {
+                    "type": "array",
+                    "items": { "type": "object", "properties": { "id": { "type": "string" }, "title": { "type": "string" } } }
+                },
+                "priorities": { "type": "array", "items": schema_ref("Priority") }
+            }
+        },
+        "ActionStatus": {
+            "enum": ["not_started", "on_track", "at_risk", "off_track", "complete", "cancelled"]
+        },
+        "ActionUpdate": {
+            "type": "object",
+            "required": ["date", "author", "text", "status"],
+            "properties": {
+                "date": { "type": "string", "format": "date" },
+                "author": { "type": "string" },
+                "text": { "type": "string" },
+                "status": schema_ref("ActionStatus")
+            }
+        },
+        "Action": {
+            "type": "object",
+            "required": ["id", "plan_id", "priority_id", "aim", "key_action", "lead_agency", "start", "due", "status", "updates"],
+            "properties": {
+                "id": { "type": "integer", "format": "int64" },
+                "plan_id": { "type": "string" },
+                "priority_id": { "type": "string" },
+                "aim": { "enum": ["enforcement", "intelligence", "prevention", "confidence"] },
+                "key_action": { "type": "string" },
+                "lead_agency": { "type": "string" },
+                "start": { "type": "string", "format": "date" },
+                "due": { "type": "string", "format": "date" },
+                "financial_implications": { "type": "string" },
+                "resource_implications": { "type": "string" },
+                "outcome_target": { "type": "string" },
+                "measure_id": nullable_string,
+                "status": schema_ref("ActionStatus"),
+                "updates": { "type": "array", "items": schema_ref("ActionUpdate") }
+            }
+        },
+        "ActionUpdateRequest": {
+            "type": "object",
+            "required": ["status", "text"],
+            "properties": {
+                "status": schema_ref("ActionStatus"),
+                "text": { "type": "string", "minLength": 1, "maxLength": 4000 },
+                "date": { "type": "string", "format": "date", "description": "Default: today." }
+            }
+        },
+        "ActionUpdateCreated": {
+            "type": "object",
+            "required": ["action_id", "date", "status", "text", "author"],
+            "properties": {
+                "action_id": { "type": "integer", "format": "int64" },
+                "date": { "type": "string", "format": "date" },
+                "status": schema_ref("ActionStatus"),
+                "text": { "type": "string" },
+                "author": { "type": "string" }
+            }
+        },
+        "Period": {
+            "type": "object",
+            "required": ["first", "last"],
+            "properties": {
+                "first": { "type": "string", "examples": ["2023-04"] },
+                "last": { "type": "string", "examples": ["2024-03"] }
+            }
+        },
+        "Evaluation": {
+            "type": "object",
+            "required": ["status", "significance", "reason"],
+            "properties": {
+                "status": { "enum": ["on_track", "at_risk", "off_track", "no_data", "monitoring"] },
+                "target": { "type": ["number", "null"] },
+                "actual": { "type": ["number", "null"] },
+                "comparison": { "type": ["number", "null"] },
+                "change": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "current": { "type": "integer" },
+                        "previous": { "type": "integer" },
+                        "absolute": { "type": "integer" },
+                        "percent": { "type": ["number", "null"] }
+                    }
+                },
+                "interval": {
+                    "type": ["array", "null"],
+                    "items": { "type": "number" }, "minItems": 2, "maxItems": 2
+                },
+                "significance": { "enum": ["significant_increase", "significant_decrease", "no_significant_change", "not_tested"] },
+                "reason": { "type": "string" }
+            }
+        },
+        "MeasureRow": {
+            "type": "object",
+            "required": ["id", "text", "source", "evaluation", "trend"],
+            "properties": {
+                "id": { "type": "string" },
+                "text": { "type": "string" },
+                "source": { "type": "string" },
+                "comparison_year": nullable_string,
+                "period": { "oneOf": [schema_ref("Period"), { "type": "null" }] },
+                "evaluation": schema_ref("Evaluation"),
+                "trend": {
+                    "type": "array",
+                    "description": "[quarter, value] pairs, oldest first.",
+                    "items": { "type": "array", "prefixItems": [{ "type": "string" }, { "type": "number" }] }
+                }
+            }
+        },
+        "PerformanceReview": {
+            "type": "object",
+            "required": ["plan_id", "plan_title", "quarter", "as_at", "priorities"],
+            "properties": {
+                "plan_id": { "type": "string" },
+                "plan_title": { "type": "string" },
+                "quarter": { "type": "string", "examples": ["2024/25-Q2"] },
+                "as_at": { "type": "string", "format": "date" },
+                "priorities": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "number", "title", "measures", "actions", "overdue"],
+                        "properties": {
+                            "id": { "type": "string" },
+                            "number": { "type": "integer" },
+                            "title": { "type": "string" },
+                            "measures": { "type": "array", "items": schema_ref("MeasureRow") },
+                            "actions": { "type": "array", "items": schema_ref("Action") },
+                            "overdue": { "type": "array", "items": { "type": "integer" } }
+                        }
+                    }
+                }
+            }
+        },
+        "CategoryRow": {
+            "type": "object",
+            "required": ["category", "kind", "current", "previous", "change"],
+            "properties": {
+                "category": { "type": "string" },
+                "kind": { "enum": ["category", "all_crime", "group"] },
+                "current": { "type": "integer" },
+                "previous": { "type": "integer" },
+                "change": { "type": "integer", "description": "Over the months held in both years." },
+                "change_pct": { "type": ["number", "null"] },
+                "rate_per_1000": { "type": ["number", "null"] },
+                "compared_current": { "type": "integer" },
+                "compared_previous": { "type": "integer" }
+            }
+        },
+        "BeatRow": {
+            "type": "object",
+            "required": ["beat", "current", "previous", "change", "share", "rank"],
+            "properties": {
+                "beat": { "type": "string" },
+                "current": { "type": "integer" },
+                "previous": { "type": "integer" },
+                "change": { "type": "integer" },
+                "change_pct": { "type": ["number", "null"] },
+                "share": { "type": "number", "description": "Percent of the district's records." },
+                "rank": { "type": "integer" },
+                "compared_current": { "type": "integer" },
+                "compared_previous": { "type": "integer" }
+            }
+        },
+        "Assessment": {
+            "type": "object",
+            "required": ["district", "year", "comparison", "categories", "beats", "warnings"],
+            "properties": {
+                "district": { "type": "string" },
+                "year": { "type": "string", "examples": ["2023/24"] },
+                "as_at": nullable_string,
+                "comparison": {
+                    "type": "object",
+                    "properties": {
+                        "current_period": schema_ref("Period"),
+                        "previous_period": schema_ref("Period"),
+                        "current_months_missing": { "type": "array", "items": { "type": "string" } },
+                        "previous_months_missing": { "type": "array", "items": { "type": "string" } },
+                        "comparable_months": { "type": "array", "items": { "type": "string" } },
+                        "like_for_like": { "type": "boolean" }
+                    }
+                },
+                "population": {
+                    "type": ["object", "null"],
+                    "properties": { "value": { "type": "integer" }, "source": { "type": "string" } }
+                },
+                "categories": { "type": "array", "items": schema_ref("CategoryRow") },
+                "beats": { "type": "array", "items": schema_ref("BeatRow") },
+                "unplaced": { "oneOf": [schema_ref("BeatRow"), { "type": "null" }] },
+                "beat_categories": {
+                    "type": "array",
+                    "description": "[beat, counts in the order of categories] pairs.",
+                    "items": { "type": "array" }
+                },
+                "trend_by_beat": { "type": "array", "items": { "type": "object" } },
+                "trend_by_category": { "type": "array", "items": { "type": "object" } },
+                "placement": { "type": "object" },
+                "forces": { "type": "array", "items": { "type": "string" } },
+                "force_records_without_location": { "type": "integer" },
+                "missing_months_held_span": { "type": "array", "items": { "type": "string" } },
+                "warnings": { "type": "array", "items": { "type": "string" } }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::{Kind, ROUTES};
+
+    #[test]
+    fn every_api_route_is_described() {
+        let doc = document();
+        assert_eq!(doc["openapi"], "3.1.0");
+        for r in ROUTES.iter().filter(|r| r.kind == Kind::Api) {
+            let op = &doc["paths"][r.path][r.method.as_str().to_ascii_lowercase()];
+            assert!(
+                op.is_object(),
+                "{} {} is not in the OpenAPI document",
+                r.method.as_str(),
+                r.path
+            );
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc = document();
+        let text = doc.to_string();
+        for part in text.split("\"$ref\":\"#/").skip(1) {
+            let path = &part[..part.find('"').unwrap()];
+            let mut v = &doc;
+            for seg in path.split('/') {
+                v = &v[seg];
+            }
+            assert!(!v.is_null(), "unresolved $ref #/{path}");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Administration: `/admin/audit` (the latest entries and the chain check),
+//! `/admin/audit.csv` (the whole log) and `/admin/users`. Every view and
+//! export here is itself audited (the route table marks them personal data).
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::auth::Caller;
+use crate::html::{self, esc};
+use crate::pages::download;
+use crate::{AppState, WebError};
+
+/// How many entries the page shows.
+const PAGE_ENTRIES: i64 = 200;
+/// The most entries one CSV export holds.
+const CSV_ENTRIES: i64 = 10_000_000;
+
+pub(crate) async fn audit(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
+    let v = app.db.verify_audit().await?;
+    let entries = app.db.audit_log(PAGE_ENTRIES).await?;
+    let mut b = String::from("<h1 class=\"govuk-heading-xl\">Audit log</h1>\n");
+    match v.first_broken {
+        None => b.push_str(&format!(
+            "<div class=\"govuk-inset-text safer-ok\"><strong>The chain is intact.</strong> All {} entries follow from the ones before them: none has been changed, removed or reordered.</div>\n",
+            v.entries
+        )),
+        Some(id) => b.push_str(&html::warning(&format!(
+            "The chain is broken at entry {id}: that entry, or one before it, has been changed, removed or reordered since it was written. Keep a copy of the database and report it."
+        ))),
+    }
+    b.push_str("<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/admin/audit.csv\">Download the whole log as CSV</a></p>\n");
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                format!("={}", e.id),
+                esc(&e.at),
+                esc(&e.actor),
+                esc(&e.agency),
+                esc(&e.action),
+                format!("<code>{}</code>", esc(&e.target)),
+                esc(&e.detail),
+                esc(&e.source),
+            ]
+        })
+        .collect();
+    b.push_str(&html::table(
+        &format!("The latest {} entries, newest first", entries.len()),
+        &[
+            "=Entry",
+            "When (UTC)",
+            "Who",
+            "Agency",
+            "Action",
+            "Path",
+            "Detail",
+            "From",
+        ],
+        &rows,
+    ));
+    Ok(html::page(&app, &caller, "Audit log", &b))
+}
+
+/// A CSV field: quoted when needed, and a leading `=`, `+`, `-`, `@`, tab
+/// or carriage return neutralised so that a spreadsheet never runs it as a
+/// formula (usernames in the log are whatever someone typed).
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub(crate) async fn audit_csv(State(app): State<AppState>) -> Result<Response, WebError> {
+    let mut entries = app.db.audit_log(CSV_ENTRIES).await?;
+    entries.reverse();
+    let mut csv = String::from("id,at,actor,agency,action,target,detail,source,hash\n");
+    for e in &entries {
+        let fields = [
+            e.id.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.agency.clone(),
+            e.action.clone(),
+            e.target.clone(),
+            e.detail.clone(),
+            e.source.clone(),
+            e.hash.clone(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    Ok(crate::guard::with_note(
+        download(csv.into_bytes(), "text/csv; charset=utf-8", "audit-log.csv"),
+        format!("{} entries", entries.len()),
+    ))
+}
+
+pub(crate) async fn users(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
+    let users = app.db.users().await?;
+    let agencies = app.db.agencies().await?;
+    let tokens = app.db.api_tokens().await?;
+    let mut b = String::from(
+        "<h1 class=\"govuk-heading-xl\">Users</h1>\n<p class=\"govuk-body\">Users, agencies and API tokens are managed with <code>safer user</code> on the server.</p>\n",
+    );
+    let rows: Vec<Vec<String>> = users
+        .iter()
+        .map(|u| {
+            let roles: Vec<&str> = u.roles.iter().map(|r| r.label()).collect();
+            vec![
+                format!("#{}", esc(&u.username)),
+                esc(&u.display_name),
+                esc(&u.agency.name),
+                esc(&roles.join(", ")),
+                if u.active { "Active" } else { "Disabled" }.to_owned(),
+            ]
+        })
+        .collect();
+    b.push_str(&html::table(
+        "Users",
+        &["Username", "Name", "Agency", "Roles", "Account"],
+        &rows,
+    ));
+    let rows: Vec<Vec<String>> = agencies
+        .iter()
+        .map(|a| {
+            vec![
+                format!("#{}", esc(&a.name)),
+                if a.statutory { "Yes" } else { "No" }.to_owned(),
+            ]
+        })
+        .collect();
+    b.push_str(&html::table(
+        "Agencies",
+        &["Agency", "Responsible authority"],
+        &rows,
+    ));
+    let rows: Vec<Vec<String>> = tokens
+        .iter()
+        .map(|t| {
+            let owner = users
+                .iter()
+                .find(|u| u.id == t.user_id)
+                .map_or_else(|| t.user_id.to_string(), |u| u.username.clone());
+            vec![
+                format!("#{}", esc(&t.name)),
+                esc(&owner),
+                esc(&t.scopes.join(" ")),
+                if t.revoked { "Revoked" } else { "Live" }.to_owned(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        b.push_str(&html::table(
+            "API tokens",
+            &["Token", "User", "Scopes", "State"],
+            &rows,
+        ));
+    }
+    Ok(html::page(&app, &caller, "Users", &b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("-1+1"), "'-1+1");
+    }
+}

@@ -1,0 +1,247 @@
+//! `/import`: analysts upload police.uk street-level CSV files, imported
+//! all or nothing exactly as `safer import police-uk` does, and see the
+//! import report.
+//!
+//! Uploads are streamed to a temporary folder (never held whole in
+//! memory), named as police.uk names them (`YYYY-MM-<force>-street.csv`).
+//! The form's first field is the CSRF token, which the gate reads ahead of
+//! the files.
+
+use axum::Extension;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use tokio::io::AsyncWriteExt;
+
+use crate::auth::Caller;
+use crate::data::{self, ImportError, ImportReport};
+use crate::guard::with_note;
+use crate::html::{self, esc};
+use crate::{AppState, WebError};
+
+/// The largest upload accepted: a year of a large force's files.
+pub(crate) const MAX_UPLOAD: usize = 1024 * 1024 * 1024;
+
+fn form_html(caller: &Caller, error: Option<&str>) -> String {
+    let (class, msg, described) = match error {
+        Some(m) => (
+            " govuk-form-group--error",
+            format!(
+                "<p id=\"files-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {}</p>",
+                esc(m)
+            ),
+            " files-error",
+        ),
+        None => ("", String::new(), ""),
+    };
+    format!(
+        "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" novalidate>{}
+<div class=\"govuk-form-group{class}\"><label class=\"govuk-label govuk-label--m\" for=\"files\">police.uk street-level CSV files</label>
+<div id=\"files-hint\" class=\"govuk-hint\">Files named as police.uk names them, such as 2024-03-leicestershire-street.csv. You can choose several. A month already held is replaced.</div>
+{msg}<input class=\"govuk-file-upload\" id=\"files\" name=\"files\" type=\"file\" multiple accept=\".csv,text/csv\" aria-describedby=\"files-hint{described}\"></div>
+<button type=\"submit\" class=\"govuk-button\">Import</button>
+</form>
+",
+        html::csrf_field(caller)
+    )
+}
+
+fn page(app: &AppState, caller: &Caller, status: StatusCode, error: Option<&str>) -> Response {
+    let mut b = String::new();
+    if let Some(e) = error {
+        b.push_str(&html::error_summary(&[("files", e)]));
+    }
+    b.push_str("<h1 class=\"govuk-heading-xl\">Import police.uk data</h1>\n<p class=\"govuk-body\">An import is all or nothing: if any file is not right, nothing is kept and the data held stays exactly as it was.</p>\n");
+    b.push_str(&form_html(caller, error));
+    html::html_response(
+        status,
+        html::document(app, caller, "Import police.uk data", &b, error.is_some()),
+    )
+}
+
+pub(crate) async fn form(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
+    page(&app, &caller, StatusCode::OK, None)
+}
+
+/// A file name as uploaded, without any folder a browser may add.
+fn base_name(name: &str) -> String {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned()
+}
+
+pub(crate) async fn upload(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let dir = tempfile::tempdir()
+        .map_err(|e| WebError::Internal(format!("a temporary folder for uploads: {e}")))?;
+    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::BadRequest("The upload is too large: import fewer files at a time.".into())
+        } else {
+            WebError::BadRequest("The upload could not be read. Try again.".into())
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("files") {
+            continue;
+        }
+        let Some(original) = field.file_name().map(base_name) else {
+            continue;
+        };
+        if original.is_empty() {
+            // The browser sends an empty part when no file was chosen.
+            continue;
+        }
+        if safer_ingest::police_uk::parse_file_name(std::path::Path::new(&original)).is_err() {
+            let msg = format!(
+                "{original} is not named as police.uk names its files, such as 2024-03-leicestershire-street.csv"
+            );
+            return Ok(page(
+                &app,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&msg),
+            ));
+        }
+        if files.iter().any(|(n, _)| *n == original) {
+            let msg = format!("{original} was chosen twice");
+            return Ok(page(
+                &app,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&msg),
+            ));
+        }
+        let path = dir.path().join(format!("{}.csv", files.len()));
+        let mut out = tokio::fs::File::create(&path)
+            .await
+            .map_err(|e| WebError::Internal(format!("saving an upload: {e}")))?;
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| WebError::Internal(format!("saving an upload: {e}")))?;
+        }
+        out.flush()
+            .await
+            .map_err(|e| WebError::Internal(format!("saving an upload: {e}")))?;
+        files.push((original, path));
+    }
+    if files.is_empty() {
+        return Ok(page(
+            &app,
+            &caller,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Select one or more police.uk CSV files"),
+        ));
+    }
+    let data_dir = app.config.data_dir.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let r = data::import_police_uk(&data_dir, &files);
+        drop(dir);
+        r
+    })
+    .await?;
+    let report = match result {
+        Ok(r) => r,
+        Err(ImportError::Rejected(m)) => {
+            let msg = format!("Nothing was imported. {m}");
+            return Ok(page(
+                &app,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&msg),
+            ));
+        }
+        Err(ImportError::Internal(e)) => return Err(e),
+    };
+    let note = format!(
+        "{} file(s), {} rows kept: {}",
+        report.files,
+        report.rows_kept,
+        report
+            .months
+            .iter()
+            .map(|m| format!("{} {}", m.force, m.month))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(with_note(
+        html::page(&app, &caller, "Import report", &report_html(&report)),
+        note,
+    ))
+}
+
+fn report_html(r: &ImportReport) -> String {
+    let mut b = format!(
+        "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">Import complete</h1><div class=\"govuk-panel__body\">{} file(s): {} rows read, {} kept, {} skipped</div></div>\n",
+        r.files,
+        html::thousands(r.rows_read),
+        html::thousands(r.rows_kept),
+        html::thousands(r.rows_skipped)
+    );
+    let rows: Vec<Vec<String>> = r
+        .months
+        .iter()
+        .map(|m| {
+            let why: Vec<String> = m
+                .skipped
+                .iter()
+                .map(|(reason, n)| format!("{n} {}", reason.describe()))
+                .collect();
+            vec![
+                format!("#{}", esc(&m.file)),
+                esc(&m.force),
+                esc(&m.month.to_string()),
+                format!("={}", html::thousands(m.rows_read)),
+                format!("={}", html::thousands(m.rows_kept)),
+                format!("={}", html::thousands(m.without_location)),
+                esc(&why.join("; ")),
+            ]
+        })
+        .collect();
+    b.push_str(&html::table(
+        "Files imported",
+        &[
+            "File",
+            "Force",
+            "Month",
+            "=Rows read",
+            "=Rows kept",
+            "=No location",
+            "Skipped because",
+        ],
+        &rows,
+    ));
+    if !r.replaced.is_empty() {
+        b.push_str(&format!(
+            "<p class=\"govuk-body\">Replaced force-months already held: {}.</p>\n",
+            esc(&r.replaced.join(", "))
+        ));
+    }
+    for (force, missing) in &r.missing_months {
+        if missing.is_empty() {
+            b.push_str(&format!(
+                "<p class=\"govuk-body\">{}: no months missing in the span held.</p>\n",
+                esc(force)
+            ));
+        } else {
+            let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
+            b.push_str(&html::warning(&format!(
+                "{force}: {} month(s) missing in the span held: {}.",
+                missing.len(),
+                list.join(", ")
+            )));
+        }
+    }
+    b.push_str("<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/assessment\">Go to the assessment</a> or <a class=\"govuk-link\" href=\"/import\">import more files</a>.</p>\n");
+    b
+}

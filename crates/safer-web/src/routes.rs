@@ -1,0 +1,564 @@
+//! The route table: every route of the application, who may use it, and
+//! how it is audited. Written once here; the router, the gate, the access
+//! matrix in `docs/roles.md` ([`access_matrix_markdown`]) and the access
+//! tests are all made from [`ROUTES`].
+//!
+//! Roles come from [`safer_domain::Role`]. A route is either public or open
+//! to a list of roles; a user holding any one of them may use it. Rules
+//! that depend on the record (an agency lead may update only their own
+//! agency's actions) are checked by the handler on top of the table.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use safer_domain::{Role, User};
+
+use crate::{AppState, api, auth, guard, pages};
+
+/// The HTTP methods the application answers (HEAD is answered as GET).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in user holding any of these roles.
+    Roles(&'static [Role]),
+}
+
+/// What a route serves, which decides how errors and refusals look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An HTML page or a download for people: errors are GOV.UK pages, and
+    /// someone not signed in is sent to the sign-in page.
+    Page,
+    /// JSON under `/api/v1`: errors are `application/problem+json`, and a
+    /// caller not signed in gets 401.
+    Api,
+    /// A static file.
+    Asset,
+}
+
+/// What the audit log records of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// Nothing (reading published figures).
+    None,
+    /// Every successful view (routes showing personal data).
+    View,
+    /// Every successful download.
+    Export,
+    /// Every successful change, under this action name.
+    Change(&'static str),
+    /// The handler writes its own entries (sign-in and sign-out events).
+    Handler,
+}
+
+/// One route.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: Method,
+    /// The axum path, with `{name}` parameters.
+    pub path: &'static str,
+    pub access: Access,
+    pub kind: Kind,
+    /// Shows data about people (users, the audit log): every view is audited.
+    pub personal_data: bool,
+    pub audit: Audit,
+    /// What the route is for, in a few words.
+    pub summary: &'static str,
+}
+
+const EVERYONE: &[Role] = &Role::ALL;
+const ACTION_EDITORS: &[Role] = &[
+    Role::CommunitySafetyOfficer,
+    Role::JagCoordinator,
+    Role::AgencyLead,
+];
+const FUND_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer, Role::JagCoordinator];
+const ANALYSTS: &[Role] = &[Role::Analyst];
+const ADMINISTRATORS: &[Role] = &[Role::Administrator];
+
+const fn page(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    audit: Audit,
+    summary: &'static str,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        kind: Kind::Page,
+        personal_data: false,
+        audit,
+        summary,
+    }
+}
+
+const fn personal(spec: RouteSpec) -> RouteSpec {
+    RouteSpec {
+        personal_data: true,
+        ..spec
+    }
+}
+
+const fn api(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    audit: Audit,
+    summary: &'static str,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        kind: Kind::Api,
+        personal_data: false,
+        audit,
+        summary,
+    }
+}
+
+const fn asset(path: &'static str, summary: &'static str) -> RouteSpec {
+    RouteSpec {
+        method: Method::Get,
+        path,
+        access: Access::Public,
+        kind: Kind::Asset,
+        personal_data: false,
+        audit: Audit::None,
+        summary,
+    }
+}
+
+use Access::{Public, Roles};
+use Method::{Get, Post};
+
+/// Every route of the application.
+pub const ROUTES: &[RouteSpec] = &[
+    page(Get, "/sign-in", Public, Audit::None, "The sign-in form"),
+    page(Post, "/sign-in", Public, Audit::Handler, "Sign in"),
+    page(
+        Post,
+        "/sign-out",
+        Roles(EVERYONE),
+        Audit::Handler,
+        "Sign out",
+    ),
+    page(
+        Get,
+        "/",
+        Roles(EVERYONE),
+        Audit::None,
+        "Dashboard: plans and measures by quarter",
+    ),
+    page(
+        Get,
+        "/assessment",
+        Roles(EVERYONE),
+        Audit::None,
+        "Strategic assessment explorer with the beat map",
+    ),
+    page(
+        Get,
+        "/assessment/report",
+        Roles(EVERYONE),
+        Audit::None,
+        "The printable strategic assessment",
+    ),
+    page(
+        Get,
+        "/plans/{id}",
+        Roles(EVERYONE),
+        Audit::None,
+        "A plan and its action plans",
+    ),
+    page(
+        Get,
+        "/plans/{id}/report",
+        Roles(EVERYONE),
+        Audit::None,
+        "The printable quarterly performance report",
+    ),
+    page(
+        Get,
+        "/actions/{id}/update",
+        Roles(ACTION_EDITORS),
+        Audit::None,
+        "The form to update an action",
+    ),
+    page(
+        Post,
+        "/actions/{id}/update",
+        Roles(ACTION_EDITORS),
+        Audit::Change("update_action"),
+        "Record an action's progress",
+    ),
+    page(
+        Get,
+        "/fund/{partnership}/{year}",
+        Roles(FUND_KEEPERS),
+        Audit::None,
+        "The Partnership Locality Fund for a year",
+    ),
+    page(
+        Get,
+        "/fund/{partnership}/{year}/return.csv",
+        Roles(FUND_KEEPERS),
+        Audit::Export,
+        "The fund return as CSV",
+    ),
+    page(
+        Get,
+        "/fund/{partnership}/{year}/return.xlsx",
+        Roles(FUND_KEEPERS),
+        Audit::Export,
+        "The fund return as XLSX",
+    ),
+    page(
+        Get,
+        "/import",
+        Roles(ANALYSTS),
+        Audit::None,
+        "The police.uk upload form",
+    ),
+    page(
+        Post,
+        "/import",
+        Roles(ANALYSTS),
+        Audit::Change("import_police_uk"),
+        "Import police.uk files, all or nothing",
+    ),
+    personal(page(
+        Get,
+        "/admin/audit",
+        Roles(ADMINISTRATORS),
+        Audit::View,
+        "The audit log and its chain check",
+    )),
+    personal(page(
+        Get,
+        "/admin/audit.csv",
+        Roles(ADMINISTRATORS),
+        Audit::Export,
+        "The audit log as CSV",
+    )),
+    personal(page(
+        Get,
+        "/admin/users",
+        Roles(ADMINISTRATORS),
+        Audit::View,
+        "Users, agencies and roles",
+    )),
+    api(
+        Get,
+        "/api/v1/openapi.json",
+        Public,
+        Audit::None,
+        "This API's OpenAPI 3.1 description",
+    ),
+    api(
+        Get,
+        "/api/v1/plans",
+        Roles(EVERYONE),
+        Audit::None,
+        "The plans held",
+    ),
+    api(
+        Get,
+        "/api/v1/plans/{id}",
+        Roles(EVERYONE),
+        Audit::None,
+        "A plan",
+    ),
+    api(
+        Get,
+        "/api/v1/plans/{id}/review",
+        Roles(EVERYONE),
+        Audit::None,
+        "A plan's performance review for a quarter",
+    ),
+    api(
+        Get,
+        "/api/v1/assessment",
+        Roles(EVERYONE),
+        Audit::None,
+        "A strategic assessment",
+    ),
+    api(
+        Get,
+        "/api/v1/actions",
+        Roles(EVERYONE),
+        Audit::None,
+        "A plan's actions and their updates",
+    ),
+    api(
+        Post,
+        "/api/v1/actions/{id}/updates",
+        Roles(ACTION_EDITORS),
+        Audit::Change("update_action"),
+        "Record an action's progress",
+    ),
+    asset("/assets/safer.css", "Safer's stylesheet"),
+    asset(
+        "/assets/govuk/{*path}",
+        "govuk-frontend's files, when configured",
+    ),
+];
+
+/// The row of a method and matched path.
+pub fn find(method: Method, path: &str) -> Option<&'static RouteSpec> {
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+impl RouteSpec {
+    /// Whether this (signed-in or anonymous) user may use the route.
+    pub fn allows(&self, user: Option<&User>) -> bool {
+        match self.access {
+            Access::Public => true,
+            Access::Roles(roles) => user.is_some_and(|u| u.active && u.has_any(roles)),
+        }
+    }
+
+    /// Whether a holder of `role` may use the route.
+    pub fn allows_role(&self, role: Role) -> bool {
+        match self.access {
+            Access::Public => true,
+            Access::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+/// Whether `user` may GET `path` (a route pattern): for showing links.
+pub(crate) fn may_get(user: Option<&User>, path: &str) -> bool {
+    find(Method::Get, path).is_some_and(|r| r.allows(user))
+}
+
+/// The handler of a row. Every row has one (a unit test holds it).
+fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
+    let r = match (spec.method, spec.path) {
+        (Get, "/sign-in") => get(auth::sign_in_form),
+        (Post, "/sign-in") => post(auth::sign_in),
+        (Post, "/sign-out") => post(auth::sign_out),
+        (Get, "/") => get(pages::dashboard::dashboard),
+        (Get, "/assessment") => get(pages::assessment::explorer),
+        (Get, "/assessment/report") => get(pages::assessment::report),
+        (Get, "/plans/{id}") => get(pages::plans::plan),
+        (Get, "/plans/{id}/report") => get(pages::plans::report),
+        (Get, "/actions/{id}/update") => get(pages::plans::update_form),
+        (Post, "/actions/{id}/update") => post(pages::plans::update),
+        (Get, "/fund/{partnership}/{year}") => get(pages::fund::fund),
+        (Get, "/fund/{partnership}/{year}/return.csv") => get(pages::fund::return_csv),
+        (Get, "/fund/{partnership}/{year}/return.xlsx") => get(pages::fund::return_xlsx),
+        (Get, "/import") => get(pages::import::form),
+        (Post, "/import") => {
+            post(pages::import::upload).layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+        }
+        (Get, "/admin/audit") => get(pages::admin::audit),
+        (Get, "/admin/audit.csv") => get(pages::admin::audit_csv),
+        (Get, "/admin/users") => get(pages::admin::users),
+        (Get, "/api/v1/openapi.json") => get(api::openapi),
+        (Get, "/api/v1/plans") => get(api::plans),
+        (Get, "/api/v1/plans/{id}") => get(api::plan),
+        (Get, "/api/v1/plans/{id}/review") => get(api::review),
+        (Get, "/api/v1/assessment") => get(api::assessment),
+        (Get, "/api/v1/actions") => get(api::actions),
+        (Post, "/api/v1/actions/{id}/updates") => post(api::add_update),
+        (Get, "/assets/safer.css") => get(pages::assets::safer_css),
+        (Get, "/assets/govuk/{*path}") => get(pages::assets::govuk),
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// The router, built from [`ROUTES`], behind the gate and the security
+/// headers.
+pub(crate) fn build(state: AppState) -> Router {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for spec in ROUTES {
+        let Some(e) = endpoint(spec) else {
+            eprintln!(
+                "safer-web: no handler for {} {}; the route is not served",
+                spec.method.as_str(),
+                spec.path
+            );
+            continue;
+        };
+        match by_path.iter_mut().find(|(p, _)| *p == spec.path) {
+            Some((_, mr)) => *mr = std::mem::take(mr).merge(e),
+            None => by_path.push((spec.path, e)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, mr) in by_path {
+        router = router.route(path, mr);
+    }
+    router
+        .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), guard::guard))
+        .layer(from_fn_with_state(state.clone(), guard::headers))
+        .with_state(state)
+}
+
+fn audit_label(a: Audit) -> String {
+    match a {
+        Audit::None => "–".to_owned(),
+        Audit::View => "view".to_owned(),
+        Audit::Export => "export".to_owned(),
+        Audit::Change(name) => format!("change (`{name}`)"),
+        Audit::Handler => "sign-in events".to_owned(),
+    }
+}
+
+/// The route table as the Markdown matrix of `docs/roles.md`: one row per
+/// route, one column per role (and anonymous), ✓ where allowed.
+pub fn access_matrix_markdown() -> String {
+    let mut s = String::new();
+    s.push_str("| Method | Path | Kind | Personal data | Audited | Anonymous |");
+    for r in Role::ALL {
+        s.push_str(&format!(" {} |", r.label()));
+    }
+    s.push('\n');
+    s.push_str("| --- | --- | --- | --- | --- | --- |");
+    for _ in Role::ALL {
+        s.push_str(" --- |");
+    }
+    s.push('\n');
+    let mark = |b: bool| if b { "✓" } else { "–" };
+    for r in ROUTES {
+        let kind = match r.kind {
+            Kind::Page => "page",
+            Kind::Api => "API",
+            Kind::Asset => "asset",
+        };
+        s.push_str(&format!(
+            "| {} | `{}` | {kind} | {} | {} | {} |",
+            r.method.as_str(),
+            r.path,
+            if r.personal_data { "yes" } else { "no" },
+            audit_label(r.audit),
+            mark(r.allows(None)),
+        ));
+        for role in Role::ALL {
+            s.push_str(&format!(" {} |", mark(r.allows_role(role))));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_a_handler_and_one_row() {
+        for (i, r) in ROUTES.iter().enumerate() {
+            assert!(
+                endpoint(r).is_some(),
+                "{} {} has no handler",
+                r.method.as_str(),
+                r.path
+            );
+            assert!(
+                !ROUTES[..i]
+                    .iter()
+                    .any(|o| o.method == r.method && o.path == r.path),
+                "{} {} is listed twice",
+                r.method.as_str(),
+                r.path
+            );
+        }
+    }
+
+    #[test]
+    fn the_table_keeps_its_rules() {
+        for r in ROUTES {
+            let name = format!("{} {}", r.method.as_str(), r.path);
+            // Changes are audited, by the gate or (sign-in) the handler.
+            if r.method == Method::Post {
+                assert!(
+                    matches!(r.audit, Audit::Change(_) | Audit::Handler),
+                    "{name}"
+                );
+            } else {
+                assert!(!matches!(r.audit, Audit::Change(_)), "{name}");
+            }
+            // Personal data is never shown without an audit entry, nor to
+            // anyone not signed in.
+            if r.personal_data {
+                assert!(matches!(r.audit, Audit::View | Audit::Export), "{name}");
+                assert!(matches!(r.access, Access::Roles(_)), "{name}");
+            }
+            // Downloads are exports.
+            if r.path.ends_with(".csv") || r.path.ends_with(".xlsx") {
+                assert_eq!(r.audit, Audit::Export, "{name}");
+            }
+            assert_eq!(
+                r.kind == Kind::Api,
+                r.path.starts_with("/api/v1/"),
+                "{name}"
+            );
+            assert_eq!(
+                r.kind == Kind::Asset,
+                r.path.starts_with("/assets/"),
+                "{name}"
+            );
+            if let Access::Roles(roles) = r.access {
+                assert!(!roles.is_empty(), "{name}");
+            }
+        }
+    }
+
+    const ROLES_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/roles.md");
+    const START: &str = "<!-- matrix:start -->\n";
+    const END: &str = "<!-- matrix:end -->";
+
+    #[test]
+    fn docs_roles_md_holds_the_generated_matrix() {
+        let doc = std::fs::read_to_string(ROLES_MD).expect("docs/roles.md exists");
+        let a = doc.find(START).expect("start marker") + START.len();
+        let b = doc.find(END).expect("end marker");
+        assert_eq!(
+            &doc[a..b],
+            access_matrix_markdown(),
+            "docs/roles.md is out of date: run `cargo test -p safer-web --lib -- --ignored regenerate_roles_md`"
+        );
+    }
+
+    /// Rewrites the matrix in docs/roles.md from the table.
+    #[test]
+    #[ignore = "writes docs/roles.md; run by hand after changing ROUTES"]
+    fn regenerate_roles_md() {
+        let doc = std::fs::read_to_string(ROLES_MD).expect("docs/roles.md exists");
+        let a = doc.find(START).expect("start marker") + START.len();
+        let b = doc.find(END).expect("end marker");
+        let new = format!("{}{}{}", &doc[..a], access_matrix_markdown(), &doc[b..]);
+        std::fs::write(ROLES_MD, new).expect("write docs/roles.md");
+    }
+
+    #[test]
+    fn the_matrix_has_a_row_per_route() {
+        let m = access_matrix_markdown();
+        assert_eq!(m.lines().count(), ROUTES.len() + 2);
+        assert!(m.contains("| GET | `/admin/audit` | page | yes | view | – | ✓ | – |"));
+    }
+}

@@ -1,0 +1,551 @@
+//! A running application per test: a fresh database (SQLite always, and a
+//! fresh PostgreSQL database too when `SAFER_TEST_POSTGRES` names a server),
+//! an agency and a user for every role, the Charnwood partnership and plan,
+//! two actions, a fund, and a few months of the real police.uk data.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use reqwest::StatusCode;
+use safer_domain::{Aim, Role};
+use safer_store::db::{NewAction, NewProject};
+use safer_store::{DataDir, Database, StoredPartnership};
+use safer_web::{PasswordCost, WebConfig};
+
+/// How a test wants its application.
+#[derive(Clone, Copy)]
+pub struct Options {
+    /// Import the police.uk months, the partnership and the plan (the
+    /// users, agencies and actions are always there).
+    pub data: bool,
+    pub session_idle_secs: i64,
+    pub secure_cookies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            data: true,
+            session_idle_secs: 1800,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The ids the seed created, for filling in path parameters.
+#[derive(Debug, Clone)]
+pub struct Ids {
+    pub plan: String,
+    pub partnership: String,
+    /// `2022-23`, as fund URLs write years.
+    pub year: String,
+    /// Led by the agency lead's own agency.
+    pub own_action: i64,
+    /// Led by another agency.
+    pub other_action: i64,
+}
+
+pub struct App {
+    pub addr: SocketAddr,
+    pub db: Database,
+    pub ids: Ids,
+    pub backend: &'static str,
+    pub data_dir: PathBuf,
+    server: tokio::task::JoinHandle<()>,
+    _dirs: Vec<tempfile::TempDir>,
+    drop_pg: Option<(String, String)>,
+}
+
+/// The agency of a role's user.
+pub fn agency_of(role: Role) -> String {
+    format!("{} agency", role.label())
+}
+
+pub fn password_of(role: Role) -> String {
+    format!("the password of {}", role.as_str())
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The police.uk months imported: April–June of 2022 and of 2023.
+const MONTHS: [&str; 6] = [
+    "2022-04", "2022-05", "2022-06", "2023-04", "2023-05", "2023-06",
+];
+
+pub fn police_uk_file(month: &str) -> PathBuf {
+    let p = repo().join(format!(
+        "../shared/data/police-uk/leicestershire/street-charnwood-only/{month}-leicestershire-street.csv"
+    ));
+    assert!(
+        p.is_file(),
+        "{} is missing; the shared data sits beside the repository",
+        p.display()
+    );
+    p
+}
+
+/// The data directory with the partnership and the months, built once per
+/// test process and copied into each application's own folder.
+fn template() -> &'static Path {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        // Folders left by test processes that have ended.
+        if let Ok(read) = std::fs::read_dir(root) {
+            for e in read.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = name
+                    .strip_prefix("safer-web-template-")
+                    .and_then(|p| p.parse::<u32>().ok())
+                    && !Path::new(&format!("/proc/{pid}")).exists()
+                {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = root.join(format!("safer-web-template-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let data = DataDir::open(&dir).expect("data dir");
+        let loaded =
+            safer_ingest::config::load(&repo().join("examples/charnwood/partnership.toml"))
+                .expect("the example partnership loads");
+        data.save_partnership(&StoredPartnership {
+            partnership: loaded.partnership,
+            beats: loaded.beats,
+        })
+        .expect("save the partnership");
+        let store = data.crimes().expect("crime store");
+        let staging = store.begin().expect("staging");
+        let mut staged = Vec::new();
+        for m in MONTHS {
+            let path = police_uk_file(m);
+            let (table, _) = safer_ingest::police_uk::read_file(&path).expect("parse");
+            staged.push(staging.write(&table, &path).expect("stage"));
+        }
+        staging.commit(staged).expect("commit");
+        dir
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A fresh database on each configured backend.
+async fn databases() -> Vec<(
+    Database,
+    &'static str,
+    Option<tempfile::TempDir>,
+    Option<(String, String)>,
+)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = Database::sqlite_url(dir.path());
+    let mut out = vec![(
+        Database::connect(&url).await.expect("sqlite"),
+        "sqlite",
+        Some(dir),
+        None,
+    )];
+    if let Ok(admin) = std::env::var("SAFER_TEST_POSTGRES") {
+        let name = format!(
+            "safer_webtest_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let admin_db = Database::connect_unmigrated(&admin)
+            .await
+            .expect("postgres admin connection");
+        for stale in admin_db
+            .list_databases("safer_webtest_")
+            .await
+            .expect("list databases")
+        {
+            let pid = stale.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
+                let _ = admin_db
+                    .execute_admin(&format!("DROP DATABASE IF EXISTS {stale}"))
+                    .await;
+            }
+        }
+        admin_db
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        admin_db.close().await;
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        out.push((
+            Database::connect(&url).await.expect("postgres"),
+            "postgres",
+            None,
+            Some((admin, name)),
+        ));
+    }
+    out
+}
+
+/// Agencies, users, the plan, actions and the fund.
+async fn seed(db: &Database) -> Ids {
+    for role in Role::ALL {
+        let agency = db
+            .add_agency(&agency_of(role), role != Role::ReadOnlyPartner)
+            .await
+            .expect("agency");
+        let hash =
+            safer_web::hash_password(&password_of(role), PasswordCost::FastForTests).expect("hash");
+        db.add_user(
+            role.as_str(),
+            &format!("{} user", role.label()),
+            agency,
+            &[role],
+            &hash,
+        )
+        .await
+        .expect("user");
+    }
+    let groups = vec!["Serious acquisitive crime".to_owned()];
+    let plan = safer_ingest::plan::load(
+        &repo().join("examples/charnwood/plan-2020-23.toml"),
+        &groups,
+    )
+    .expect("the example plan loads");
+    db.save_plan(&plan, "test").await.expect("save plan");
+    let priority = plan.priorities[0].id.clone();
+    let action = |lead: String, key: &str| NewAction {
+        plan_id: plan.id.clone(),
+        priority_id: priority.clone(),
+        aim: Aim::Prevention,
+        key_action: key.into(),
+        lead_agency: lead,
+        start: "2022-04-01".parse().expect("date"),
+        due: "2022-09-30".parse().expect("date"),
+        financial_implications: String::new(),
+        resource_implications: "Officer time".into(),
+        outcome_target: "Four events".into(),
+        measure_id: None,
+    };
+    let own_action = db
+        .add_action(
+            &action(agency_of(Role::AgencyLead), "Run four awareness events"),
+            "test",
+        )
+        .await
+        .expect("action");
+    let other_action = db
+        .add_action(
+            &action(agency_of(Role::Caseworker), "Patrol the town centre"),
+            "test",
+        )
+        .await
+        .expect("action");
+    let year = "2022/23".parse().expect("year");
+    db.set_allocation("charnwood", year, 5_000_000, "PCC grant 2022/23")
+        .await
+        .expect("allocation");
+    let project = db
+        .add_project(&NewProject {
+            partnership: "charnwood".into(),
+            year,
+            name: "Diversionary football".into(),
+            lead_agency: agency_of(Role::AgencyLead),
+            budget_pence: 1_200_000,
+            plan_id: plan.id.clone(),
+            priority_id: priority,
+            action_id: Some(own_action),
+        })
+        .await
+        .expect("project");
+    db.record_spend(project, 1, 250_000, "first quarter", "test")
+        .await
+        .expect("spend");
+    Ids {
+        plan: plan.id,
+        partnership: "charnwood".into(),
+        year: "2022-23".into(),
+        own_action,
+        other_action,
+    }
+}
+
+/// One application per configured backend.
+pub async fn spawn_apps(opts: Options) -> Vec<App> {
+    let mut apps = Vec::new();
+    for (db, backend, db_dir, drop_pg) in databases().await {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        if opts.data {
+            copy_dir(template(), data_dir.path());
+        }
+        let ids = seed(&db).await;
+        let config = WebConfig {
+            data_dir: data_dir.path().to_owned(),
+            session_idle_secs: opts.session_idle_secs,
+            secure_cookies: opts.secure_cookies,
+            static_dir: None,
+            argon2_cost: PasswordCost::FastForTests,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let server_db = db.clone();
+        let server = tokio::spawn(async move {
+            let _ = safer_web::serve(listener, server_db, config).await;
+        });
+        let mut dirs = vec![data_dir];
+        dirs.extend(db_dir);
+        apps.push(App {
+            addr,
+            db,
+            ids,
+            backend,
+            data_dir: dirs[0].path().to_owned(),
+            server,
+            _dirs: dirs,
+            drop_pg,
+        });
+    }
+    apps
+}
+
+/// One application on SQLite and, when configured, one on PostgreSQL.
+pub async fn spawn_app() -> Vec<App> {
+    spawn_apps(Options::default()).await
+}
+
+impl App {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A browser: a cookie jar, redirects not followed.
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: self.url(""),
+        }
+    }
+
+    /// A browser signed in as the user of `role`.
+    pub async fn login_as(&self, role: Role) -> Client {
+        let c = self.client();
+        let r = c.sign_in(role.as_str(), &password_of(role)).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "[{}] sign in as {role}",
+            self.backend
+        );
+        c
+    }
+
+    /// A live API token for the user of `role`; returns the token.
+    pub async fn token(&self, role: Role, scopes: &[&str]) -> (String, i64) {
+        use sha2::Digest;
+        let user = self
+            .db
+            .users()
+            .await
+            .expect("users")
+            .into_iter()
+            .find(|u| u.username == role.as_str())
+            .expect("the role's user");
+        let token = format!("test-token-{}-{}", role.as_str(), scopes.join("-"));
+        let digest: String = sha2::Sha256::digest(token.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let id = self
+            .db
+            .create_api_token(
+                user.id,
+                "test",
+                &digest,
+                &scopes.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+                safer_store::db::unix_now() + 3600,
+            )
+            .await
+            .expect("token");
+        (token, id)
+    }
+
+    /// Stops the server and drops a PostgreSQL test database.
+    pub async fn stop(self) {
+        self.server.abort();
+        let _ = self.server.await;
+        self.db.close().await;
+        if let Some((admin, name)) = self.drop_pg {
+            let a = Database::connect_unmigrated(&admin).await.expect("admin");
+            a.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop test database");
+            a.close().await;
+        }
+    }
+}
+
+/// A browser session against the application.
+pub struct Client {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// The CSRF token the application gives this browser: from the sign-in
+    /// form before signing in, from any page's sign-out form after.
+    pub async fn csrf(&self) -> String {
+        let r = self.get("/sign-in").await;
+        let body = if r.status() == StatusCode::SEE_OTHER {
+            self.get("/").await.text().await.expect("body")
+        } else {
+            r.text().await.expect("body")
+        };
+        csrf_in(&body).expect("a CSRF field on the page")
+    }
+
+    /// POSTs a form with the browser's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &all).await
+    }
+
+    /// POSTs a form exactly as given.
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        self.http
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.join("&"))
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POSTs multipart/form-data: (name, file name, bytes) parts in order.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        parts: &[(&str, Option<&str>, Vec<u8>)],
+    ) -> reqwest::Response {
+        let boundary = "----safer-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, file, bytes) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.http
+            .post(self.url(path))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in through the form.
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/sign-in",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = html[at..].find('"')?;
+    Some(html[at..at + end].to_owned())
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The `Location` header of a response.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Whether a response sends the browser to sign in.
+pub fn to_sign_in(r: &reqwest::Response) -> bool {
+    r.status() == StatusCode::SEE_OTHER
+        && (location(r) == "/sign-in" || location(r).starts_with("/sign-in?next="))
+}
+
+/// Checks an RFC 9457 body and returns it.
+pub async fn problem(r: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(r.status().as_u16(), status);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    let v: serde_json::Value = r.json().await.expect("problem JSON");
+    assert_eq!(v["status"], status, "{v}");
+    assert!(v["type"].is_string(), "{v}");
+    assert!(v["title"].is_string(), "{v}");
+    assert!(v["detail"].is_string(), "{v}");
+    v
+}

@@ -1,0 +1,225 @@
+//! The pages show the real figures: dashboard, assessment with its map,
+//! plan, fund, the printable reports and the import.
+
+use reqwest::StatusCode;
+use safer_domain::Role;
+
+use crate::helpers::{police_uk_file, spawn_app};
+
+#[tokio::test]
+async fn the_pages_show_the_plan_the_assessment_and_the_fund() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let c = app.login_as(Role::CommunitySafetyOfficer).await;
+
+        // Dashboard: the plan held, its measures with status tags, for the
+        // latest complete quarter held within the plan's years.
+        let dash = c.get("/").await.text().await.unwrap();
+        assert!(
+            dash.contains("Charnwood Community Safety Partnership Plan 2020"),
+            "[{b}]"
+        );
+        assert!(
+            dash.contains("<option value=\"2022/23-Q1\" selected>"),
+            "[{b}]"
+        );
+        assert!(dash.contains("class=\"govuk-tag govuk-tag--"), "[{b}]");
+        assert!(dash.contains("Measures of priority 1"), "[{b}]");
+        assert!(dash.contains("/fund/charnwood/2022-23?quarter=1"), "[{b}]");
+        let r = c.get("/?quarter=2022-Q5").await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "[{b}]");
+
+        // Assessment: tables and the beat map from the stored polygons.
+        let r = c
+            .get("/assessment?year=2023/24&as_at=2023-06&category=Burglary&beat=Beat%2056")
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("<h1 class=\"govuk-heading-xl\">Charnwood 2023/24</h1>"),
+            "[{b}]"
+        );
+        assert!(page.contains("<svg class=\"safer-map\""), "[{b}]");
+        assert!(page.contains("<title>Beat 56: "), "[{b}]");
+        assert!(
+            page.contains("stroke=\"#ffdd00\""),
+            "[{b}] the chosen beat stands out"
+        );
+        assert!(page.contains("Crime by category in Charnwood"));
+        assert!(page.contains("All crime by beat"));
+        assert!(page.contains("Beat 56: records by category this year"));
+        assert!(page.contains("<option value=\"Burglary\" selected>"));
+        assert!(!page.contains("style="), "no inline styles");
+        let r = c.get("/assessment?district=Nowhere").await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+        // The printable report: its own style block allowed by hash only.
+        let r = c.get("/assessment/report?year=2023/24").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let csp = r
+            .headers()
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("style-src 'sha256-")
+                && !csp.contains("unsafe-inline")
+                && !csp.contains("script-src"),
+            "{csp}"
+        );
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Partnership Strategic Assessment: Charnwood 2023/24")
+        );
+        let r = c
+            .get(&format!("/plans/{}/report?quarter=2022-Q1", app.ids.plan))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers()
+                .get("content-security-policy")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("'sha256-")
+        );
+
+        // The plan and its action plan.
+        let plan = c
+            .get(&format!("/plans/{}", app.ids.plan))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(plan.contains("What will we aim to achieve?"), "[{b}]");
+        assert!(
+            plan.contains("Run four awareness events") && plan.contains("Overdue"),
+            "[{b}]"
+        );
+
+        // The fund and its downloads.
+        let fund = c
+            .get("/fund/charnwood/2022-23?quarter=2")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(fund.contains("Partnership Locality Fund 2022/23"), "[{b}]");
+        assert!(
+            fund.contains("Diversionary football") && fund.contains("£50,000.00"),
+            "[{b}]"
+        );
+        assert!(fund.contains("Underspend"), "[{b}]");
+        let r = c.get("/fund/charnwood/2022-23/return.xlsx?quarter=2").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers().get("content-type").unwrap(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+        assert_eq!(
+            c.get("/fund/charnwood/2030-31").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.get("/fund/charnwood/2022-23?quarter=7").await.status(),
+            StatusCode::BAD_REQUEST
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn analysts_import_police_uk_files_all_or_nothing() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let c = app.login_as(Role::Analyst).await;
+        let form = c.get("/import").await.text().await.unwrap();
+        assert!(form.contains("enctype=\"multipart/form-data\""));
+        let token = crate::helpers::csrf_in(&form).unwrap();
+        let manifest = app.data_dir.join("crimes/manifest.json");
+        let before = std::fs::read(&manifest).unwrap();
+
+        // A bad file: nothing is kept.
+        let good = std::fs::read(police_uk_file("2022-01")).unwrap();
+        let r = c
+            .post_multipart(
+                "/import",
+                &[
+                    ("csrf_token", None, token.clone().into_bytes()),
+                    (
+                        "files",
+                        Some("2022-01-leicestershire-street.csv"),
+                        good.clone(),
+                    ),
+                    (
+                        "files",
+                        Some("2022-02-leicestershire-street.csv"),
+                        b"not,a,police.uk,file\n".to_vec(),
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Nothing was imported."), "[{b}]");
+        assert!(
+            body.contains("2022-02-leicestershire-street.csv"),
+            "[{b}] the file is named"
+        );
+        assert!(!body.contains("/tmp"), "[{b}] no temporary paths");
+        assert_eq!(std::fs::read(&manifest).unwrap(), before, "[{b}]");
+
+        // A badly named file is refused before anything is read.
+        let r = c
+            .post_multipart(
+                "/import",
+                &[
+                    ("csrf_token", None, token.clone().into_bytes()),
+                    ("files", Some("crimes.csv"), good.clone()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("not named as police.uk names its files")
+        );
+
+        // A good file is imported and reported.
+        let r = c
+            .post_multipart(
+                "/import",
+                &[
+                    ("csrf_token", None, token.into_bytes()),
+                    ("files", Some("2022-01-leicestershire-street.csv"), good),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Import complete"), "[{b}]");
+        assert!(body.contains("2022-01-leicestershire-street.csv"));
+        let entries = safer_store::DataDir::open(&app.data_dir)
+            .unwrap()
+            .crimes()
+            .unwrap()
+            .entries()
+            .unwrap();
+        assert!(entries.iter().any(|e| e.month.to_string() == "2022-01"));
+        let log = app.db.audit_log(100).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "import_police_uk"
+                    && e.detail.contains("leicestershire 2022-01")),
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}

@@ -1,0 +1,358 @@
+//! `safer user`, `safer agency`, `safer token`, `safer audit`: accounts,
+//! organisations, API tokens and the audit log.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::Subcommand;
+use safer_domain::Role;
+use safer_store::db::{AuditEntry, unix_now};
+use sha2::{Digest, Sha256};
+
+use crate::db;
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Prints a generated password once, unless --password-stdin is given.
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// The user's agency (added with `safer agency add`).
+        #[arg(long)]
+        agency: String,
+        /// Roles, comma-separated: administrator, analyst, community_safety_officer,
+        /// jag_coordinator, caseworker, agency_lead, read_only_partner.
+        #[arg(long, value_delimiter = ',', value_parser = parse_role, required = true)]
+        roles: Vec<Role>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (printed once) and unlock the account; ends the user's sessions.
+    Reset {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users, their agencies and roles.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// Add an agency (organisation) of the partnership.
+    Add {
+        name: String,
+        /// A responsible authority under the Crime and Disorder Act 1998 s5.
+        #[arg(long)]
+        statutory: bool,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; the token is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+        /// read, or read,write.
+        #[arg(long, value_delimiter = ',', default_value = "read")]
+        scopes: Vec<String>,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// Revoke a token by its number.
+    Revoke {
+        id: i64,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain from the first entry.
+    Verify,
+    /// Export the audit log as CSV.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// How many of the latest entries.
+        #[arg(long, default_value_t = 100_000)]
+        limit: i64,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("expected one of {}, found {s:?}", all.join(", "))
+    })
+}
+
+fn read_password() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_line(&mut s)?;
+    let p = s.trim_end_matches(['\n', '\r']).to_owned();
+    if let Err(why) = safer_web::check_password_strength(&p) {
+        bail!("password refused: {why}");
+    }
+    Ok(p)
+}
+
+/// An audit entry for something done on the command line.
+fn cli_audit(action: &str, target: &str, detail: &str) -> AuditEntry {
+    AuditEntry {
+        actor: format!("cli:{}", db::who(None)),
+        agency: String::new(),
+        action: action.into(),
+        target: target.into(),
+        detail: detail.into(),
+        source: "command line".into(),
+    }
+}
+
+pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<()> {
+    db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        match cmd {
+            UserCommand::Add {
+                username,
+                name,
+                agency,
+                roles,
+                password_stdin,
+            } => {
+                let Some(a) = db.agency_by_name(&agency).await? else {
+                    bail!(
+                        "no agency named {agency:?}; add it first with `safer agency add {agency:?}`"
+                    );
+                };
+                let (password, generated) = if password_stdin {
+                    (read_password()?, false)
+                } else {
+                    (safer_web::generate_password(), true)
+                };
+                let hash =
+                    safer_web::hash_password(&password, safer_web::PasswordCost::Production)?;
+                let id = db.add_user(&username, &name, a.id, &roles, &hash).await?;
+                db.audit(&cli_audit("add_user", &format!("user/{id}"), &username))
+                    .await?;
+                eprintln!(
+                    "Added user {username} ({}) in {}.",
+                    roles
+                        .iter()
+                        .map(|r| r.label())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    a.name
+                );
+                if generated {
+                    println!("{password}");
+                    eprintln!(
+                        "That is the password; it is shown once. Ask the user to keep it safe."
+                    );
+                }
+            }
+            UserCommand::Reset {
+                username,
+                password_stdin,
+            } => {
+                let Some(s) = db.login_state_by_username(&username).await? else {
+                    bail!("no user {username:?}")
+                };
+                let (password, generated) = if password_stdin {
+                    (read_password()?, false)
+                } else {
+                    (safer_web::generate_password(), true)
+                };
+                let hash =
+                    safer_web::hash_password(&password, safer_web::PasswordCost::Production)?;
+                db.set_password(s.user.id, &hash).await?;
+                db.audit(&cli_audit(
+                    "reset_password",
+                    &format!("user/{}", s.user.id),
+                    &username,
+                ))
+                .await?;
+                eprintln!(
+                    "New password set for {username}; the account is unlocked and its sessions ended."
+                );
+                if generated {
+                    println!("{password}");
+                }
+            }
+            UserCommand::List => {
+                for u in db.users().await? {
+                    let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                    println!(
+                        "{}\t{}\t{}\t{}{}",
+                        u.username,
+                        u.display_name,
+                        u.agency.name,
+                        roles.join(","),
+                        if u.active { "" } else { "\t(inactive)" }
+                    );
+                }
+            }
+        }
+        anyhow::Ok(())
+    })?
+}
+
+pub fn run_agency(data_dir: &Path, url: Option<&str>, cmd: AgencyCommand) -> Result<()> {
+    db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        match cmd {
+            AgencyCommand::Add { name, statutory } => {
+                let id = db.add_agency(&name, statutory).await?;
+                db.audit(&cli_audit("add_agency", &format!("agency/{id}"), &name))
+                    .await?;
+                eprintln!(
+                    "Added agency {name}{}.",
+                    if statutory {
+                        " (statutory partner)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            AgencyCommand::List => {
+                for a in db.agencies().await? {
+                    println!(
+                        "{}\t{}{}",
+                        a.id,
+                        a.name,
+                        if a.statutory { "\tstatutory" } else { "" }
+                    );
+                }
+            }
+        }
+        anyhow::Ok(())
+    })?
+}
+
+/// The digest under which a secret token is stored.
+pub fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn run_token(data_dir: &Path, url: Option<&str>, cmd: TokenCommand) -> Result<()> {
+    db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        match cmd {
+            TokenCommand::Create {
+                user,
+                name,
+                scopes,
+                days,
+            } => {
+                for s in &scopes {
+                    if s != "read" && s != "write" {
+                        bail!("scopes are read and write, found {s:?}");
+                    }
+                }
+                let Some(u) = db.login_state_by_username(&user).await? else {
+                    bail!("no user {user:?}")
+                };
+                let token = format!("safer_{}", safer_web::generate_password());
+                let id = db
+                    .create_api_token(
+                        u.user.id,
+                        &name,
+                        &digest(&token),
+                        &scopes,
+                        unix_now() + days * 86_400,
+                    )
+                    .await?;
+                db.audit(&cli_audit(
+                    "create_api_token",
+                    &format!("token/{id}"),
+                    &format!("{name} for {user}: {}", scopes.join(" ")),
+                ))
+                .await?;
+                println!("{token}");
+                eprintln!(
+                    "Token {id} ({name}) for {user}, scopes {}, expires in {days} days. It is shown once.",
+                    scopes.join(" ")
+                );
+            }
+            TokenCommand::Revoke { id } => {
+                db.revoke_api_token(id).await?;
+                db.audit(&cli_audit("revoke_api_token", &format!("token/{id}"), ""))
+                    .await?;
+                eprintln!("Token {id} revoked.");
+            }
+            TokenCommand::List => {
+                for t in db.api_tokens().await? {
+                    println!(
+                        "{}\t{}\tuser {}\t{}\t{}",
+                        t.id,
+                        t.name,
+                        t.user_id,
+                        t.scopes.join(" "),
+                        if t.revoked { "revoked" } else { "live" }
+                    );
+                }
+            }
+        }
+        anyhow::Ok(())
+    })?
+}
+
+pub fn run_audit(data_dir: &Path, url: Option<&str>, cmd: AuditCommand) -> Result<()> {
+    db::block_on(async {
+        let db = db::open(data_dir, url).await?;
+        match cmd {
+            AuditCommand::Verify => {
+                let v = db.verify_audit().await?;
+                match v.first_broken {
+                    None => eprintln!(
+                        "The audit log's {} entries form an unbroken chain.",
+                        v.entries
+                    ),
+                    Some(id) => bail!(
+                        "the audit log's chain is broken at entry {id}: that entry or one before it was changed, removed or reordered"
+                    ),
+                }
+            }
+            AuditCommand::Export { out, limit } => {
+                let mut w = csv::Writer::from_path(&out)?;
+                w.write_record([
+                    "id", "at", "actor", "agency", "action", "target", "detail", "source", "hash",
+                ])?;
+                let mut rows = db.audit_log(limit).await?;
+                rows.reverse();
+                for r in &rows {
+                    w.write_record([
+                        &r.id.to_string(),
+                        &r.at,
+                        &r.actor,
+                        &r.agency,
+                        &r.action,
+                        &r.target,
+                        &r.detail,
+                        &r.source,
+                        &r.hash,
+                    ])?;
+                }
+                w.flush()?;
+                db.audit(&cli_audit(
+                    "export_audit",
+                    &out.display().to_string(),
+                    &format!("{} entries", rows.len()),
+                ))
+                .await?;
+                eprintln!("Exported {} entries to {}.", rows.len(), out.display());
+            }
+        }
+        anyhow::Ok(())
+    })?
+}

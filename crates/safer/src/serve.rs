@@ -1,0 +1,61 @@
+//! `safer serve`: the web application.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::db;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "SAFER_LISTEN")]
+    pub listen: SocketAddr,
+    /// Mark cookies Secure and send HSTS: set this when Safer is behind TLS.
+    #[arg(long, env = "SAFER_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Minutes of inactivity before a session ends.
+    #[arg(long, default_value_t = 30)]
+    pub idle_minutes: i64,
+    /// The govuk-frontend `dist/govuk` folder (installed by `npm ci`).
+    #[arg(long, env = "SAFER_ASSETS", value_name = "DIR")]
+    pub assets: Option<PathBuf>,
+}
+
+/// The GOV.UK Frontend assets: the given folder, or the repository's
+/// `node_modules` when run from a checkout.
+pub fn assets_dir(given: Option<PathBuf>) -> Option<PathBuf> {
+    given.or_else(|| {
+        let p = PathBuf::from("node_modules/govuk-frontend/dist/govuk");
+        p.is_dir().then_some(p)
+    })
+}
+
+pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
+    let config = safer_web::WebConfig {
+        data_dir: data_dir.to_owned(),
+        session_idle_secs: args.idle_minutes * 60,
+        secure_cookies: args.secure_cookies,
+        static_dir: assets_dir(args.assets.clone()),
+        argon2_cost: safer_web::PasswordCost::Production,
+    };
+    if config.static_dir.is_none() {
+        eprintln!(
+            "note: govuk-frontend not found (run `npm ci`, or pass --assets DIR); pages use Safer's own stylesheet only."
+        );
+    }
+    db::block_on(async move {
+        let db = db::open(data_dir, url).await?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        eprintln!(
+            "Safer is running at http://{}/ (Ctrl-C to stop).",
+            listener.local_addr()?
+        );
+        safer_web::serve(listener, db, config).await?;
+        anyhow::Ok(())
+    })?
+}

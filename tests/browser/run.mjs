@@ -1,0 +1,180 @@
+// Browser tests of the web application in headless Chromium (Debian's
+// `chromium`, driven by playwright-core), with an axe-core accessibility
+// scan of the main pages. Run by scripts/test; needs `npm ci` and
+// SAFER_BIN (the safer binary).
+//
+// What it checks, as a user would: signing in, the dashboard, an agency
+// lead updating their agency's action, the audit entry that update leaves,
+// keyboard-only sign-in, and no serious or critical accessibility
+// violations (WCAG 2.2 AA rules) on the main pages.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+const safer = process.env.SAFER_BIN ?? join(root, 'target/debug/safer');
+const chromiumPath = process.env.SAFER_CHROMIUM ?? '/usr/bin/chromium';
+const work = mkdtempSync(join(tmpdir(), 'safer-browser-'));
+const data = join(work, 'data');
+let server;
+let failures = 0;
+
+function run(args, input) {
+  return execFileSync(safer, ['--data-dir', data, ...args], { cwd: root, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function freePort() {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+async function check(name, fn) {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const PASSWORD = 'correct horse battery staple';
+
+try {
+  // The Charnwood demo data, and users whose passwords the test knows.
+  run(['demo', '--no-serve', '--out', join(work, 'out/psa'), '--reports', join(work, 'out')]);
+  run(['user', 'add', 'lead', '--name', 'Police Lead', '--agency', 'Leicestershire Police', '--roles', 'agency_lead', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'admin', '--name', 'Admin', '--agency', 'Charnwood Borough Council', '--roles', 'administrator', '--password-stdin'], PASSWORD + '\n');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  server = spawn(safer, ['--data-dir', data, 'serve', '--listen', `127.0.0.1:${port}`], { cwd: root, stdio: 'inherit' });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/sign-in`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+
+  async function signIn(page, username) {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 10000 });
+  }
+
+  async function axe(page, label) {
+    await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert(serious.length === 0, `${label}: ${JSON.stringify(serious)}`);
+  }
+
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+
+  await check('the sign-in page has no serious accessibility violations', async () => {
+    await page.goto(`${base}/sign-in`);
+    await axe(page, 'sign-in');
+  });
+
+  await check('a wrong password is refused without saying whether the user exists', async () => {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Username').fill('lead');
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    const text = await page.textContent('body');
+    assert(!/does not exist|no such user|unknown user/i.test(text), 'the message reveals whether the user exists');
+    assert(page.url().includes('/sign-in'), `not on the sign-in page: ${page.url()}`);
+  });
+
+  await check('signing in with the keyboard only reaches the dashboard', async () => {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Username').focus();
+    await page.keyboard.type('lead');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 10000 });
+    assert(/On track|No data|Monitoring|measures/i.test(await page.textContent('main')), 'the dashboard shows measures');
+  });
+
+  for (const [path, label] of [['/', 'dashboard'], ['/assessment', 'assessment explorer'], ['/plans/charnwood-2023-26', 'plan']]) {
+    await check(`the ${label} has no serious accessibility violations`, async () => {
+      const r = await page.goto(`${base}${path}`);
+      assert(r.ok(), `${path}: HTTP ${r.status()}`);
+      await axe(page, label);
+    });
+  }
+
+  let actionId;
+  await check("an agency lead updates their agency's action", async () => {
+    // The demo's police-led action: "Night-time economy plan …" (Leicestershire Police).
+    const actions = await (await page.request.get(`${base}/api/v1/actions?plan=charnwood-2023-26`)).json();
+    const list = Array.isArray(actions) ? actions : actions.actions;
+    const mine = list.find((a) => a.lead_agency === 'Leicestershire Police');
+    assert(mine, 'no Leicestershire Police action in the demo plan');
+    actionId = mine.id;
+    await page.goto(`${base}/actions/${actionId}/update`);
+    await axe(page, 'action update form');
+    await page.getByLabel('On track').check();
+    await page.getByLabel('Progress').fill('Licensing input received; plan agreed (browser test)');
+    await page.getByRole('button', { name: /save/i }).click();
+    await page.waitForURL((u) => !u.pathname.endsWith('/update'), { timeout: 10000 });
+    const plan = await page.goto(`${base}/plans/charnwood-2023-26`);
+    assert(plan.ok(), 'plan page');
+    assert((await page.textContent('main')).includes('plan agreed (browser test)'), 'the update is shown on the plan');
+  });
+
+  await check("an agency lead cannot update another agency's action", async () => {
+    const actions = await (await page.request.get(`${base}/api/v1/actions?plan=charnwood-2023-26`)).json();
+    const list = Array.isArray(actions) ? actions : actions.actions;
+    const other = list.find((a) => a.lead_agency !== 'Leicestershire Police');
+    const r = await page.goto(`${base}/actions/${other.id}/update`);
+    assert(r.status() === 403, `expected 403, got ${r.status()}`);
+  });
+
+  await check('the update is in the audit log, and the chain verifies', async () => {
+    const adminContext = await browser.newContext({ bypassCSP: true });
+    const admin = await adminContext.newPage();
+    await signIn(admin, 'admin');
+    const r = await admin.goto(`${base}/admin/audit`);
+    assert(r.ok(), `audit page: HTTP ${r.status()}`);
+    const text = await admin.textContent('main');
+    assert(text.includes('update_action') && text.includes(`/actions/${actionId}/update`), 'no audit entry for the update');
+    assert(text.includes('lead'), 'the entry names who did it');
+    await axe(admin, 'audit log');
+    await adminContext.close();
+    const out = execFileSync(safer, ['--data-dir', data, 'audit', 'verify'], { cwd: root, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    void out;
+  });
+
+  await browser.close();
+} catch (e) {
+  failures++;
+  console.log(`FAIL setup\n     ${e?.stderr ?? ''}${e?.stack ?? e}`);
+} finally {
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (failures) {
+  console.log(`${failures} browser check(s) failed`);
+  process.exit(1);
+}
+console.log('all browser checks passed');
