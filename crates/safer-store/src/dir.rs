@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use safer_analysis::Beats;
+use safer_analysis::{Beats, DistrictCounts};
 use safer_domain::Partnership;
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +81,61 @@ impl DataDir {
         }
         out.sort_by(|a: &StoredPartnership, b| a.partnership.id.cmp(&b.partnership.id));
         Ok(out)
+    }
+
+    /// A district's counts from every force-month held, with the partnership
+    /// covering it if one is imported. The district is matched without
+    /// regard to case and comes back as police.uk spells it (in
+    /// `DistrictCounts::district`). Only the files whose LSOA names include
+    /// the district are read, in parallel.
+    pub fn district_counts(
+        &self,
+        district: &str,
+    ) -> Result<(DistrictCounts, Option<StoredPartnership>), StoreError> {
+        use rayon::prelude::*;
+        let store = self.crimes()?;
+        let entries = store.entries()?;
+        if entries.is_empty() {
+            return Err(StoreError::NoData);
+        }
+        let Some(district) = entries
+            .iter()
+            .flat_map(|e| &e.districts)
+            .find(|d| d.eq_ignore_ascii_case(district))
+            .cloned()
+        else {
+            let known: std::collections::BTreeSet<String> = entries
+                .iter()
+                .flat_map(|e| e.districts.iter().cloned())
+                .collect();
+            return Err(StoreError::UnknownDistrict {
+                name: district.to_owned(),
+                known: known.into_iter().collect(),
+            });
+        };
+        let partnership = self.partnership_for_district(&district)?;
+        let beats = partnership
+            .as_ref()
+            .map(|p| p.beats.clone())
+            .unwrap_or_default();
+        let mut counts = DistrictCounts::new(&district, &beats);
+        for e in &entries {
+            counts.note_file(&e.force, e.month, e.without_location);
+        }
+        let parts: Vec<Result<DistrictCounts, StoreError>> = entries
+            .par_iter()
+            .filter(|e| e.districts.contains(&district))
+            .map(|e| {
+                let table = store.read(e)?;
+                let mut c = DistrictCounts::new(&district, &beats);
+                c.add(&table, &beats);
+                Ok(c)
+            })
+            .collect();
+        for p in parts {
+            counts.merge(p?);
+        }
+        Ok((counts, partnership))
     }
 
     /// The partnership covering `district` (matched without regard to case).

@@ -39,6 +39,10 @@ pub enum StoreError {
         "no partnership {0:?} has been imported; import one with `safer import partnership FILE`"
     )]
     NoPartnership(String),
+    #[error("no police.uk data is held; import some with `safer import police-uk PATH`")]
+    NoData,
+    #[error("no records are held for a district named {name:?}. Districts held ({}): {}", known.len(), shorten(known))]
+    UnknownDistrict { name: String, known: Vec<String> },
 }
 
 pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -46,4 +50,18 @@ pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Store
         path: path.to_owned(),
         source,
     }
+}
+
+/// The first 30 names, for messages.
+fn shorten(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(30).map(String::as_str).collect();
+    format!(
+        "{}{}",
+        shown.join(", "),
+        if names.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        }
+    )
 }

@@ -4,21 +4,17 @@
 //! `safer report`, `safer import police-uk`), calling the library crates
 //! directly. File work runs on the blocking pool.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
 
-use rayon::prelude::*;
 use safer_analysis::{
-    Assessment, AssessmentRequest, Beats, DistrictCounts, ManualValues, PerformanceReview,
-    ReviewInputs,
+    Assessment, AssessmentRequest, DistrictCounts, ManualValues, PerformanceReview, ReviewInputs,
 };
 use safer_domain::{
     DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, MeasureSource, Month, Period, Plan,
     Quarter,
 };
-use safer_ingest::{FileReport, SkipReason, police_uk};
 use safer_store::{DataDir, DbError, StoreError, StoredPartnership};
-use serde::Serialize;
 
 use crate::{AppState, WebError};
 
@@ -56,47 +52,15 @@ pub(crate) fn district_counts(
     data_dir: &Path,
     district: &str,
 ) -> Result<(DistrictCounts, Option<StoredPartnership>), WebError> {
-    let dir = DataDir::open(data_dir)?;
-    let store = dir.crimes()?;
-    let entries = store.entries()?;
-    if entries.is_empty() {
-        return Err(WebError::NotFound(
+    match DataDir::open(data_dir)?.district_counts(district) {
+        Err(StoreError::NoData) => Err(WebError::NotFound(
             "No police.uk data is held yet. An analyst can import some.".into(),
-        ));
+        )),
+        Err(StoreError::UnknownDistrict { name, .. }) => Err(WebError::NotFound(format!(
+            "No records are held for a district named {name:?}."
+        ))),
+        other => Ok(other?),
     }
-    let Some(district) = entries
-        .iter()
-        .flat_map(|e| &e.districts)
-        .find(|d| d.eq_ignore_ascii_case(district))
-        .cloned()
-    else {
-        return Err(WebError::NotFound(format!(
-            "No records are held for a district named {district:?}."
-        )));
-    };
-    let partnership = dir.partnership_for_district(&district)?;
-    let beats = partnership
-        .as_ref()
-        .map(|p| p.beats.clone())
-        .unwrap_or_else(Beats::default);
-    let mut counts = DistrictCounts::new(&district, &beats);
-    for e in &entries {
-        counts.note_file(&e.force, e.month, e.without_location);
-    }
-    let parts: Vec<Result<DistrictCounts, StoreError>> = entries
-        .par_iter()
-        .filter(|e| e.districts.contains(&district))
-        .map(|e| {
-            let table = store.read(e)?;
-            let mut c = DistrictCounts::new(&district, &beats);
-            c.add(&table, &beats);
-            Ok(c)
-        })
-        .collect();
-    for p in parts {
-        counts.merge(p?);
-    }
-    Ok((counts, partnership))
 }
 
 /// The financial years with any month held, newest first.
@@ -361,188 +325,21 @@ pub(crate) async fn plan_of_action(
     )))
 }
 
-/// What an import did, for the page and the audit log.
-#[derive(Debug, Serialize)]
-pub(crate) struct ImportReport {
-    pub files: usize,
-    pub rows_read: u64,
-    pub rows_kept: u64,
-    pub rows_skipped: u64,
-    pub months: Vec<MonthReport>,
-    pub replaced: Vec<String>,
-    /// For each force held, the months missing between its first and last.
-    pub missing_months: BTreeMap<String, Vec<Month>>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct MonthReport {
-    pub force: String,
-    pub month: Month,
-    pub file: String,
-    pub rows_read: u64,
-    pub rows_kept: u64,
-    pub skipped: BTreeMap<SkipReason, u64>,
-    pub without_location: u64,
-}
-
-/// Why an import did not happen.
-#[derive(Debug)]
-pub(crate) enum ImportError {
-    /// The files were refused; the message is for the person importing.
-    Rejected(String),
-    Internal(WebError),
-}
-
-impl From<StoreError> for ImportError {
-    fn from(e: StoreError) -> ImportError {
-        match e {
-            StoreError::Locked { .. } => ImportError::Rejected(
-                "Another import is running. Wait for it to finish and try again.".into(),
-            ),
-            other => ImportError::Internal(other.into()),
-        }
-    }
-}
-
-impl From<safer_ingest::IngestError> for ImportError {
-    fn from(e: safer_ingest::IngestError) -> ImportError {
-        ImportError::Rejected(e.to_string())
-    }
-}
-
-/// Imports uploaded police.uk files all or nothing, as `safer import
-/// police-uk` does. `files` are (the name as uploaded, where it was saved);
-/// errors and the manifest name the upload, never the temporary file.
-pub(crate) fn import_police_uk(
-    data_dir: &Path,
-    files: &[(String, PathBuf)],
-) -> Result<ImportReport, ImportError> {
-    let named: Vec<PathBuf> = files
-        .iter()
-        .map(|(n, _)| Path::new("upload").join(n))
-        .collect();
-    police_uk::check_file_names(&named)?;
-    let dir = DataDir::open(data_dir)?;
-    let store = dir.crimes()?;
-    let staging = store.begin()?;
-    // One chunk per force, parsed and written in parallel; nothing is
-    // visible until the commit, and dropping `staging` removes its files.
-    let mut by_force: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, n) in named.iter().enumerate() {
-        let force = police_uk::parse_file_name(n)
-            .map(|(f, _)| f)
-            .unwrap_or_default();
-        by_force.entry(force).or_default().push(i);
-    }
-    let chunks: Vec<Vec<usize>> = by_force.into_values().collect();
-    let results: Vec<Result<Vec<(safer_store::Staged, FileReport)>, ImportError>> = chunks
-        .par_iter()
-        .map(|chunk| {
-            let mut parsed = Vec::with_capacity(chunk.len());
-            for &i in chunk {
-                let bytes = std::fs::read(&files[i].1).map_err(|e| {
-                    ImportError::Internal(WebError::Internal(format!("reading an upload: {e}")))
-                })?;
-                let (table, report) = police_uk::parse(&named[i], &bytes)?;
-                parsed.push((table, report, &named[i]));
-            }
-            let refs: Vec<(&safer_analysis::MonthlyCrimes, &Path)> =
-                parsed.iter().map(|(t, _, p)| (t, p.as_path())).collect();
-            let staged = staging.write_many(&refs)?;
-            Ok(staged
-                .into_iter()
-                .zip(parsed.into_iter().map(|(_, r, _)| r))
-                .collect())
-        })
-        .collect();
-    let mut staged = Vec::new();
-    let mut reports = Vec::new();
-    for r in results {
-        for (s, rep) in r? {
-            staged.push(s);
-            reports.push(rep);
-        }
-    }
-    let summary = staging.commit(staged)?;
-    let entries = store.entries()?;
-    let forces: BTreeSet<&str> = reports.iter().map(|r| r.force.as_str()).collect();
-    let mut missing_months = BTreeMap::new();
-    for force in forces {
-        let months: Vec<Month> = entries
-            .iter()
-            .filter(|e| e.force == force)
-            .map(|e| e.month)
-            .collect();
-        let missing = match (months.first(), months.last()) {
-            (Some(a), Some(b)) => (a.ordinal()..=b.ordinal())
-                .map(Month::from_ordinal)
-                .filter(|m| !months.contains(m))
-                .collect(),
-            _ => vec![],
-        };
-        missing_months.insert(force.to_owned(), missing);
-    }
-    let months: Vec<MonthReport> = reports
-        .into_iter()
-        .map(|r| MonthReport {
-            force: r.force,
-            month: r.month.unwrap_or_else(|| Month::from_ordinal(0)),
-            file: r
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            rows_read: r.rows_read,
-            rows_kept: r.rows_kept,
-            skipped: r.skipped,
-            without_location: r.without_location,
-        })
-        .collect();
-    Ok(ImportReport {
-        files: months.len(),
-        rows_read: months.iter().map(|m| m.rows_read).sum(),
-        rows_kept: months.iter().map(|m| m.rows_kept).sum(),
-        rows_skipped: months.iter().map(|m| m.skipped.values().sum::<u64>()).sum(),
-        replaced: summary
-            .replaced
-            .iter()
-            .map(|(f, m)| format!("{f} {m}"))
-            .collect(),
-        months,
-        missing_months,
-    })
-}
-
 /// Today's date (UTC).
 pub(crate) fn today() -> safer_domain::Date {
-    let days = safer_store::db::unix_now().div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    safer_domain::Date {
-        year: y as u16,
-        month: m as u8,
-        day: d as u8,
-    }
+    // The RFC 3339 timestamp starts with the date, always well formed.
+    safer_store::db::now()[..10]
+        .parse()
+        .unwrap_or(safer_domain::Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
 }
 
 /// The current time, RFC 3339 UTC.
 pub(crate) fn now_utc() -> String {
-    let secs = safer_store::db::unix_now();
-    let d = today();
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{d}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    safer_store::db::now()
 }
 
 #[cfg(test)]

@@ -56,6 +56,7 @@ mod data;
 mod error;
 mod guard;
 mod html;
+pub mod import;
 mod map;
 mod openapi;
 mod pages;

@@ -1,16 +1,15 @@
 //! `safer import`.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use safer_domain::Month;
-use safer_ingest::{FileReport, SkipReason, police_uk};
-use safer_store::{DataDir, Staged, StoredPartnership};
+use safer_ingest::police_uk;
+use safer_store::{DataDir, StoredPartnership};
+use safer_web::import::ImportReport;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -43,7 +42,7 @@ pub fn run(data_dir: &Path, cmd: ImportCommand) -> Result<()> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                eprint!("{}", report.render());
+                eprint!("{}", render(&report));
             }
             Ok(())
         }
@@ -51,204 +50,75 @@ pub fn run(data_dir: &Path, cmd: ImportCommand) -> Result<()> {
     }
 }
 
-/// What an import did, for the user.
-#[derive(Debug, serde::Serialize)]
-pub struct ImportReport {
-    pub files: usize,
-    pub rows_read: u64,
-    pub rows_kept: u64,
-    pub rows_skipped: u64,
-    pub months: Vec<MonthReport>,
-    pub replaced: Vec<String>,
-    /// For each force held, the months missing between its first and last.
-    pub missing_months: BTreeMap<String, Vec<Month>>,
-}
-
-/// One force-month of an import.
-#[derive(Debug, serde::Serialize)]
-pub struct MonthReport {
-    pub force: String,
-    pub month: Month,
-    pub file: String,
-    pub rows_read: u64,
-    pub rows_kept: u64,
-    pub skipped: BTreeMap<SkipReason, u64>,
-    pub without_location: u64,
-    pub asb: u64,
-}
-
-impl ImportReport {
-    fn render(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
+/// The import report, for people.
+fn render(report: &ImportReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Imported {} file(s): {} rows read, {} kept, {} skipped.",
+        report.files, report.rows_read, report.rows_kept, report.rows_skipped
+    );
+    let _ = writeln!(
+        s,
+        "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12}  skipped because",
+        "force", "month", "read", "kept", "skipped", "no location"
+    );
+    for m in &report.months {
+        let skipped: u64 = m.skipped.values().sum();
+        let why: Vec<String> = m
+            .skipped
+            .iter()
+            .map(|(r, n)| format!("{n} {}", r.describe()))
+            .collect();
         let _ = writeln!(
             s,
-            "Imported {} file(s): {} rows read, {} kept, {} skipped.",
-            self.files, self.rows_read, self.rows_kept, self.rows_skipped
+            "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12}  {}",
+            m.force,
+            m.month.to_string(),
+            m.rows_read,
+            m.rows_kept,
+            skipped,
+            m.without_location,
+            why.join("; ")
         );
-        let _ = writeln!(
-            s,
-            "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12}  skipped because",
-            "force", "month", "read", "kept", "skipped", "no location"
-        );
-        for m in &self.months {
-            let skipped: u64 = m.skipped.values().sum();
-            let why: Vec<String> = m
-                .skipped
-                .iter()
-                .map(|(r, n)| format!("{n} {}", r.describe()))
-                .collect();
-            let _ = writeln!(
-                s,
-                "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12}  {}",
-                m.force,
-                m.month.to_string(),
-                m.rows_read,
-                m.rows_kept,
-                skipped,
-                m.without_location,
-                why.join("; ")
-            );
-        }
-        if !self.replaced.is_empty() {
-            let _ = writeln!(
-                s,
-                "Replaced force-months already held: {}.",
-                self.replaced.join(", ")
-            );
-        }
-        for (force, missing) in &self.missing_months {
-            if missing.is_empty() {
-                let _ = writeln!(s, "{force}: no months missing in the span held.");
-            } else {
-                let list: Vec<String> = missing.iter().map(Month::to_string).collect();
-                let _ = writeln!(
-                    s,
-                    "{force}: MISSING {} month(s) in the span held: {}.",
-                    missing.len(),
-                    list.join(", ")
-                );
-            }
-        }
-        s
     }
+    if !report.replaced.is_empty() {
+        let _ = writeln!(
+            s,
+            "Replaced force-months already held: {}.",
+            report.replaced.join(", ")
+        );
+    }
+    for (force, missing) in &report.missing_months {
+        if missing.is_empty() {
+            let _ = writeln!(s, "{force}: no months missing in the span held.");
+        } else {
+            let list: Vec<String> = missing.iter().map(Month::to_string).collect();
+            let _ = writeln!(
+                s,
+                "{force}: MISSING {} month(s) in the span held: {}.",
+                missing.len(),
+                list.join(", ")
+            );
+        }
+    }
+    s
 }
 
-/// Imports police.uk files, all or nothing.
+/// Imports police.uk files, all or nothing, with a progress bar.
 pub fn import_police_uk(data_dir: &Path, paths: &[PathBuf]) -> Result<ImportReport> {
     let files = police_uk::discover(paths)?;
-    police_uk::check_file_names(&files)?;
-    let dir = DataDir::open(data_dir)?;
-    let store = dir.crimes()?;
     let total: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
     let bar = progress_bar(total);
-    let staging = store.begin()?;
-    // Files are parsed in parallel in chunks of one force each, and each
-    // chunk is written as one store file at once, so memory holds only the
-    // chunks in flight; nothing is visible until the commit below.
-    let chunks = chunks_by_force(&files, rayon::current_num_threads());
-    let results: Vec<Result<Vec<(Staged, FileReport)>>> = chunks
-        .par_iter()
-        .map(|chunk| {
-            let mut parsed = Vec::with_capacity(chunk.len());
-            for path in chunk {
-                let (table, report) = police_uk::read_file(path)?;
-                bar.inc(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-                parsed.push((table, report, path));
-            }
-            let refs: Vec<(&safer_ingest::MonthlyCrimes, &Path)> =
-                parsed.iter().map(|(t, _, p)| (t, p.as_path())).collect();
-            let staged = staging.write_many(&refs)?;
-            Ok(staged
-                .into_iter()
-                .zip(parsed.into_iter().map(|(_, r, _)| r))
-                .collect())
-        })
-        .collect();
+    let sources: Vec<(PathBuf, PathBuf)> = files.iter().map(|f| (f.clone(), f.clone())).collect();
+    let report = safer_web::import::import_police_uk(data_dir, &sources, &|n| bar.inc(n));
     bar.finish_and_clear();
-    let mut staged = Vec::with_capacity(results.len());
-    let mut reports = Vec::with_capacity(results.len());
-    for r in results {
-        // The first failure in path order, so the message is the same on
-        // every run; dropping `staging` removes every file it wrote.
-        for (s, rep) in r? {
-            staged.push(s);
-            reports.push(rep);
-        }
-    }
-    let summary = staging
-        .commit(staged)
-        .context("could not commit the import")?;
-
-    let mut missing_months = BTreeMap::new();
-    let entries = store.entries()?;
-    let forces: std::collections::BTreeSet<&str> =
-        reports.iter().map(|r| r.force.as_str()).collect();
-    for force in forces {
-        let months: Vec<Month> = entries
-            .iter()
-            .filter(|e| e.force == force)
-            .map(|e| e.month)
-            .collect();
-        let missing = match (months.first(), months.last()) {
-            (Some(a), Some(b)) => (a.ordinal()..=b.ordinal())
-                .map(Month::from_ordinal)
-                .filter(|m| !months.contains(m))
-                .collect(),
-            _ => vec![],
-        };
-        missing_months.insert(force.to_owned(), missing);
-    }
-    let months: Vec<MonthReport> = reports
-        .into_iter()
-        .map(|r| MonthReport {
-            force: r.force,
-            month: r.month.unwrap_or_else(|| Month::from_ordinal(0)),
-            file: r.path.display().to_string(),
-            rows_read: r.rows_read,
-            rows_kept: r.rows_kept,
-            skipped: r.skipped,
-            without_location: r.without_location,
-            asb: r.asb,
-        })
-        .collect();
-    Ok(ImportReport {
-        files: months.len(),
-        rows_read: months.iter().map(|m| m.rows_read).sum(),
-        rows_kept: months.iter().map(|m| m.rows_kept).sum(),
-        rows_skipped: months.iter().map(|m| m.skipped.values().sum::<u64>()).sum(),
-        replaced: summary
-            .replaced
-            .iter()
-            .map(|(f, m)| format!("{f} {m}"))
-            .collect(),
-        months,
-        missing_months,
-    })
-}
-
-/// Splits files (sorted by path) into chunks of one force each, small
-/// enough that every thread has several chunks to work on.
-fn chunks_by_force(files: &[PathBuf], threads: usize) -> Vec<Vec<PathBuf>> {
-    let target = files.len().div_ceil(threads.max(1) * 4).max(1);
-    let mut by_force: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        let force = police_uk::parse_file_name(f)
-            .map(|(force, _)| force)
-            .unwrap_or_default();
-        by_force.entry(force).or_default().push(f.clone());
-    }
-    let mut chunks = Vec::new();
-    for (_, fs) in by_force {
-        for c in fs.chunks(target) {
-            chunks.push(c.to_vec());
-        }
-    }
-    chunks
+    Ok(report?)
 }
 
 /// A byte-count progress bar on a terminal; hidden otherwise, so logs and

@@ -182,7 +182,7 @@ pub fn unix_now() -> i64 {
 }
 
 /// The current time, RFC 3339 UTC, as stored in `*_at` columns.
-pub(crate) fn now() -> String {
+pub fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -14,9 +14,9 @@ use axum::response::Response;
 use tokio::io::AsyncWriteExt;
 
 use crate::auth::Caller;
-use crate::data::{self, ImportError, ImportReport};
 use crate::guard::with_note;
 use crate::html::{self, esc};
+use crate::import::{self as importer, ImportError, ImportReport};
 use crate::{AppState, WebError};
 
 /// The largest upload accepted: a year of a large force's files.
@@ -145,7 +145,11 @@ pub(crate) async fn upload(
     }
     let data_dir = app.config.data_dir.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let r = data::import_police_uk(&data_dir, &files);
+        let sources: Vec<(std::path::PathBuf, std::path::PathBuf)> = files
+            .iter()
+            .map(|(n, p)| (std::path::Path::new("upload").join(n), p.clone()))
+            .collect();
+        let r = importer::import_police_uk(&data_dir, &sources, &|_| {});
         drop(dir);
         r
     })
@@ -161,7 +165,7 @@ pub(crate) async fn upload(
                 Some(&msg),
             ));
         }
-        Err(ImportError::Internal(e)) => return Err(e),
+        Err(ImportError::Internal(e)) => return Err(WebError::Internal(e)),
     };
     let note = format!(
         "{} file(s), {} rows kept: {}",
