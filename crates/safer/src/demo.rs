@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::fund::{self, FundCommand};
-use crate::plan::{self, ActionCommand, PlanCommand};
+use crate::plan::{self, PlanCommand};
 use crate::report::{self, ReportCommand};
 use crate::{assess, db, import, serve};
 
@@ -260,167 +259,132 @@ fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
 /// so the reports show every section. Each is marked as a demonstration;
 /// they are added once (a second demo run leaves them alone).
 fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
+    use safer_domain::{ActionStatus, ActionUpdate, Aim, Date, FinancialYear};
+    use safer_store::db::{NewAction, NewProject};
     let plan_id = "charnwood-2023-26";
-    let existing = db::block_on(async {
+    let date = |d: &str| d.parse::<Date>().map_err(anyhow::Error::msg);
+    db::block_on(async {
         let db = db::open(data_dir, url).await?;
-        anyhow::Ok(db.actions(plan_id).await?.len())
-    })??;
-    if existing > 0 {
-        eprintln!("    (already added)");
-        return Ok(());
-    }
-    let date = |d: &str| d.parse::<safer_domain::Date>().map_err(anyhow::Error::msg);
-    let action = |priority: &str,
-                  aim: safer_domain::Aim,
-                  text: &str,
-                  lead: &str,
-                  due: &str,
-                  measure: Option<&str>|
-     -> Result<()> {
-        plan::run_action(
-            data_dir,
-            url,
-            ActionCommand::Add {
-                plan: plan_id.into(),
-                priority: priority.into(),
+        if !db.actions(plan_id).await?.is_empty() {
+            eprintln!("    (already added)");
+            return anyhow::Ok(());
+        }
+        let actions = [
+            (
+                "p1",
+                Aim::Prevention,
+                "Four domestic abuse awareness initiatives in the year",
+                "Charnwood Borough Council",
+                "2025-03-31",
+                Some("p1-m4"),
+            ),
+            (
+                "p1",
+                Aim::Enforcement,
+                "Night-time economy plan for Loughborough town centre",
+                "Leicestershire Police",
+                "2024-06-30",
+                None,
+            ),
+            (
+                "p2",
+                Aim::Prevention,
+                "Diversionary activities for young people in Loughborough East",
+                "Charnwood Borough Council",
+                "2024-12-31",
+                Some("p2-m5"),
+            ),
+        ];
+        let mut ids = Vec::new();
+        for (priority, aim, text, lead, due, measure) in actions {
+            let a = NewAction {
+                plan_id: plan_id.into(),
+                priority_id: priority.into(),
                 aim,
                 key_action: format!("[Demonstration] {text}"),
-                lead: lead.into(),
+                lead_agency: lead.into(),
                 start: date("2024-04-01")?,
                 due: date(due)?,
-                financial: "From the Partnership Locality Fund".into(),
-                resources: "Officer time".into(),
-                outcome: "See the measure it serves".into(),
-                measure: measure.map(str::to_owned),
-                by: Some("demo".into()),
-            },
-        )
-    };
-    use safer_domain::{ActionStatus, Aim};
-    action(
-        "p1",
-        Aim::Prevention,
-        "Four domestic abuse awareness initiatives in the year",
-        "Charnwood Borough Council",
-        "2025-03-31",
-        Some("p1-m4"),
-    )?;
-    action(
-        "p1",
-        Aim::Enforcement,
-        "Night-time economy plan for Loughborough town centre",
-        "Leicestershire Police",
-        "2024-06-30",
-        None,
-    )?;
-    action(
-        "p2",
-        Aim::Prevention,
-        "Diversionary activities for young people in Loughborough East",
-        "Charnwood Borough Council",
-        "2024-12-31",
-        Some("p2-m5"),
-    )?;
-    let ids = db::block_on(async {
-        let db = db::open(data_dir, url).await?;
-        anyhow::Ok(
-            db.actions(plan_id)
-                .await?
-                .into_iter()
-                .map(|a| a.id)
-                .collect::<Vec<_>>(),
-        )
-    })??;
-    let [a, b, c] = ids[..] else {
-        anyhow::bail!("expected the three demonstration actions")
-    };
-    for (id, status, text, when, by) in [
-        (
-            a,
-            ActionStatus::OnTrack,
-            "Two of four initiatives held",
-            "2024-09-20",
-            "Community safety officer",
-        ),
-        (
-            b,
-            ActionStatus::AtRisk,
-            "Plan drafted; licensing input outstanding",
-            "2024-06-15",
-            "Police inspector",
-        ),
-        (
-            c,
-            ActionStatus::OnTrack,
-            "Weekly sessions running",
-            "2024-09-01",
-            "Youth services lead",
-        ),
-    ] {
-        plan::run_action(
-            data_dir,
-            url,
-            ActionCommand::Update {
-                id,
-                status,
-                text: format!("[Demonstration] {text}"),
-                date: Some(date(when)?),
-                by: Some(by.into()),
-            },
-        )?;
-    }
-    let year: safer_domain::FinancialYear = "2024/25".parse()?;
-    fund::run(
-        data_dir,
-        url,
-        FundCommand::Allocate {
-            partnership: "charnwood".into(),
-            year,
-            amount: 4_000_000,
-            source: "[Demonstration] Partnership Locality Fund (Police and Crime Commissioner)"
-                .into(),
-        },
-    )?;
-    let projects = db::block_on(async {
-        let db = db::open(data_dir, url).await?;
-        let mut ids = Vec::new();
-        for (name, budget, priority, action) in [
-            ("Domestic abuse awareness campaign", 600_000, "p1", a),
-            ("Youth diversionary sessions", 1_500_000, "p2", c),
-        ] {
-            ids.push(
-                db.add_project(&safer_store::db::NewProject {
-                    partnership: "charnwood".into(),
-                    year,
-                    name: format!("[Demonstration] {name}"),
-                    lead_agency: "Charnwood Borough Council".into(),
-                    budget_pence: budget,
-                    plan_id: plan_id.into(),
-                    priority_id: priority.into(),
-                    action_id: Some(action),
-                })
-                .await?,
-            );
+                financial_implications: "From the Partnership Locality Fund".into(),
+                resource_implications: "Officer time".into(),
+                outcome_target: "See the measure it serves".into(),
+                measure_id: measure.map(str::to_owned),
+            };
+            ids.push(db.add_action(&a, "demo").await?);
         }
-        anyhow::Ok(ids)
-    })??;
-    for (p, q, amount) in [
-        (projects[0], 1, 150_000),
-        (projects[0], 2, 160_000),
-        (projects[1], 1, 200_000),
-        (projects[1], 2, 150_000),
-    ] {
-        fund::run(
-            data_dir,
-            url,
-            FundCommand::Spend {
-                project: p,
-                quarter: q,
-                amount,
-                note: "[Demonstration]".into(),
-                by: Some("demo".into()),
-            },
-        )?;
-    }
-    Ok(())
+        let updates = [
+            (
+                ActionStatus::OnTrack,
+                "Two of four initiatives held",
+                "2024-09-20",
+                "Community safety officer",
+            ),
+            (
+                ActionStatus::AtRisk,
+                "Plan drafted; licensing input outstanding",
+                "2024-06-15",
+                "Police inspector",
+            ),
+            (
+                ActionStatus::OnTrack,
+                "Weekly sessions running",
+                "2024-09-01",
+                "Youth services lead",
+            ),
+        ];
+        for (id, (status, text, when, by)) in ids.iter().zip(updates) {
+            let u = ActionUpdate {
+                date: date(when)?,
+                author: by.into(),
+                text: format!("[Demonstration] {text}"),
+                status,
+            };
+            db.add_update(*id, &u).await?;
+        }
+        let year: FinancialYear = "2024/25".parse()?;
+        db.set_allocation(
+            "charnwood",
+            year,
+            4_000_000,
+            "[Demonstration] Partnership Locality Fund (Police and Crime Commissioner)",
+        )
+        .await?;
+        let projects = [
+            (
+                "Domestic abuse awareness campaign",
+                600_000,
+                "p1",
+                ids[0],
+                [150_000, 160_000],
+            ),
+            (
+                "Youth diversionary sessions",
+                1_500_000,
+                "p2",
+                ids[2],
+                [200_000, 150_000],
+            ),
+        ];
+        for (name, budget, priority, action, spend) in projects {
+            let p = NewProject {
+                partnership: "charnwood".into(),
+                year,
+                name: format!("[Demonstration] {name}"),
+                lead_agency: "Charnwood Borough Council".into(),
+                budget_pence: budget,
+                plan_id: plan_id.into(),
+                priority_id: priority.into(),
+                action_id: Some(action),
+            };
+            let project = db.add_project(&p).await?;
+            for (q, amount) in [(1, spend[0]), (2, spend[1])] {
+                db.record_spend(project, q, amount, "[Demonstration]", "demo")
+                    .await?;
+            }
+        }
+        eprintln!(
+            "    3 actions with progress updates, a £40,000 allocation and 2 projects with spend."
+        );
+        anyhow::Ok(())
+    })?
 }
