@@ -54,6 +54,25 @@ impl Month {
         self.ordinal % 12 + 1
     }
 
+    /// The month's name in English, "January" to "December".
+    pub fn name(self) -> &'static str {
+        const NAMES: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        NAMES[(self.ordinal % 12) as usize]
+    }
+
     /// The month `n` months later (or earlier, for negative `n`).
     pub fn plus(self, n: i32) -> Month {
         Month {
@@ -309,6 +328,13 @@ mod tests {
         assert_eq!(m.financial_year().to_string(), "2023/24");
         let m: Month = "2024-04".parse().unwrap();
         assert_eq!(m.financial_year().to_string(), "2024/25");
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!("2024-01".parse::<Month>().unwrap().name(), "January");
+        assert_eq!("2024-09".parse::<Month>().unwrap().name(), "September");
+        assert_eq!("2024-12".parse::<Month>().unwrap().name(), "December");
     }
 
     #[test]

@@ -74,24 +74,9 @@ pub fn rate(r: Option<f64>) -> String {
     r.map_or_else(|| "n/a".to_owned(), decimal1)
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// The month's English name: `"September"`.
 pub fn month_name(m: Month) -> &'static str {
-    MONTH_NAMES[(m.month() - 1) as usize]
+    m.name()
 }
 
 /// `"September 2023"`.

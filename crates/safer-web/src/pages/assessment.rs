@@ -15,23 +15,8 @@ use crate::html::{self, esc};
 use crate::map::{MapBeat, beat_map};
 use crate::{AppState, WebError};
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn month_long(m: safer_domain::Month) -> String {
-    format!("{} {}", MONTHS[(m.month() as usize + 11) % 12], m.year())
+    format!("{} {}", m.name(), m.year())
 }
 
 /// The query string of this view with one parameter changed.

@@ -175,23 +175,9 @@ pub(crate) async fn dashboard(
 
 /// "Quarter 2 of 2024/25 (July to September 2024)".
 pub(crate) fn quarter_label(q: safer_domain::Quarter) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let f = q.first_month();
     let l = q.last_month();
-    let name = |m: safer_domain::Month| NAMES[(m.month() as usize + 11) % 12];
+    let name = |m: safer_domain::Month| m.name();
     format!(
         "Quarter {} of {} ({} to {} {})",
         q.number,
