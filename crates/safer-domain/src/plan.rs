@@ -374,12 +374,9 @@ impl std::fmt::Display for Date {
 impl Date {
     /// The last day of a quarter: the "as at" date of a quarterly report.
     pub fn end_of(q: Quarter) -> Date {
+        // A quarter ends in March, June, September or December.
         let m = q.last_month();
-        let days = match m.month() {
-            3 | 12 => 31,
-            6 | 9 => 30,
-            _ => 30,
-        };
+        let days = if matches!(m.month(), 6 | 9) { 30 } else { 31 };
         Date {
             year: m.year() as u16,
             month: m.month() as u8,
