@@ -291,6 +291,15 @@ pub(crate) fn password_input(
     )
 }
 
+/// A field's label and hint, linked by id as GOV.UK Frontend expects.
+fn label_with_hint(id: &str, label: &str, hint: &str) -> String {
+    format!(
+        "<label class=\"govuk-label\" for=\"{id}\">{}</label><div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>",
+        esc(label),
+        esc(hint)
+    )
+}
+
 pub(crate) fn date_input(
     id: &str,
     label: &str,
@@ -306,11 +315,7 @@ pub(crate) fn date_input(
     group(
         id,
         error,
-        format!(
-            "<label class=\"govuk-label\" for=\"{id}\">{}</label><div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>",
-            esc(label),
-            esc(hint)
-        ),
+        label_with_hint(id, label, hint),
         format!(
             "<input class=\"govuk-input govuk-input--width-10{err_class}\" id=\"{id}\" name=\"{id}\" type=\"text\" inputmode=\"numeric\" value=\"{}\"{}>",
             esc(value),
@@ -334,11 +339,7 @@ pub(crate) fn textarea(
     group(
         id,
         error,
-        format!(
-            "<label class=\"govuk-label\" for=\"{id}\">{}</label><div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>",
-            esc(label),
-            esc(hint)
-        ),
+        label_with_hint(id, label, hint),
         format!(
             "<textarea class=\"govuk-textarea{err_class}\" id=\"{id}\" name=\"{id}\" rows=\"5\"{}>{}</textarea>",
             described_by(id, true, error),
