@@ -105,6 +105,48 @@ impl Database {
         Ok(())
     }
 
+    /// Creates an empty PostgreSQL database named `<prefix>_<pid>_<n>` on the
+    /// server of `admin_url` (a URL of its `postgres` database) and returns
+    /// its URL and name: a fresh database per test. Databases with the same
+    /// prefix left by processes that have died are dropped first.
+    pub async fn scratch_postgres(
+        admin_url: &str,
+        prefix: &str,
+    ) -> Result<(String, String), DbError> {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("{prefix}_{}_{n}", std::process::id());
+        let admin = Database::connect_unmigrated(admin_url).await?;
+        for stale in admin.list_databases(&format!("{prefix}_")).await? {
+            let pid = stale[prefix.len() + 1..]
+                .split('_')
+                .next()
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+                let _ = admin
+                    .execute_admin(&format!("DROP DATABASE IF EXISTS {stale}"))
+                    .await;
+            }
+        }
+        admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await?;
+        admin.close().await;
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+        Ok((format!("{base}/{name}"), name))
+    }
+
+    /// Drops a database made by [`Database::scratch_postgres`], closing any
+    /// connections still open to it (PostgreSQL 13 or later).
+    pub async fn drop_postgres(admin_url: &str, name: &str) -> Result<(), DbError> {
+        let admin = Database::connect_unmigrated(admin_url).await?;
+        admin
+            .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await?;
+        admin.close().await;
+        Ok(())
+    }
+
     /// The names of the PostgreSQL databases starting with `prefix`.
     pub async fn list_databases(&self, prefix: &str) -> Result<Vec<String>, DbError> {
         use sqlx::Row;

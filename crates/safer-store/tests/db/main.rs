@@ -24,33 +24,9 @@ async fn backends() -> Vec<TestDb> {
         drop_pg: None,
     }];
     if let Ok(admin) = std::env::var("SAFER_TEST_POSTGRES") {
-        let name = format!(
-            "safer_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        );
-        let admin_db = Database::connect_unmigrated(&admin)
+        let (url, name) = Database::scratch_postgres(&admin, "safer_test")
             .await
-            .expect("postgres admin connection");
-        // Databases left by test processes that died are dropped here.
-        for stale in admin_db
-            .list_databases("safer_test_")
-            .await
-            .expect("list databases")
-        {
-            let pid = stale.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
-                let _ = admin_db
-                    .execute_admin(&format!("DROP DATABASE IF EXISTS {stale}"))
-                    .await;
-            }
-        }
-        admin_db
-            .execute_admin(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create test database");
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
+            .expect("a scratch PostgreSQL database");
         out.push(TestDb {
             db: Database::connect(&url).await.expect("postgres"),
             _dir: None,
@@ -60,14 +36,11 @@ async fn backends() -> Vec<TestDb> {
     out
 }
 
-static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
 async fn cleanup(dbs: Vec<TestDb>) {
     for t in dbs {
         t.db.close().await;
         if let Some((admin, name)) = t.drop_pg {
-            let a = Database::connect_unmigrated(&admin).await.expect("admin");
-            a.execute_admin(&format!("DROP DATABASE IF EXISTS {name}"))
+            Database::drop_postgres(&admin, &name)
                 .await
                 .expect("drop test database");
         }

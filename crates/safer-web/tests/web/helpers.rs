@@ -143,8 +143,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
 /// A fresh database on each configured backend.
 async fn databases() -> Vec<(
     Database,
@@ -161,33 +159,9 @@ async fn databases() -> Vec<(
         None,
     )];
     if let Ok(admin) = std::env::var("SAFER_TEST_POSTGRES") {
-        let name = format!(
-            "safer_webtest_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        );
-        let admin_db = Database::connect_unmigrated(&admin)
+        let (url, name) = Database::scratch_postgres(&admin, "safer_webtest")
             .await
-            .expect("postgres admin connection");
-        for stale in admin_db
-            .list_databases("safer_webtest_")
-            .await
-            .expect("list databases")
-        {
-            let pid = stale.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
-                let _ = admin_db
-                    .execute_admin(&format!("DROP DATABASE IF EXISTS {stale}"))
-                    .await;
-            }
-        }
-        admin_db
-            .execute_admin(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create test database");
-        admin_db.close().await;
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
+            .expect("a scratch PostgreSQL database");
         out.push((
             Database::connect(&url).await.expect("postgres"),
             "postgres",
@@ -392,11 +366,9 @@ impl App {
         let _ = self.server.await;
         self.db.close().await;
         if let Some((admin, name)) = self.drop_pg {
-            let a = Database::connect_unmigrated(&admin).await.expect("admin");
-            a.execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            Database::drop_postgres(&admin, &name)
                 .await
                 .expect("drop test database");
-            a.close().await;
         }
     }
 }
