@@ -246,29 +246,24 @@ pub(crate) fn text_input(
     autocomplete: &str,
     error: Option<&str>,
 ) -> String {
-    let err_class = if error.is_some() {
-        " govuk-input--error"
-    } else {
-        ""
-    };
-    group(
-        id,
-        error,
-        format!(
-            "<label class=\"govuk-label\" for=\"{id}\">{}</label>",
-            esc(label)
-        ),
-        format!(
-            "<input class=\"govuk-input{err_class}\" id=\"{id}\" name=\"{id}\" type=\"text\" value=\"{}\" autocomplete=\"{autocomplete}\" spellcheck=\"false\"{}>",
-            esc(value),
-            described_by(id, false, error)
-        ),
-    )
+    single_line(id, label, "text", Some(value), autocomplete, error)
 }
 
+/// A password field: its value is never written back into the page.
 pub(crate) fn password_input(
     id: &str,
     label: &str,
+    autocomplete: &str,
+    error: Option<&str>,
+) -> String {
+    single_line(id, label, "password", None, autocomplete, error)
+}
+
+fn single_line(
+    id: &str,
+    label: &str,
+    kind: &str,
+    value: Option<&str>,
     autocomplete: &str,
     error: Option<&str>,
 ) -> String {
@@ -277,6 +272,7 @@ pub(crate) fn password_input(
     } else {
         ""
     };
+    let value = value.map_or(String::new(), |v| format!(" value=\"{}\"", esc(v)));
     group(
         id,
         error,
@@ -285,7 +281,7 @@ pub(crate) fn password_input(
             esc(label)
         ),
         format!(
-            "<input class=\"govuk-input{err_class}\" id=\"{id}\" name=\"{id}\" type=\"password\" autocomplete=\"{autocomplete}\" spellcheck=\"false\"{}>",
+            "<input class=\"govuk-input{err_class}\" id=\"{id}\" name=\"{id}\" type=\"{kind}\"{value} autocomplete=\"{autocomplete}\" spellcheck=\"false\"{}>",
             described_by(id, false, error)
         ),
     )
