@@ -12,6 +12,7 @@
 mod access;
 mod category;
 mod change;
+mod file_size;
 mod fund;
 mod measure;
 mod month;
@@ -21,6 +22,7 @@ mod plan;
 pub use access::{Agency, Role, User};
 pub use category::{Category, CategoryGroup, CategorySelector};
 pub use change::Change;
+pub use file_size::{ShortFile, SizeReference, SizeRule};
 pub use fund::{
     DEFAULT_UNDERSPEND_THRESHOLD, Fund, FundProject, FundReturn, ReturnLine, parse_pounds, pounds,
 };

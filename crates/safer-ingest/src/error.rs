@@ -61,4 +61,7 @@ pub enum IngestError {
 
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+
+    #[error("{path}: not a zip archive Safer can read: {reason}")]
+    Archive { path: PathBuf, reason: String },
 }

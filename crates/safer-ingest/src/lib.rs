@@ -2,6 +2,8 @@
 //!
 //! * [`police_uk`]: police.uk street-level CSVs into [`MonthlyCrimes`]
 //!   tables, one per force-month, with a per-file [`FileReport`].
+//! * [`sources`]: finding those files in folders and in the zip police.uk
+//!   gives as its download, listing every other file found.
 //! * [`geography`]: boundaries (GeoJSON) and population tables.
 //! * [`config`]: the partnership configuration file (TOML).
 //!
@@ -18,7 +20,9 @@ mod error;
 pub mod geography;
 pub mod plan;
 pub mod police_uk;
+pub mod sources;
 
 pub use error::IngestError;
-pub use police_uk::{FileReport, SkipReason};
+pub use police_uk::{FileReport, RepeatedCrimeIds, SkipReason};
 pub use safer_analysis::MonthlyCrimes;
+pub use sources::{Discovery, LeftOut, LeftOutKind, Source, SourceReader};

@@ -14,8 +14,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use safer_analysis::{Lsoa, MonthlyCrimes, NO_COORD, NO_LSOA};
 use safer_domain::{Category, Month};
 use serde::Serialize;
@@ -38,24 +37,57 @@ pub const HEADER: [&str; 12] = [
     "Context",
 ];
 
-/// Why a row was read but not kept.
+/// Why a line was read but holds no record.
+///
+/// Every data row is kept: police.uk counts rows, so a row is never dropped
+/// for what it holds (a repeated Crime ID is reported, not skipped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// An empty line (some tools add one at the end of a file).
     BlankLine,
-    /// A second row with a Crime ID already seen in this file: police.uk
-    /// lists each crime once per month, so a repeat is a copy.
-    DuplicateCrimeId,
 }
 
 impl SkipReason {
     pub fn describe(self) -> &'static str {
         match self {
             SkipReason::BlankLine => "blank line",
-            SkipReason::DuplicateCrimeId => "duplicate Crime ID in the same file",
         }
     }
+}
+
+/// Rows of one file whose Crime ID an earlier row of the same file has.
+///
+/// Some forces publish one Crime ID on several rows that differ in
+/// location, LSOA or outcome (often in different districts). police.uk
+/// counts every row, and so does Safer: repeats are kept and reported here
+/// as a data-quality note.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct RepeatedCrimeIds {
+    /// Distinct Crime IDs found on more than one row.
+    pub ids: u64,
+    /// Rows after the first with their Crime ID (the repeats).
+    pub rows: u64,
+    /// Of those rows, the ones identical in every field to the first row
+    /// with their Crime ID.
+    pub identical: u64,
+    /// The first few repeats, for someone checking the file.
+    pub examples: Vec<RepeatExample>,
+}
+
+impl RepeatedCrimeIds {
+    /// How many repeats [`RepeatedCrimeIds::examples`] keeps.
+    pub const EXAMPLES: usize = 3;
+}
+
+/// One repeated Crime ID, with the lines it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RepeatExample {
+    pub crime_id: String,
+    pub first_line: u64,
+    pub line: u64,
+    /// Whether the repeat is identical in every field to the first row.
+    pub identical: bool,
 }
 
 /// What happened to the rows of one file.
@@ -72,6 +104,8 @@ pub struct FileReport {
     pub without_location: u64,
     /// Kept anti-social behaviour rows.
     pub asb: u64,
+    /// Rows whose Crime ID an earlier row has (all kept).
+    pub repeated_crime_ids: RepeatedCrimeIds,
 }
 
 /// The force and month a police.uk file name gives, for example
@@ -95,75 +129,6 @@ pub fn parse_file_name(path: &Path) -> Result<(String, Month), IngestError> {
         return Err(bad());
     }
     Ok((force.to_owned(), month))
-}
-
-/// Every police.uk street file under the given files and folders (folders
-/// are searched recursively, as police.uk archives nest `YYYY-MM/` folders),
-/// sorted by path. Other files in the folders are ignored.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| IngestError::Io {
-            path: p.clone(),
-            source: e,
-        })?;
-        if meta.is_dir() {
-            let before = out.len();
-            walk(p, &mut out)?;
-            if out.len() == before {
-                return Err(IngestError::NoFiles { path: p.clone() });
-            }
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
-    let io = |e| IngestError::Io {
-        path: dir.to_owned(),
-        source: e,
-    };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with("-street.csv"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Reads many files in parallel. Fails on the first bad file (in path
-/// order, so the error is the same on every run) and when two files give
-/// the same force-month. `progress` is called with each file's size in
-/// bytes once it is read.
-pub fn read_files(
-    paths: &[PathBuf],
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<(MonthlyCrimes, FileReport)>, IngestError> {
-    check_file_names(paths)?;
-    let results: Vec<Result<(MonthlyCrimes, FileReport), IngestError>> = paths
-        .par_iter()
-        .map(|p| {
-            let bytes = std::fs::read(p).map_err(|e| IngestError::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            let r = parse(p, &bytes);
-            progress(bytes.len() as u64);
-            r
-        })
-        .collect();
-    results.into_iter().collect()
 }
 
 /// Checks that every file is named as police.uk names them and that no
@@ -200,8 +165,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(MonthlyCrimes, FileReport), I
     p.header()?;
     let mut b = Builder::new(path, force, month, bytes.len());
     let mut fields: Fields<'_> = Default::default();
-    while let Some(line) = p.next_row(&mut fields)? {
-        b.row(line, &fields)?;
+    while let Some((line, record)) = p.next_row(&mut fields)? {
+        b.row(line, record, &fields)?;
     }
     b.report.rows_read = p.rows_read;
     if p.blank_count > 0 {
@@ -265,13 +230,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the next data record into `fields`, skipping blank lines;
-    /// returns its line number, or `None` at the end of the file.
-    fn next_row(&mut self, fields: &mut Fields<'a>) -> Result<Option<u64>, IngestError> {
+    /// returns its line number and its bytes as written, or `None` at the
+    /// end of the file.
+    fn next_row(
+        &mut self,
+        fields: &mut Fields<'a>,
+    ) -> Result<Option<(u64, &'a [u8])>, IngestError> {
         loop {
             let start_line = self.line + 1;
+            let start = self.pos;
             let Some(n) = self.next_raw(fields)? else {
                 return Ok(None);
             };
+            let bytes: &'a [u8] = self.bytes;
+            let record = &bytes[start..self.pos];
             self.rows_read += 1;
             if n == 1 && fields[0].is_empty() {
                 self.blank_count += 1;
@@ -284,7 +256,7 @@ impl<'a> Parser<'a> {
                     found: n,
                 });
             }
-            return Ok(Some(start_line));
+            return Ok(Some((start_line, record)));
         }
     }
 
@@ -445,7 +417,17 @@ struct Builder<'a> {
     lsoa_ids: FxHashMap<(Field<'a>, Field<'a>), u32>,
     location_ids: FxHashMap<Cow<'a, [u8]>, u32>,
     outcome_ids: FxHashMap<Cow<'a, [u8]>, u16>,
-    crime_ids: FxHashSet<Cow<'a, [u8]>>,
+    /// The first row of each Crime ID, to find and describe repeats.
+    crime_ids: FxHashMap<Cow<'a, [u8]>, FirstRow<'a>>,
+}
+
+/// The first row seen with a Crime ID.
+struct FirstRow<'a> {
+    line: u64,
+    /// The record's bytes as written in the file.
+    record: &'a [u8],
+    /// Whether a later row has repeated the ID already.
+    repeated: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -479,7 +461,7 @@ impl<'a> Builder<'a> {
             lsoa_ids: FxHashMap::default(),
             location_ids: FxHashMap::with_capacity_and_hasher(rows / 4, Default::default()),
             outcome_ids: FxHashMap::default(),
-            crime_ids: FxHashSet::with_capacity_and_hasher(rows, Default::default()),
+            crime_ids: FxHashMap::with_capacity_and_hasher(rows, Default::default()),
         }
     }
 
@@ -499,15 +481,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn row(&mut self, line: u64, f: &Fields<'a>) -> Result<(), IngestError> {
-        // Crime ID: empty for anti-social behaviour, else unique in the file.
-        if !f[0].is_empty() && !self.crime_ids.insert(f[0].clone()) {
-            *self
-                .report
-                .skipped
-                .entry(SkipReason::DuplicateCrimeId)
-                .or_default() += 1;
-            return Ok(());
+    fn row(&mut self, line: u64, record: &'a [u8], f: &Fields<'a>) -> Result<(), IngestError> {
+        // Crime ID: empty for anti-social behaviour. A repeat is kept (as
+        // police.uk counts it) and noted.
+        if !f[0].is_empty() {
+            self.note_crime_id(line, record, f);
         }
         if f[1].as_ref() != self.month_text {
             return Err(self.bad(
@@ -635,9 +613,60 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// Records the row's Crime ID; a repeat of an earlier row's is counted
+    /// in the report, with whether it is an exact copy.
+    fn note_crime_id(&mut self, line: u64, record: &'a [u8], f: &Fields<'a>) {
+        use std::collections::hash_map::Entry;
+        let first = match self.crime_ids.entry(f[0].clone()) {
+            Entry::Vacant(v) => {
+                v.insert(FirstRow {
+                    line,
+                    record,
+                    repeated: false,
+                });
+                return;
+            }
+            Entry::Occupied(o) => o.into_mut(),
+        };
+        let r = &mut self.report.repeated_crime_ids;
+        if !first.repeated {
+            first.repeated = true;
+            r.ids += 1;
+        }
+        r.rows += 1;
+        let identical = same_fields(self.path, first.record, record, f);
+        if identical {
+            r.identical += 1;
+        }
+        if r.examples.len() < RepeatedCrimeIds::EXAMPLES {
+            r.examples.push(RepeatExample {
+                crime_id: String::from_utf8_lossy(&f[0]).into_owned(),
+                first_line: first.line,
+                line,
+                identical,
+            });
+        }
+    }
+
     fn finish(self) -> (MonthlyCrimes, FileReport) {
         (self.table, self.report)
     }
+}
+
+/// Whether the record `earlier` (bytes as written) has the same fields as
+/// the current record `f` (written as `record`).
+fn same_fields(path: &Path, earlier: &[u8], record: &[u8], f: &Fields<'_>) -> bool {
+    let trim = |b: &[u8]| -> usize {
+        let b = b.strip_suffix(b"\n").unwrap_or(b);
+        b.strip_suffix(b"\r").unwrap_or(b).len()
+    };
+    if earlier[..trim(earlier)] == record[..trim(record)] {
+        return true;
+    }
+    // The same fields can be written with different quoting: compare them.
+    let mut p = Parser::new(path, earlier);
+    let mut first: Fields<'_> = Default::default();
+    matches!(p.next_raw(&mut first), Ok(Some(12))) && first == *f
 }
 
 /// `E01` or `W01` followed by six digits.

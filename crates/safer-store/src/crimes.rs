@@ -32,6 +32,12 @@ pub struct ManifestEntry {
     pub districts: Vec<String>,
     /// The CSV the records came from.
     pub source: String,
+    /// Rows whose Crime ID an earlier row of the same file has (kept, as
+    /// police.uk counts them), and how many of those are exact copies.
+    #[serde(default)]
+    pub repeated_crime_ids: u64,
+    #[serde(default)]
+    pub repeated_identical: u64,
     /// Seconds since the Unix epoch.
     pub imported_at: u64,
 }
@@ -94,32 +100,57 @@ impl CrimeStore {
 
     /// Starts an import. Only one import runs at a time; files left by an
     /// import that was killed are removed here.
+    ///
+    /// The lock is an operating-system lock on `import.lock`, held by the
+    /// open file: it ends with the process however the process ends (a
+    /// `kill -9`, the out-of-memory killer, a power cut), so an import that
+    /// died never blocks the next one. The file itself stays; deleting it
+    /// would let two imports lock two different files of the same name.
     pub fn begin(&self) -> Result<Staging, StoreError> {
-        let lock = self.root.join(LOCK);
-        match std::fs::OpenOptions::new()
+        let path = self.root.join(LOCK);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
             .write(true)
-            .create_new(true)
-            .open(&lock)
-        {
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::Locked { path: lock });
-            }
-            Err(e) => {
-                return Err(StoreError::Io {
-                    path: lock,
-                    source: e,
-                });
-            }
+            .open(&path)
+            .map_err(io(&path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked { path }),
+            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::Io { path, source: e }),
         }
         let staging = Staging {
             store: self.clone(),
-            lock,
+            _lock: lock,
             nonce: nonce(),
             counter: AtomicU64::new(0),
         };
         staging.remove_orphans()?;
         Ok(staging)
+    }
+}
+
+/// A table to stage, with what the manifest records of where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct StagedTable<'a> {
+    pub table: &'a MonthlyCrimes,
+    /// The file the records came from, as the person importing named it.
+    pub source: &'a Path,
+    /// Rows whose Crime ID an earlier row of the file has.
+    pub repeated_crime_ids: u64,
+    /// Of those, rows identical in every field to the first with the ID.
+    pub repeated_identical: u64,
+}
+
+impl<'a> StagedTable<'a> {
+    /// A table with no repeated Crime IDs noted.
+    pub fn new(table: &'a MonthlyCrimes, source: &'a Path) -> StagedTable<'a> {
+        StagedTable {
+            table,
+            source,
+            repeated_crime_ids: 0,
+            repeated_identical: 0,
+        }
     }
 }
 
@@ -136,7 +167,8 @@ pub struct Staged {
 #[derive(Debug)]
 pub struct Staging {
     store: CrimeStore,
-    lock: PathBuf,
+    /// Holds the import lock until the staging is dropped.
+    _lock: std::fs::File,
     nonce: String,
     counter: AtomicU64,
 }
@@ -153,7 +185,7 @@ pub struct CommitSummary {
 impl Staging {
     /// Writes one table to a new file that no reader sees until commit.
     pub fn write(&self, table: &MonthlyCrimes, source: &Path) -> Result<Staged, StoreError> {
-        let mut staged = self.write_many(&[(table, source)])?;
+        let mut staged = self.write_many(&[StagedTable::new(table, source)])?;
         staged.pop().ok_or_else(|| StoreError::Corrupt {
             path: source.to_owned(),
             reason: "nothing written".into(),
@@ -163,14 +195,11 @@ impl Staging {
     /// Writes several tables of one force into one new file, one after the
     /// other. Fewer, larger files make an import of many months much
     /// cheaper for the file system than a file per month.
-    pub fn write_many(
-        &self,
-        tables: &[(&MonthlyCrimes, &Path)],
-    ) -> Result<Vec<Staged>, StoreError> {
-        let Some((first, _)) = tables.first() else {
+    pub fn write_many(&self, tables: &[StagedTable<'_>]) -> Result<Vec<Staged>, StoreError> {
+        let Some(first) = tables.first() else {
             return Ok(vec![]);
         };
-        let force = &first.force;
+        let force = &first.table.force;
         let dir = self.store.root.join(force);
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let k = self.counter.fetch_add(1, Ordering::Relaxed);
@@ -178,7 +207,8 @@ impl Staging {
         let path = self.store.root.join(&file);
         let mut bytes = Vec::new();
         let mut staged = Vec::with_capacity(tables.len());
-        for (table, source) in tables {
+        for t in tables {
+            let (table, source) = (t.table, t.source);
             let month = table.month.ok_or_else(|| StoreError::Corrupt {
                 path: source.to_path_buf(),
                 reason: "a table without a month cannot be stored".into(),
@@ -207,6 +237,8 @@ impl Staging {
                     without_location: table.lsoa.iter().filter(|&&l| l == NO_LSOA).count() as u64,
                     districts: districts.into_iter().map(str::to_owned).collect(),
                     source: source.display().to_string(),
+                    repeated_crime_ids: t.repeated_crime_ids,
+                    repeated_identical: t.repeated_identical,
                     imported_at: std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |d| d.as_secs()),
@@ -297,8 +329,8 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         // Committed or not, files the manifest does not list are not data.
+        // The lock is released when `_lock` closes, after this.
         let _ = self.remove_orphans();
-        let _ = std::fs::remove_file(&self.lock);
     }
 }
 
@@ -383,7 +415,10 @@ mod tests {
         let (a, b) = (table("leics", "2023-04", 3), table("leics", "2023-05", 4));
         let s = store.begin().unwrap();
         let staged = s
-            .write_many(&[(&a, Path::new("a.csv")), (&b, Path::new("b.csv"))])
+            .write_many(&[
+                StagedTable::new(&a, Path::new("a.csv")),
+                StagedTable::new(&b, Path::new("b.csv")),
+            ])
             .unwrap();
         s.commit(staged).unwrap();
         let files = || std::fs::read_dir(dir.path().join("leics")).unwrap().count();
@@ -429,6 +464,19 @@ mod tests {
         let s = store.begin().unwrap();
         assert!(matches!(store.begin(), Err(StoreError::Locked { .. })));
         drop(s);
+        assert!(store.begin().is_ok());
+    }
+
+    /// A lock file left behind (as by an import killed before this
+    /// version, or by hand) is not a lock: only a live holder is.
+    #[test]
+    fn a_lock_file_without_a_holder_blocks_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CrimeStore::open(dir.path()).unwrap();
+        std::fs::write(dir.path().join(LOCK), "").unwrap();
+        let s = store.begin().unwrap();
+        drop(s);
+        assert!(dir.path().join(LOCK).exists());
         assert!(store.begin().is_ok());
     }
 }

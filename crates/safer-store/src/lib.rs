@@ -16,7 +16,7 @@ mod crimes;
 pub mod db;
 mod dir;
 
-pub use crimes::{CrimeStore, ManifestEntry, Staged, Staging};
+pub use crimes::{CrimeStore, ManifestEntry, Staged, StagedTable, Staging};
 pub use db::{Backend, Database, DbError};
 pub use dir::{DataDir, StoredPartnership};
 pub use safer_analysis::MonthlyCrimes;
@@ -33,7 +33,7 @@ pub enum StoreError {
     },
     #[error("{path}: the file is damaged or not a Safer file: {reason}")]
     Corrupt { path: PathBuf, reason: String },
-    #[error("{path}: another import is running (remove this lock file if it is not)")]
+    #[error("{path}: another import is running; wait for it to finish")]
     Locked { path: PathBuf },
     #[error(
         "no partnership {0:?} has been imported; import one with `safer import partnership FILE`"

@@ -1,22 +1,35 @@
 //! The police.uk import, all or nothing: the one pipeline behind both
 //! `safer import police-uk` and the web upload page. It knows no HTTP.
 //!
-//! Files are checked by name first (police.uk's `YYYY-MM-<force>-street.csv`,
-//! no force-month twice), then parsed in parallel in chunks of one force
-//! each; each chunk is written at once as one store file in a staging
-//! state, so memory holds only the chunks in flight. Nothing is visible
-//! until every file has parsed and the manifest is replaced in one atomic
-//! rename; any failure drops the staging, which removes its files.
+//! Files are found first (folders, police.uk's zip download, single files;
+//! [`safer_ingest::sources`]) and checked by name (police.uk's
+//! `YYYY-MM-<force>-street.csv`, no force-month twice), then parsed in
+//! parallel in chunks of one force each; each chunk is written at once as
+//! one store file in a staging state, so memory holds only the chunks in
+//! flight. When every file has parsed, each is checked against the month
+//! it replaces and its neighbours ([`SizeRule`]): a file far smaller is
+//! refused unless the person importing accepts it. Nothing is visible until
+//! then, when the manifest is replaced in one atomic rename; any failure
+//! drops the staging, which removes its files.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use safer_analysis::MonthlyCrimes;
-use safer_domain::Month;
-use safer_ingest::{FileReport, SkipReason, police_uk};
-use safer_store::{DataDir, Staged, StoreError};
+use safer_domain::{Month, ShortFile, SizeReference, SizeRule};
+use safer_ingest::police_uk::{self, RepeatedCrimeIds};
+use safer_ingest::{Discovery, FileReport, LeftOut, SkipReason, Source, SourceReader};
+use safer_store::{DataDir, ManifestEntry, Staged, StagedTable, StoreError};
 use serde::Serialize;
+
+/// How an import treats files smaller than expected.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub size_rule: SizeRule,
+    /// Import files the size rule finds short, and list them in the report.
+    pub accept_smaller: bool,
+}
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +44,12 @@ pub struct ImportReport {
     /// For each force imported, the months missing between the first and
     /// last month held.
     pub missing_months: BTreeMap<String, Vec<Month>>,
+    /// Files in the folders and archives given that are not street-level
+    /// files, and so were not imported.
+    pub left_out: Vec<LeftOut>,
+    /// Files much smaller than the month they replace or their neighbours,
+    /// imported because the person importing accepted them.
+    pub accepted_smaller: Vec<ShortFile>,
 }
 
 /// One force-month of an import.
@@ -45,6 +64,9 @@ pub struct MonthReport {
     pub skipped: BTreeMap<SkipReason, u64>,
     pub without_location: u64,
     pub asb: u64,
+    /// Rows whose Crime ID an earlier row of the file has: kept, and
+    /// noted here as a data-quality matter.
+    pub repeated_crime_ids: RepeatedCrimeIds,
 }
 
 /// Why an import did not happen.
@@ -54,9 +76,45 @@ pub enum ImportError {
     /// expected) is for the person importing.
     #[error("{0}")]
     Rejected(String),
+    /// Files much smaller than the months they replace or their neighbours.
+    #[error("{}", describe_short(.0))]
+    TooSmall(Vec<ShortFile>),
     /// Something went wrong on the server's side.
     #[error("{0}")]
     Internal(String),
+}
+
+/// The figures of short files, for people.
+pub fn describe_short(files: &[ShortFile]) -> String {
+    let mut s = format!(
+        "{} file(s) much smaller than expected, so nothing was imported (a file cut short replaces a whole month with part of one):",
+        files.len()
+    );
+    for f in files {
+        let against = match &f.reference {
+            SizeReference::Replaced { rows } => {
+                format!(
+                    "the {rows} rows of the {} {} it would replace",
+                    f.force, f.month
+                )
+            }
+            SizeReference::Neighbours { median, months } => format!(
+                "{median} rows, the median of {} {} ({})",
+                f.force,
+                if months.len() == 1 { "month" } else { "months" },
+                months
+                    .iter()
+                    .map(Month::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        s.push_str(&format!(
+            "\n  {} {}: {} rows, {}% of {against}",
+            f.force, f.month, f.rows, f.percent
+        ));
+    }
+    s
 }
 
 impl From<StoreError> for ImportError {
@@ -76,45 +134,51 @@ impl From<safer_ingest::IngestError> for ImportError {
     }
 }
 
-/// Imports police.uk files into the data directory, all or nothing.
-///
-/// `sources` are (the file's name as the person importing knows it, where
-/// its bytes are): errors and the manifest use the first, so an upload's
-/// temporary path never shows. `progress` is called with each file's size
-/// once it is read.
+/// Imports the street-level files found into the data directory, all or
+/// nothing. `progress` is called with each file's size once it is read.
 pub fn import_police_uk(
-    data_dir: &Path,
-    sources: &[(PathBuf, PathBuf)],
+    data_dir: &std::path::Path,
+    found: &Discovery,
+    options: ImportOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportReport, ImportError> {
-    let names: Vec<PathBuf> = sources.iter().map(|(n, _)| n.clone()).collect();
+    let names: Vec<PathBuf> = found.files.iter().map(|s| s.name.clone()).collect();
     police_uk::check_file_names(&names)?;
     let dir = DataDir::open(data_dir)?;
     let store = dir.crimes()?;
     let staging = store.begin()?;
-    let chunks = chunks_by_force(sources, rayon::current_num_threads());
+    let chunks = chunks_by_force(&found.files, rayon::current_num_threads());
     let results: Vec<Result<Vec<(Staged, FileReport)>, ImportError>> = chunks
         .par_iter()
         .map(|chunk| {
+            let mut reader = SourceReader::new();
             let mut parsed = Vec::with_capacity(chunk.len());
-            for (name, path) in chunk {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| ImportError::Rejected(format!("{}: {e}", name.display())))?;
-                let (table, report) = police_uk::parse(name, &bytes)?;
+            for source in chunk {
+                let bytes = reader.read(source)?;
+                let (table, report) = police_uk::parse(&source.name, &bytes)?;
                 progress(bytes.len() as u64);
-                parsed.push((table, report, name));
+                parsed.push((table, report, &source.name));
             }
-            let refs: Vec<(&MonthlyCrimes, &Path)> =
-                parsed.iter().map(|(t, _, n)| (t, n.as_path())).collect();
-            let staged = staging.write_many(&refs)?;
+            let tables: Vec<StagedTable<'_>> = parsed
+                .iter()
+                .map(
+                    |(t, r, n): &(MonthlyCrimes, FileReport, &PathBuf)| StagedTable {
+                        table: t,
+                        source: n.as_path(),
+                        repeated_crime_ids: r.repeated_crime_ids.rows,
+                        repeated_identical: r.repeated_crime_ids.identical,
+                    },
+                )
+                .collect();
+            let staged = staging.write_many(&tables)?;
             Ok(staged
                 .into_iter()
                 .zip(parsed.into_iter().map(|(_, r, _)| r))
                 .collect())
         })
         .collect();
-    let mut staged = Vec::with_capacity(sources.len());
-    let mut reports = Vec::with_capacity(sources.len());
+    let mut staged = Vec::with_capacity(found.files.len());
+    let mut reports = Vec::with_capacity(found.files.len());
     for r in results {
         // The first failure in force order, so the message is the same on
         // every run; dropping `staging` removes every file it wrote.
@@ -122,6 +186,12 @@ pub fn import_police_uk(
             staged.push(s);
             reports.push(rep);
         }
+    }
+
+    let held = store.entries()?;
+    let short = short_files(&held, &staged, options.size_rule);
+    if !short.is_empty() && !options.accept_smaller {
+        return Err(ImportError::TooSmall(short));
     }
     let summary = staging.commit(staged)?;
 
@@ -156,6 +226,7 @@ pub fn import_police_uk(
             skipped: r.skipped,
             without_location: r.without_location,
             asb: r.asb,
+            repeated_crime_ids: r.repeated_crime_ids,
         })
         .collect();
     months.sort_by(|a, b| (&a.force, a.month).cmp(&(&b.force, b.month)));
@@ -171,16 +242,48 @@ pub fn import_police_uk(
             .collect(),
         months,
         missing_months,
+        left_out: found.left_out.clone(),
+        accepted_smaller: short,
     })
+}
+
+/// The staged files much smaller than the month they replace or their
+/// neighbours (held, or in this import).
+fn short_files(held: &[ManifestEntry], staged: &[Staged], rule: SizeRule) -> Vec<ShortFile> {
+    // Every force-month's rows once the import is in: the import's files
+    // replace what is held.
+    let mut after: BTreeMap<(&str, Month), u64> = held
+        .iter()
+        .map(|e| ((e.force.as_str(), e.month), e.rows))
+        .collect();
+    for s in staged {
+        after.insert((s.entry.force.as_str(), s.entry.month), s.entry.rows);
+    }
+    staged
+        .iter()
+        .filter_map(|s| {
+            let e = &s.entry;
+            let replaced = held
+                .iter()
+                .find(|h| h.force == e.force && h.month == e.month)
+                .map(|h| h.rows);
+            let others: Vec<(Month, u64)> = after
+                .iter()
+                .filter(|((f, m), _)| *f == e.force && *m != e.month)
+                .map(|((_, m), rows)| (*m, *rows))
+                .collect();
+            rule.check(&e.force, e.month, e.rows, replaced, &others)
+        })
+        .collect()
 }
 
 /// Splits the sources into chunks of one force each, small enough that
 /// every thread has several chunks to work on.
-fn chunks_by_force(sources: &[(PathBuf, PathBuf)], threads: usize) -> Vec<Vec<(PathBuf, PathBuf)>> {
+fn chunks_by_force(sources: &[Source], threads: usize) -> Vec<Vec<Source>> {
     let target = sources.len().div_ceil(threads.max(1) * 4).max(1);
-    let mut by_force: BTreeMap<String, Vec<(PathBuf, PathBuf)>> = BTreeMap::new();
+    let mut by_force: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for s in sources {
-        let force = police_uk::parse_file_name(&s.0)
+        let force = police_uk::parse_file_name(&s.name)
             .map(|(f, _)| f)
             .unwrap_or_default();
         by_force.entry(force).or_default().push(s.clone());

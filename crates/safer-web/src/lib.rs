@@ -83,6 +83,9 @@ pub struct WebConfig {
     /// `/assets/govuk/`. `None`: pages use Safer's own stylesheet only.
     pub static_dir: Option<PathBuf>,
     pub argon2_cost: PasswordCost,
+    /// How much smaller than the month it replaces, or its neighbours, an
+    /// uploaded file may be before the upload asks for confirmation.
+    pub size_rule: safer_domain::SizeRule,
 }
 
 impl WebConfig {
@@ -95,6 +98,7 @@ impl WebConfig {
             secure_cookies: false,
             static_dir: None,
             argon2_cost: PasswordCost::Production,
+            size_rule: safer_domain::SizeRule::default(),
         }
     }
 }

@@ -52,13 +52,32 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             leics.display()
         );
     }
-    eprintln!("1/7 Importing Charnwood's police.uk records, 2022-01 to 2024-12 …");
-    let r = import::import_police_uk(data_dir, &[leics.join("street-charnwood-only")])?;
-    eprintln!("    {} files, {} records.", r.files, r.rows_kept);
+    // The Charnwood-only files are filtered copies: for 2023/24 the whole
+    // force's files are imported instead, so a filtered file never stands
+    // for (or, on a second run, replaces) a whole month.
+    let whole: std::collections::BTreeSet<std::ffi::OsString> =
+        std::fs::read_dir(leics.join("street-full-force"))?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+    let mut filtered: Vec<std::path::PathBuf> =
+        std::fs::read_dir(leics.join("street-charnwood-only"))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| !whole.contains(n)))
+            .collect();
+    filtered.sort();
     eprintln!(
-        "2/7 Importing the whole Leicestershire force for 2023/24 (replaces those months with the unfiltered files) …"
+        "1/7 Importing Charnwood's police.uk records, 2022-01 to 2024-12 outside 2023/24 (files filtered to Charnwood) …"
     );
-    let r = import::import_police_uk(data_dir, &[leics.join("street-full-force")])?;
+    let r = import::import_police_uk(data_dir, &filtered, Default::default())?;
+    eprintln!("    {} files, {} records.", r.files, r.rows_kept);
+    eprintln!("2/7 Importing the whole Leicestershire force for 2023/24 (unfiltered files) …");
+    let r = import::import_police_uk(
+        data_dir,
+        &[leics.join("street-full-force")],
+        Default::default(),
+    )?;
     eprintln!(
         "    {} files, {} records, {} force-months replaced.",
         r.files,
@@ -151,6 +170,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             secure_cookies: false,
             idle_minutes: 30,
             assets: None,
+            min_rows_percent: safer_domain::SizeRule::DEFAULT_PERCENT,
         },
     )
 }

@@ -3,29 +3,47 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use safer_domain::Month;
-use safer_ingest::police_uk;
+use safer_domain::{Month, SizeRule};
 use safer_store::{DataDir, StoredPartnership};
-use safer_web::import::ImportReport;
+use safer_web::import::{ImportError, ImportOptions, ImportReport, describe_short};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Import police.uk street-level CSVs (files, or folders searched for *-street.csv).
+    /// Import police.uk street-level crime: the zip police.uk gives as its
+    /// download, folders, or CSV files.
     ///
     /// Files must be named as police.uk names them: YYYY-MM-<force>-street.csv.
-    /// Re-importing a force-month replaces it. A bad file stops the whole
-    /// import and nothing of it is kept.
+    /// Folders and zips are searched for them; outcomes, stop and search and
+    /// other files found there are left out and listed. Re-importing a
+    /// force-month replaces it. A bad file stops the whole import and
+    /// nothing of it is kept. A file with far fewer rows than the month it
+    /// replaces, or than the force's neighbouring months, is refused unless
+    /// --accept-smaller is given: a file cut short is still well-formed CSV.
     #[command(name = "police-uk")]
     PoliceUk {
-        /// Files or folders (for example a police.uk archive folder of YYYY-MM/ folders).
+        /// Zips, folders (for example a police.uk archive folder of YYYY-MM/ folders) or files.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// Print the import report as JSON on stdout.
         #[arg(long)]
         json: bool,
+        /// Import files much smaller than expected (they are listed in the report).
+        #[arg(long)]
+        accept_smaller: bool,
+        /// A file with fewer rows than this percentage of the month it replaces,
+        /// or of the median of the force's months within three of it, is refused.
+        /// 0 turns the check off.
+        #[arg(
+            long,
+            value_name = "PERCENT",
+            default_value_t = SizeRule::DEFAULT_PERCENT,
+            env = "SAFER_MIN_ROWS_PERCENT",
+            value_parser = clap::value_parser!(u32).range(0..=100)
+        )]
+        min_rows_percent: u32,
     },
     /// Import a partnership configuration (TOML): district, population, groups and beats.
     Partnership {
@@ -37,8 +55,25 @@ pub enum ImportCommand {
 
 pub fn run(data_dir: &Path, cmd: ImportCommand) -> Result<()> {
     match cmd {
-        ImportCommand::PoliceUk { paths, json } => {
-            let report = import_police_uk(data_dir, &paths)?;
+        ImportCommand::PoliceUk {
+            paths,
+            json,
+            accept_smaller,
+            min_rows_percent,
+        } => {
+            let options = ImportOptions {
+                size_rule: SizeRule::new(min_rows_percent)
+                    .context("--min-rows-percent must be from 0 to 100")?,
+                accept_smaller,
+            };
+            let report = match import_police_uk(data_dir, &paths, options) {
+                Err(e) if matches!(e.downcast_ref(), Some(ImportError::TooSmall(_))) => {
+                    anyhow::bail!(
+                        "{e}\nCheck these files (a download cut short is the usual cause). To import them as they are, run the same command with --accept-smaller."
+                    )
+                }
+                other => other?,
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -61,8 +96,8 @@ fn render(report: &ImportReport) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12}  skipped because",
-        "force", "month", "read", "kept", "skipped", "no location"
+        "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12} {:>9}  skipped because",
+        "force", "month", "read", "kept", "skipped", "no location", "repeated"
     );
     for m in &report.months {
         let skipped: u64 = m.skipped.values().sum();
@@ -73,15 +108,62 @@ fn render(report: &ImportReport) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12}  {}",
+            "{:<24} {:<8} {:>9} {:>9} {:>8} {:>12} {:>9}  {}",
             m.force,
             m.month.to_string(),
             m.rows_read,
             m.rows_kept,
             skipped,
             m.without_location,
+            m.repeated_crime_ids.rows,
             why.join("; ")
         );
+    }
+    let repeats: Vec<_> = report
+        .months
+        .iter()
+        .filter(|m| m.repeated_crime_ids.rows > 0)
+        .collect();
+    if !repeats.is_empty() {
+        let _ = writeln!(
+            s,
+            "Repeated Crime IDs (every row is kept, as police.uk counts rows; a repeat often lies in another place or district):"
+        );
+        for m in repeats {
+            let r = &m.repeated_crime_ids;
+            let _ = writeln!(
+                s,
+                "  {} {}: {} repeated row(s) of {} Crime ID(s), {} identical in every field to the first{}",
+                m.force,
+                m.month,
+                r.rows,
+                r.ids,
+                r.identical,
+                r.examples
+                    .first()
+                    .map(|e| format!(" (e.g. lines {} and {})", e.first_line, e.line))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !report.accepted_smaller.is_empty() {
+        let _ = writeln!(
+            s,
+            "Imported although much smaller than expected (--accept-smaller):{}",
+            describe_short(&report.accepted_smaller)
+                .split_once(':')
+                .map_or("", |(_, rest)| rest)
+        );
+    }
+    if !report.left_out.is_empty() {
+        let _ = writeln!(
+            s,
+            "Left out, not police.uk street-level files ({}):",
+            report.left_out.len()
+        );
+        for l in &report.left_out {
+            let _ = writeln!(s, "  {}: {}", l.name, l.kind.describe());
+        }
     }
     if !report.replaced.is_empty() {
         let _ = writeln!(
@@ -90,10 +172,21 @@ fn render(report: &ImportReport) -> String {
             report.replaced.join(", ")
         );
     }
+    let complete: Vec<&str> = report
+        .missing_months
+        .iter()
+        .filter(|(_, m)| m.is_empty())
+        .map(|(f, _)| f.as_str())
+        .collect();
+    if !complete.is_empty() {
+        let _ = writeln!(
+            s,
+            "No months missing in the span held: {}.",
+            complete.join(", ")
+        );
+    }
     for (force, missing) in &report.missing_months {
-        if missing.is_empty() {
-            let _ = writeln!(s, "{force}: no months missing in the span held.");
-        } else {
+        if !missing.is_empty() {
             let list: Vec<String> = missing.iter().map(Month::to_string).collect();
             let _ = writeln!(
                 s,
@@ -107,16 +200,15 @@ fn render(report: &ImportReport) -> String {
 }
 
 /// Imports police.uk files, all or nothing, with a progress bar.
-pub fn import_police_uk(data_dir: &Path, paths: &[PathBuf]) -> Result<ImportReport> {
-    let files = police_uk::discover(paths)?;
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
+pub fn import_police_uk(
+    data_dir: &Path,
+    paths: &[PathBuf],
+    options: ImportOptions,
+) -> Result<ImportReport> {
+    let found = safer_ingest::sources::discover(paths)?;
+    let total: u64 = found.files.iter().map(|f| f.size).sum();
     let bar = progress_bar(total);
-    let sources: Vec<(PathBuf, PathBuf)> = files.iter().map(|f| (f.clone(), f.clone())).collect();
-    let report = safer_web::import::import_police_uk(data_dir, &sources, &|n| bar.inc(n));
+    let report = safer_web::import::import_police_uk(data_dir, &found, options, &|n| bar.inc(n));
     bar.finish_and_clear();
     Ok(report?)
 }

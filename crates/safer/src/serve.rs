@@ -22,6 +22,16 @@ pub struct ServeArgs {
     /// The govuk-frontend `dist/govuk` folder (installed by `npm ci`).
     #[arg(long, env = "SAFER_ASSETS", value_name = "DIR")]
     pub assets: Option<PathBuf>,
+    /// An uploaded file with fewer rows than this percentage of the month it
+    /// replaces, or of the force's neighbouring months, needs confirming.
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value_t = safer_domain::SizeRule::DEFAULT_PERCENT,
+        env = "SAFER_MIN_ROWS_PERCENT",
+        value_parser = clap::value_parser!(u32).range(0..=100)
+    )]
+    pub min_rows_percent: u32,
 }
 
 /// The GOV.UK Frontend assets: the given folder, or the repository's
@@ -40,6 +50,8 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
         secure_cookies: args.secure_cookies,
         static_dir: assets_dir(args.assets.clone()),
         argon2_cost: safer_web::PasswordCost::Production,
+        size_rule: safer_domain::SizeRule::new(args.min_rows_percent)
+            .context("--min-rows-percent must be from 0 to 100")?,
     };
     if config.static_dir.is_none() {
         eprintln!(

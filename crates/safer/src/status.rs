@@ -21,6 +21,18 @@ pub fn run(data_dir: &Path) -> Result<()> {
             .or_default()
             .push((e.month, e.rows));
     }
+    let repeats = |force: &str| -> Vec<String> {
+        entries
+            .iter()
+            .filter(|e| e.force == force && e.repeated_crime_ids > 0)
+            .map(|e| {
+                format!(
+                    "{} {} repeated ({} identical)",
+                    e.month, e.repeated_crime_ids, e.repeated_identical
+                )
+            })
+            .collect()
+    };
     for (force, months) in by_force {
         let (first, last) = (months[0].0, months[months.len() - 1].0);
         let held: Vec<Month> = months.iter().map(|m| m.0).collect();
@@ -36,6 +48,13 @@ pub fn run(data_dir: &Path) -> Result<()> {
         );
         if !missing.is_empty() {
             println!("  MISSING: {}", missing.join(", "));
+        }
+        let repeated = repeats(force);
+        if !repeated.is_empty() {
+            println!(
+                "  Repeated Crime IDs (rows kept, as police.uk counts them): {}",
+                repeated.join("; ")
+            );
         }
     }
     for p in dir.partnerships()? {

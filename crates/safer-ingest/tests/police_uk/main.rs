@@ -91,13 +91,50 @@ fn quoted_fields_with_commas_quotes_and_newlines() {
 }
 
 #[test]
-fn blank_lines_and_duplicate_crime_ids_are_skipped_with_reasons() {
-    let (t, r) = read(&format!("{}\n{CRIME}\n\n{CRIME}\n", header())).unwrap();
-    assert_eq!(t.len(), 1);
+fn blank_lines_are_skipped_with_a_reason() {
+    let (t, r) = read(&format!("{}\n{CRIME}\n\n{ASB}\n", header())).unwrap();
+    assert_eq!(t.len(), 2);
     assert_eq!(r.rows_read, 3);
-    assert_eq!(r.rows_kept, 1);
+    assert_eq!(r.rows_kept, 2);
     assert_eq!(r.skipped.get(&SkipReason::BlankLine), Some(&1));
-    assert_eq!(r.skipped.get(&SkipReason::DuplicateCrimeId), Some(&1));
+}
+
+/// police.uk counts rows, and some forces repeat a Crime ID on rows that
+/// differ in location, LSOA and outcome: every row is kept, and the
+/// repeats are reported with how many are exact copies.
+#[test]
+fn repeated_crime_ids_are_kept_and_reported() {
+    let elsewhere = CRIME
+        .replace("On or near Ashby Road", "On or near Park Road")
+        .replace("Charnwood 009A", "Melton 001A")
+        .replace("E01025679", "E01025800");
+    // The same fields quoted differently are still an exact copy.
+    let quoted = CRIME.replace("On or near Ashby Road", "\"On or near Ashby Road\"");
+    let text = format!(
+        "{}\n{CRIME}\n{elsewhere}\n{CRIME}\n{ASB}\n{ASB}\n{quoted}\n{NO_LOCATION}\n{NO_LOCATION}\n",
+        header()
+    );
+    let (t, r) = read(&text).unwrap();
+    assert_eq!(t.len(), 8, "every row is kept");
+    assert_eq!(r.rows_kept, 8);
+    assert!(r.skipped.is_empty());
+    let rep = &r.repeated_crime_ids;
+    // Two IDs repeat: 7755dcb3 (three more rows) and 348147886f (one);
+    // ASB rows have no Crime ID and never count.
+    assert_eq!((rep.ids, rep.rows, rep.identical), (2, 4, 3));
+    assert_eq!(rep.examples.len(), 3);
+    assert_eq!(
+        (
+            rep.examples[0].first_line,
+            rep.examples[0].line,
+            rep.examples[0].identical
+        ),
+        (2, 3, false)
+    );
+    assert_eq!(rep.examples[0].crime_id, "7755dcb3");
+    assert!(rep.examples[1].identical && rep.examples[2].identical);
+    // The repeat in another district counts there.
+    assert!(t.lsoas.iter().any(|l| l.name == "Melton 001A"));
 }
 
 #[test]
@@ -228,8 +265,84 @@ fn rec() -> impl Strategy<Value = Rec> {
         })
 }
 
+/// A record's twelve fields as police.uk writes them (quoted where needed).
+fn row_fields(r: &Rec) -> Vec<String> {
+    let (lon, lat) = r.coord.map_or((String::new(), String::new()), |(x, y)| {
+        (degrees(x), degrees(y))
+    });
+    let (code, name) = r.lsoa.map_or((String::new(), String::new()), |n| {
+        (
+            format!("E01{:06}", n),
+            format!(
+                "Charnwood {:03}{}",
+                n % 1000,
+                (b'A' + (n % 26) as u8) as char
+            ),
+        )
+    });
+    vec![
+        r.id.clone(),
+        "2023-04".into(),
+        "Leicestershire Police".into(),
+        "Leicestershire Police".into(),
+        lon,
+        lat,
+        csv_field(&r.location),
+        code,
+        name,
+        r.category.name().into(),
+        csv_field(&r.outcome),
+        String::new(),
+    ]
+}
+
+fn file_text(recs: &[Rec], crlf: bool, bom: bool) -> String {
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let mut text = String::new();
+    if bom {
+        text.push('\u{feff}');
+    }
+    text.push_str(&header());
+    for r in recs {
+        text.push_str(eol);
+        text.push_str(&row_fields(r).join(","));
+    }
+    text.push_str(eol);
+    text
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Crime IDs drawn from a pool of three repeat often: every row is
+    /// kept, and the repeats reported equal a count made here.
+    #[test]
+    fn repeated_crime_ids_are_counted_exactly(
+        recs in proptest::collection::vec((rec(), 0usize..3), 0..40),
+        crlf: bool,
+    ) {
+        let recs: Vec<Rec> = recs.into_iter().map(|(mut r, k)| {
+            if !r.id.is_empty() { r.id = ["id-a", "id-b", "id-c"][k].to_owned(); }
+            r
+        }).collect();
+        let (t, rep) = read(&file_text(&recs, crlf, false)).unwrap();
+        prop_assert_eq!(t.len(), recs.len());
+        let (mut ids, mut rows, mut identical) = (0u64, 0u64, 0u64);
+        let mut first: std::collections::HashMap<&str, (Vec<String>, bool)> = Default::default();
+        for r in recs.iter().filter(|r| !r.id.is_empty()) {
+            let f = row_fields(r);
+            match first.get_mut(r.id.as_str()) {
+                None => { first.insert(&r.id, (f, false)); }
+                Some((f0, seen)) => {
+                    if !*seen { *seen = true; ids += 1; }
+                    rows += 1;
+                    if *f0 == f { identical += 1; }
+                }
+            }
+        }
+        let got = &rep.repeated_crime_ids;
+        prop_assert_eq!((got.ids, got.rows, got.identical), (ids, rows, identical));
+    }
 
     /// Any file police.uk could write reads back to exactly its records,
     /// whatever the line endings and quoting.
@@ -240,22 +353,7 @@ proptest! {
             if !r.id.is_empty() { r.id = format!("{}{i}", r.id); }
             r
         }).collect();
-        let eol = if crlf { "\r\n" } else { "\n" };
-        let mut text = String::new();
-        if bom { text.push('\u{feff}'); }
-        text.push_str(&header());
-        for r in &recs {
-            let (lon, lat) = r.coord.map_or((String::new(), String::new()), |(x, y)| (degrees(x), degrees(y)));
-            let (code, name) = r.lsoa.map_or((String::new(), String::new()), |n| {
-                (format!("E01{:06}", n), format!("Charnwood {:03}{}", n % 1000, (b'A' + (n % 26) as u8) as char))
-            });
-            text.push_str(eol);
-            text.push_str(&[
-                r.id.clone(), "2023-04".into(), "Leicestershire Police".into(), "Leicestershire Police".into(),
-                lon, lat, csv_field(&r.location), code, name, r.category.name().into(), csv_field(&r.outcome), String::new(),
-            ].join(","));
-        }
-        text.push_str(eol);
+        let text = file_text(&recs, crlf, bom);
         let (t, rep) = read(&text).unwrap();
         prop_assert_eq!(t.len(), recs.len());
         prop_assert_eq!(rep.rows_kept, recs.len() as u64);

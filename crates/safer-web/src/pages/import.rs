@@ -1,11 +1,11 @@
-//! `/import`: analysts upload police.uk street-level CSV files, imported
-//! all or nothing exactly as `safer import police-uk` does, and see the
-//! import report.
+//! `/import`: analysts upload police.uk street-level CSV files, or the zip
+//! police.uk gives as its download, imported all or nothing exactly as
+//! `safer import police-uk` does, and see the import report.
 //!
 //! Uploads are streamed to a temporary folder (never held whole in
-//! memory), named as police.uk names them (`YYYY-MM-<force>-street.csv`).
-//! The form's first field is the CSRF token, which the gate reads ahead of
-//! the files.
+//! memory), named as police.uk names them (`YYYY-MM-<force>-street.csv`,
+//! or any `.zip`). The form's first field is the CSRF token, which the gate
+//! reads ahead of the files.
 
 use axum::Extension;
 use axum::extract::{Multipart, State};
@@ -16,13 +16,16 @@ use tokio::io::AsyncWriteExt;
 use crate::auth::Caller;
 use crate::guard::with_note;
 use crate::html::{self, esc};
-use crate::import::{self as importer, ImportError, ImportReport};
+use crate::import::{self as importer, ImportError, ImportOptions, ImportReport};
 use crate::{AppState, WebError};
 
 /// The largest upload accepted: a year of a large force's files.
 pub(crate) const MAX_UPLOAD: usize = 1024 * 1024 * 1024;
 
-fn form_html(caller: &Caller, error: Option<&str>) -> String {
+/// The checkbox that accepts files smaller than expected.
+const ACCEPT_SMALLER: &str = "accept_smaller";
+
+fn form_html(caller: &Caller, error: Option<&str>, ask_smaller: bool) -> String {
     let (class, msg, described) = match error {
         Some(m) => (
             " govuk-form-group--error",
@@ -36,23 +39,42 @@ fn form_html(caller: &Caller, error: Option<&str>) -> String {
     };
     format!(
         "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" novalidate>{}
-<div class=\"govuk-form-group{class}\"><label class=\"govuk-label govuk-label--m\" for=\"files\">police.uk street-level CSV files</label>
-<div id=\"files-hint\" class=\"govuk-hint\">Files named as police.uk names them, such as 2024-03-leicestershire-street.csv. You can choose several. A month already held is replaced.</div>
-{msg}<input class=\"govuk-file-upload\" id=\"files\" name=\"files\" type=\"file\" multiple accept=\".csv,text/csv\" aria-describedby=\"files-hint{described}\"></div>
-<button type=\"submit\" class=\"govuk-button\">Import</button>
+<div class=\"govuk-form-group{class}\"><label class=\"govuk-label govuk-label--m\" for=\"files\">police.uk street-level files</label>
+<div id=\"files-hint\" class=\"govuk-hint\">The zip police.uk gives as its download, or CSV files named as police.uk names them, such as 2024-03-leicestershire-street.csv. You can choose several. A month already held is replaced. Outcomes and stop and search files are left out and listed.</div>
+{msg}<input class=\"govuk-file-upload\" id=\"files\" name=\"files\" type=\"file\" multiple accept=\".csv,text/csv,.zip,application/zip\" aria-describedby=\"files-hint{described}\"></div>
+{}<button type=\"submit\" class=\"govuk-button\">Import</button>
 </form>
 ",
-        html::csrf_field(caller)
+        html::csrf_field(caller),
+        if ask_smaller { accept_smaller_html() } else { String::new() }
+    )
+}
+
+/// The confirmation shown when files were refused as much smaller than
+/// expected.
+fn accept_smaller_html() -> String {
+    format!(
+        "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes\" data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"{ACCEPT_SMALLER}\" name=\"{ACCEPT_SMALLER}\" type=\"checkbox\" value=\"yes\" aria-describedby=\"{ACCEPT_SMALLER}-hint\"><label class=\"govuk-label govuk-checkboxes__label\" for=\"{ACCEPT_SMALLER}\">Import these files even though they are smaller than expected</label><div id=\"{ACCEPT_SMALLER}-hint\" class=\"govuk-hint govuk-checkboxes__hint\">Only if you have checked them: a file cut short replaces a whole month with part of one. Choose the files again.</div></div></div></div>\n"
     )
 }
 
 fn page(app: &AppState, caller: &Caller, status: StatusCode, error: Option<&str>) -> Response {
+    page_asking(app, caller, status, error, false)
+}
+
+fn page_asking(
+    app: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    error: Option<&str>,
+    ask_smaller: bool,
+) -> Response {
     let mut b = String::new();
     if let Some(e) = error {
         b.push_str(&html::error_summary(&[("files", e)]));
     }
     b.push_str("<h1 class=\"govuk-heading-xl\">Import police.uk data</h1>\n<p class=\"govuk-body\">An import is all or nothing: if any file is not right, nothing is kept and the data held stays exactly as it was.</p>\n");
-    b.push_str(&form_html(caller, error));
+    b.push_str(&form_html(caller, error, ask_smaller));
     html::html_response(
         status,
         html::document(app, caller, "Import police.uk data", &b, error.is_some()),
@@ -83,6 +105,7 @@ pub(crate) async fn upload(
     let dir = tempfile::tempdir()
         .map_err(|e| WebError::Internal(format!("a temporary folder for uploads: {e}")))?;
     let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let mut accept_smaller = false;
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             WebError::BadRequest("The upload is too large: import fewer files at a time.".into())
@@ -91,6 +114,10 @@ pub(crate) async fn upload(
         }
     };
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() == Some(ACCEPT_SMALLER) {
+            accept_smaller = field.text().await.map_err(unreadable)? == "yes";
+            continue;
+        }
         if field.name() != Some("files") {
             continue;
         }
@@ -101,9 +128,12 @@ pub(crate) async fn upload(
             // The browser sends an empty part when no file was chosen.
             continue;
         }
-        if safer_ingest::police_uk::parse_file_name(std::path::Path::new(&original)).is_err() {
+        let archive = safer_ingest::sources::is_archive(&original);
+        if !archive
+            && safer_ingest::police_uk::parse_file_name(std::path::Path::new(&original)).is_err()
+        {
             let msg = format!(
-                "{original} is not named as police.uk names its files, such as 2024-03-leicestershire-street.csv"
+                "{original} is not named as police.uk names its files, such as 2024-03-leicestershire-street.csv, and is not a zip"
             );
             return Ok(page(
                 &app,
@@ -121,7 +151,11 @@ pub(crate) async fn upload(
                 Some(&msg),
             ));
         }
-        let path = dir.path().join(format!("{}.csv", files.len()));
+        let path = dir.path().join(format!(
+            "{}.{}",
+            files.len(),
+            if archive { "zip" } else { "csv" }
+        ));
         let mut out = tokio::fs::File::create(&path)
             .await
             .map_err(|e| WebError::Internal(format!("saving an upload: {e}")))?;
@@ -140,22 +174,43 @@ pub(crate) async fn upload(
             &app,
             &caller,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Select one or more police.uk CSV files"),
+            Some("Select the police.uk zip or one or more police.uk CSV files"),
         ));
     }
     let data_dir = app.config.data_dir.clone();
+    let options = ImportOptions {
+        size_rule: app.config.size_rule,
+        accept_smaller,
+    };
     let result = tokio::task::spawn_blocking(move || {
-        let sources: Vec<(std::path::PathBuf, std::path::PathBuf)> = files
-            .iter()
-            .map(|(n, p)| (std::path::Path::new("upload").join(n), p.clone()))
-            .collect();
-        let r = importer::import_police_uk(&data_dir, &sources, &|_| {});
+        let mut found = safer_ingest::Discovery::default();
+        for (n, p) in &files {
+            safer_ingest::sources::add_named(
+                &std::path::Path::new("upload").join(n),
+                p,
+                &mut found,
+            )?;
+        }
+        found.files.sort();
+        let r = importer::import_police_uk(&data_dir, &found, options, &|_| {});
         drop(dir);
         r
     })
     .await?;
     let report = match result {
         Ok(r) => r,
+        Err(e @ ImportError::TooSmall(_)) => {
+            let msg = format!(
+                "{e}\nTick the box below and choose the files again to import them anyway."
+            );
+            return Ok(page_asking(
+                &app,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&msg),
+                true,
+            ));
+        }
         Err(ImportError::Rejected(m)) => {
             let msg = format!("Nothing was imported. {m}");
             return Ok(page(
@@ -208,6 +263,7 @@ fn report_html(r: &ImportReport) -> String {
                 format!("={}", html::thousands(m.rows_read)),
                 format!("={}", html::thousands(m.rows_kept)),
                 format!("={}", html::thousands(m.without_location)),
+                format!("={}", html::thousands(m.repeated_crime_ids.rows)),
                 esc(&why.join("; ")),
             ]
         })
@@ -221,10 +277,53 @@ fn report_html(r: &ImportReport) -> String {
             "=Rows read",
             "=Rows kept",
             "=No location",
+            "=Repeated Crime IDs",
             "Skipped because",
         ],
         &rows,
     ));
+    let repeats: Vec<&importer::MonthReport> = r
+        .months
+        .iter()
+        .filter(|m| m.repeated_crime_ids.rows > 0)
+        .collect();
+    if !repeats.is_empty() {
+        b.push_str("<h2 class=\"govuk-heading-m\">Repeated Crime IDs</h2>\n<p class=\"govuk-body\">Some rows give a Crime ID an earlier row of the same file has. police.uk counts every row, and so does Safer: they are all kept. Rows that differ from the first are often in another place or district.</p>\n<ul class=\"govuk-list govuk-list--bullet\">");
+        for m in repeats {
+            let rep = &m.repeated_crime_ids;
+            b.push_str(&format!(
+                "<li>{} {}: {} repeated row(s) of {} Crime ID(s), {} identical in every field to the first</li>",
+                esc(&m.force),
+                esc(&m.month.to_string()),
+                html::thousands(rep.rows),
+                html::thousands(rep.ids),
+                html::thousands(rep.identical)
+            ));
+        }
+        b.push_str("</ul>\n");
+    }
+    if !r.accepted_smaller.is_empty() {
+        b.push_str(&html::warning(&format!(
+            "Imported although smaller than expected, as you confirmed: {}",
+            importer::describe_short(&r.accepted_smaller)
+                .lines()
+                .skip(1)
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
+    }
+    if !r.left_out.is_empty() {
+        b.push_str("<h2 class=\"govuk-heading-m\">Files left out</h2>\n<p class=\"govuk-body\">These files are not police.uk street-level files, so they were not imported.</p>\n<ul class=\"govuk-list govuk-list--bullet\">");
+        for l in &r.left_out {
+            b.push_str(&format!(
+                "<li>{}: {}</li>",
+                esc(&l.name),
+                esc(l.kind.describe())
+            ));
+        }
+        b.push_str("</ul>\n");
+    }
     if !r.replaced.is_empty() {
         b.push_str(&format!(
             "<p class=\"govuk-body\">Replaced force-months already held: {}.</p>\n",

@@ -270,6 +270,7 @@ pub async fn spawn_apps(opts: Options) -> Vec<App> {
             secure_cookies: opts.secure_cookies,
             static_dir: None,
             argon2_cost: PasswordCost::FastForTests,
+            size_rule: Default::default(),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -223,3 +223,86 @@ async fn analysts_import_police_uk_files_all_or_nothing() {
         app.stop().await;
     }
 }
+
+/// The police.uk zip uploads as it comes, and a file much smaller than the
+/// month it replaces asks for confirmation before it is imported.
+#[tokio::test]
+async fn uploads_take_the_police_uk_zip_and_confirm_short_files() {
+    use std::io::Write;
+    for app in spawn_app().await {
+        let b = app.backend;
+        let c = app.login_as(Role::Analyst).await;
+        let form = c.get("/import").await.text().await.unwrap();
+        let token = crate::helpers::csrf_in(&form).unwrap();
+
+        let mut zip_bytes = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
+            let opts = zip::write::SimpleFileOptions::default();
+            w.start_file("2022-01/2022-01-leicestershire-street.csv", opts)
+                .unwrap();
+            w.write_all(&std::fs::read(police_uk_file("2022-01")).unwrap())
+                .unwrap();
+            w.start_file("2022-01/2022-01-leicestershire-outcomes.csv", opts)
+                .unwrap();
+            w.write_all(b"Crime ID\n").unwrap();
+            w.finish().unwrap();
+        }
+        let r = c
+            .post_multipart(
+                "/import",
+                &[
+                    ("csrf_token", None, token.clone().into_bytes()),
+                    ("files", Some("download.zip"), zip_bytes),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Import complete"), "[{b}] {body}");
+        assert!(body.contains("Files left out"), "[{b}]");
+        assert!(
+            body.contains("2022-01-leicestershire-outcomes.csv: a police.uk outcomes file"),
+            "[{b}]"
+        );
+
+        // Half of a month held: refused, with the figures and a checkbox.
+        let full = std::fs::read_to_string(police_uk_file("2022-01")).unwrap();
+        let half: String = full
+            .lines()
+            .take(1 + 667)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let manifest = app.data_dir.join("crimes/manifest.json");
+        let before = std::fs::read(&manifest).unwrap();
+        let send = |accept: bool| {
+            let mut parts = vec![("csrf_token", None, token.clone().into_bytes())];
+            if accept {
+                parts.push(("accept_smaller", None, b"yes".to_vec()));
+            }
+            parts.push((
+                "files",
+                Some("2022-01-leicestershire-street.csv"),
+                half.clone().into_bytes(),
+            ));
+            parts
+        };
+        let r = c.post_multipart("/import", &send(false)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("leicestershire 2022-01: 667 rows, 50% of the 1334 rows"),
+            "[{b}] {body}"
+        );
+        assert!(body.contains("name=\"accept_smaller\""), "[{b}]");
+        assert_eq!(std::fs::read(&manifest).unwrap(), before, "[{b}]");
+        let r = c.post_multipart("/import", &send(true)).await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("Imported although smaller than expected"),
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}
