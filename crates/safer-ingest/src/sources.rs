@@ -332,7 +332,7 @@ mod tests {
                 ("README.txt", b"r"),
             ],
         );
-        let d = discover(&[z.clone()]).unwrap();
+        let d = discover(std::slice::from_ref(&z)).unwrap();
         assert_eq!(d.files.len(), 1);
         assert_eq!(
             d.files[0].name,
@@ -396,7 +396,7 @@ mod tests {
         ));
         let bad = dir.path().join("bad.zip");
         std::fs::write(&bad, "not a zip").unwrap();
-        let e = discover(&[bad.clone()]).unwrap_err();
+        let e = discover(std::slice::from_ref(&bad)).unwrap_err();
         assert!(matches!(e, IngestError::Archive { .. }), "{e}");
         assert!(e.to_string().contains("bad.zip"), "{e}");
     }
