@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
-use safer_domain::{Category, Month};
+use safer_domain::{Category, Month, TRANSPORT_POLICE, force_area_of};
+use serde::Serialize;
 
 use crate::geometry::{Beats, Placement};
 use crate::table::{MonthlyCrimes, NO_COORD, NO_LSOA, district_of_lsoa_name};
@@ -46,7 +47,36 @@ impl PlacementSummary {
     }
 }
 
+/// How a district's own forces were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForceBasis {
+    /// Named in the partnership's configuration.
+    Configured,
+    /// The police force area holding the district (Police Act 1996,
+    /// Schedule 1), from Safer's table of districts.
+    ForceArea,
+    /// The district is not in that table: the territorial force whose
+    /// files hold most of its records.
+    MostRecords,
+    /// Nothing is known: no force holds a record of the district.
+    Unknown,
+}
+
 /// A district's counts by month, category and beat, with the months held.
+///
+/// **Held.** A month is *held* for a district when the file of each of its
+/// own forces (the force whose area holds it, [`DistrictCounts::own_forces`])
+/// for that month is held and has at least one record in the district.
+/// Records of the district in other forces' files (a neighbouring force
+/// near the boundary, British Transport Police on the railways) count in
+/// the months held, as police.uk counts them, but never make a month held:
+/// with its own force's file missing, a district's month is not known. A
+/// month whose own-force file holds no record of the district is not held
+/// either: every force's monthly file has records in each of its districts,
+/// so an empty month means a filtered copy that left the district out (the
+/// one exception is a district of a few hundred people, such as the Isles
+/// of Scilly, whose empty months show as not held rather than as zero).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DistrictCounts {
     pub district: String,
@@ -54,6 +84,10 @@ pub struct DistrictCounts {
     pub months: BTreeMap<Month, MonthCounts>,
     /// The forces whose files hold this district's records, with how many.
     pub forces: BTreeMap<String, u64>,
+    /// The district's records by force and month.
+    pub force_month_records: BTreeMap<(String, Month), u64>,
+    /// The district's own forces as the partnership names them, if it does.
+    pub configured_forces: Vec<String>,
     /// Every month each force has a file for (whether or not the district
     /// appears in it).
     pub force_months: BTreeMap<String, BTreeSet<Month>>,
@@ -70,6 +104,14 @@ impl DistrictCounts {
             beat_names: beats.names.clone(),
             ..DistrictCounts::default()
         }
+    }
+
+    /// Names the district's own forces (police.uk's file-name form), as a
+    /// partnership's configuration may; otherwise they come from the police
+    /// force area table.
+    pub fn with_forces(mut self, forces: &[String]) -> DistrictCounts {
+        self.configured_forces = forces.to_vec();
+        self
     }
 
     /// Notes that `force` has a file for `month`, holding
@@ -143,6 +185,10 @@ impl DistrictCounts {
             }
         }
         *self.forces.entry(table.force.clone()).or_default() += n;
+        *self
+            .force_month_records
+            .entry((table.force.clone(), month))
+            .or_default() += n;
     }
 
     /// Merges counts made from other tables (for parallel reduction).
@@ -161,6 +207,9 @@ impl DistrictCounts {
         }
         for (f, n) in other.forces {
             *self.forces.entry(f).or_default() += n;
+        }
+        for (k, n) in other.force_month_records {
+            *self.force_month_records.entry(k).or_default() += n;
         }
         for (f, ms) in other.force_months {
             self.force_months.entry(f).or_default().extend(ms);
@@ -181,31 +230,65 @@ impl DistrictCounts {
         p
     }
 
-    /// The forces that cover this district: those holding at least 5% of
-    /// its records. A neighbouring force's few stray records (police.uk
-    /// files carry some records from outside the force) do not make its
-    /// missing months the district's.
-    pub fn home_forces(&self) -> Vec<&str> {
-        let total: u64 = self.forces.values().sum();
-        self.forces
+    /// The district's own forces and how they were found: those the
+    /// partnership names; else the police force area holding the district;
+    /// else (a name Safer's table does not know) the territorial force
+    /// whose files hold most of the district's records. British Transport
+    /// Police is never a district's own force.
+    pub fn own_forces(&self) -> (Vec<&str>, ForceBasis) {
+        if !self.configured_forces.is_empty() {
+            let forces = self.configured_forces.iter().map(String::as_str).collect();
+            return (forces, ForceBasis::Configured);
+        }
+        if let Some(f) = force_area_of(&self.district) {
+            return (vec![f], ForceBasis::ForceArea);
+        }
+        let most = self
+            .forces
             .iter()
-            .filter(|(_, n)| **n * 20 >= total && **n > 0)
-            .map(|(f, _)| f.as_str())
-            .collect()
+            .filter(|(f, n)| f.as_str() != TRANSPORT_POLICE && **n > 0)
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(f, _)| f.as_str());
+        match most {
+            Some(f) => (vec![f], ForceBasis::MostRecords),
+            None => (vec![], ForceBasis::Unknown),
+        }
     }
 
-    /// The months for which every home force has a file: the months held.
+    /// The months held for the district (see [`DistrictCounts`]): each of
+    /// its own forces has a file for the month, with a record in the
+    /// district.
     pub fn months_held(&self) -> BTreeSet<Month> {
-        let homes = self.home_forces();
-        let mut held: Option<BTreeSet<Month>> = None;
-        for f in homes {
-            let ms = self.force_months.get(f).cloned().unwrap_or_default();
-            held = Some(match held {
-                None => ms,
-                Some(h) => h.intersection(&ms).copied().collect(),
-            });
-        }
-        held.unwrap_or_default()
+        let (own, _) = self.own_forces();
+        let files = self.force_months.iter().flat_map(|(f, ms)| {
+            ms.iter().map(move |m| {
+                let has = self
+                    .force_month_records
+                    .get(&(f.clone(), *m))
+                    .is_some_and(|n| *n > 0);
+                (f.as_str(), *m, has)
+            })
+        });
+        months_held_from(&own, files)
+    }
+
+    /// The months of `months` that are held.
+    pub fn held_of(&self, months: impl IntoIterator<Item = Month>) -> Vec<Month> {
+        let held = self.months_held();
+        months.into_iter().filter(|m| held.contains(m)).collect()
+    }
+
+    /// Records of the district in months not held (from other forces' files,
+    /// or from an own force's file when another own force's is missing):
+    /// left out of every figure, and counted here so a report can say so.
+    pub fn records_in_months_not_held(&self, months: impl IntoIterator<Item = Month>) -> u64 {
+        let held = self.months_held();
+        months
+            .into_iter()
+            .filter(|m| !held.contains(m))
+            .filter_map(|m| self.months.get(&m))
+            .map(|c| c.district.iter().sum::<u64>())
+            .sum()
     }
 
     /// Months between the first and last held that are not held.
@@ -262,6 +345,29 @@ impl DistrictCounts {
         let t = self.district_total(self.months.keys().copied().collect::<Vec<_>>());
         Category::ALL.iter().map(|c| (*c, t[c.index()])).collect()
     }
+}
+
+/// The rule of [`DistrictCounts::months_held`] over a list of files: each
+/// file is (force, month, whether it has a record in the district). A month
+/// is held when every one of `own` has a file for it with a record in the
+/// district. With no own force, nothing is held.
+pub fn months_held_from<'a>(
+    own: &[&str],
+    files: impl IntoIterator<Item = (&'a str, Month, bool)>,
+) -> BTreeSet<Month> {
+    if own.is_empty() {
+        return BTreeSet::new();
+    }
+    let mut with: BTreeMap<Month, BTreeSet<&str>> = BTreeMap::new();
+    for (f, m, has) in files {
+        if has && own.contains(&f) {
+            with.entry(m).or_default().insert(f);
+        }
+    }
+    with.into_iter()
+        .filter(|(_, fs)| own.iter().all(|f| fs.contains(f)))
+        .map(|(m, _)| m)
+        .collect()
 }
 
 fn add_counts(a: &mut CategoryCounts, b: &CategoryCounts) {

@@ -17,9 +17,12 @@ mod performance;
 mod table;
 
 pub use assessment::{
-    Assessment, AssessmentRequest, BeatRow, CategoryRow, Comparison, RowKind, TrendRow, TrendYear,
+    Areas, AssessError, Assessment, AssessmentRequest, BeatDescription, BeatRow, CategoryRow,
+    Comparison, MonthRow, RowKind, TrendRow, TrendYear, UNPLACED,
 };
-pub use counts::{CategoryCounts, DistrictCounts, MonthCounts, PlacementSummary};
+pub use counts::{
+    CategoryCounts, DistrictCounts, ForceBasis, MonthCounts, PlacementSummary, months_held_from,
+};
 pub use geometry::{Beats, Placement, Polygon, Ring};
 pub use performance::{ManualValues, MeasureRow, PerformanceReview, PriorityRow, ReviewInputs};
 pub use table::{Lsoa, MonthlyCrimes, NO_COORD, NO_LSOA, district_of_lsoa_name};

@@ -13,6 +13,7 @@ mod access;
 mod category;
 mod change;
 mod file_size;
+mod force_area;
 mod fund;
 mod measure;
 mod month;
@@ -23,6 +24,7 @@ pub use access::{Agency, Role, User};
 pub use category::{Category, CategoryGroup, CategorySelector};
 pub use change::Change;
 pub use file_size::{ShortFile, SizeReference, SizeRule};
+pub use force_area::{TRANSPORT_POLICE, force_area_of};
 pub use fund::{
     DEFAULT_UNDERSPEND_THRESHOLD, Fund, FundProject, FundReturn, ReturnLine, parse_pounds, pounds,
 };

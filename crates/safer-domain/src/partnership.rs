@@ -23,6 +23,16 @@ pub struct Partnership {
     pub population: Option<PopulationSource>,
     pub groups: Vec<CategoryGroup>,
     pub beats: Vec<BeatDefinition>,
+    /// The district's own police forces in police.uk's file-name form
+    /// ("leicestershire"), when the partnership names them; otherwise they
+    /// come from Safer's table of police force areas. Their files decide
+    /// which months are held.
+    #[serde(default)]
+    pub forces: Vec<String>,
+    /// How the beats were built, in words, printed wherever shares by beat
+    /// are shown (for example "approximated from whole May 2023 wards").
+    #[serde(default)]
+    pub beat_basis: Option<String>,
 }
 
 /// The population a rate per 1,000 is computed on, and where it came from.
@@ -40,6 +50,9 @@ pub struct BeatDefinition {
     /// The places the beat covers, in words (as in the partnership plan).
     pub localities: Option<String>,
     pub members: BeatMembers,
+    /// How the beat's extent was made, in words.
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 /// How a beat's extent is given. Whatever the form, records are placed in
@@ -74,6 +87,10 @@ pub enum PartnershipError {
     GroupNameClash(String),
     #[error("the district name is empty")]
     NoDistrict,
+    #[error(
+        "force {0:?} is not a police.uk force name as police.uk writes it in file names (such as \"leicestershire\"), or is British Transport Police, which polices no district"
+    )]
+    BadForce(String),
 }
 
 impl Partnership {
@@ -83,6 +100,15 @@ impl Partnership {
     pub fn validate(&self) -> Result<(), PartnershipError> {
         if self.district.trim().is_empty() {
             return Err(PartnershipError::NoDistrict);
+        }
+        for f in &self.forces {
+            let ok = !f.is_empty()
+                && f.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && f != crate::TRANSPORT_POLICE;
+            if !ok {
+                return Err(PartnershipError::BadForce(f.clone()));
+            }
         }
         let mut seen_area: Vec<(&str, &str)> = Vec::new();
         for (i, beat) in self.beats.iter().enumerate() {
@@ -126,6 +152,7 @@ mod tests {
             name: name.into(),
             localities: None,
             members: BeatMembers::Areas(areas.iter().map(|s| s.to_string()).collect()),
+            method: None,
         }
     }
 
@@ -138,6 +165,23 @@ mod tests {
             population: None,
             groups: vec![],
             beats,
+            forces: vec![],
+            beat_basis: None,
+        }
+    }
+
+    #[test]
+    fn forces_are_named_as_police_uk_names_them() {
+        let mut p = partnership(vec![]);
+        p.forces = vec!["leicestershire".into()];
+        assert!(p.validate().is_ok());
+        for bad in ["Leicestershire", "btp", "", "leics police"] {
+            p.forces = vec![bad.into()];
+            assert_eq!(
+                p.validate(),
+                Err(PartnershipError::BadForce(bad.into())),
+                "{bad}"
+            );
         }
     }
 

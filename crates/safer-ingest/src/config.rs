@@ -5,6 +5,8 @@
 //! name = "Charnwood Community Safety Partnership"
 //! district = "Charnwood"          # as police.uk LSOA names begin
 //! district_code = "E07000130"
+//! forces = ["leicestershire"]     # optional: else Safer's police force area table
+//! beat_basis = "Approximated from whole May 2023 wards"
 //!
 //! [population]                    # or: value = 183900, source = "…"
 //! file = "population.csv"
@@ -23,6 +25,7 @@
 //! name = "Beat 57"
 //! localities = "Mountsorrel"
 //! areas = ["Mountsorrel"]         # ward or LSOA names or codes; or polygon = "beat.geojson"
+//! method = "The Mountsorrel point falls in Mountsorrel ward."
 //! ```
 //!
 //! Paths are relative to the configuration file.
@@ -52,6 +55,9 @@ struct RawConfig {
     groups: Vec<RawGroup>,
     #[serde(default)]
     beats: Vec<RawBeat>,
+    #[serde(default)]
+    forces: Vec<String>,
+    beat_basis: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,8 +96,7 @@ struct RawBeat {
     localities: Option<String>,
     areas: Option<Vec<String>>,
     polygon: Option<PathBuf>,
-    /// Why these areas were chosen; kept for the reader of the file.
-    #[allow(dead_code)]
+    /// How the beat's extent was made; printed with the beat in reports.
     method: Option<String>,
 }
 
@@ -214,6 +219,7 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
             name: b.name.clone(),
             localities: b.localities,
             members,
+            method: b.method,
         });
         beats.names.push(b.name);
         beats.shapes.push(shapes);
@@ -227,6 +233,8 @@ pub fn load(path: &Path) -> Result<LoadedPartnership, IngestError> {
         population,
         groups,
         beats: definitions,
+        forces: raw.forces,
+        beat_basis: raw.beat_basis,
     };
     partnership.validate().map_err(|e| invalid(e.to_string()))?;
     Ok(LoadedPartnership { partnership, beats })

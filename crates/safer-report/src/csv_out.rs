@@ -10,6 +10,11 @@ use safer_domain::Month;
 use crate::ReportError;
 use crate::format::round1;
 
+/// A whole number, or empty (not held, nothing compared).
+fn opt<T: ToString>(x: Option<T>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
 /// A number rounded to one decimal place, or empty.
 fn dec1(x: Option<f64>) -> String {
     x.map(|v| format!("{:.1}", round1(v))).unwrap_or_default()
@@ -51,30 +56,42 @@ where
     String::from_utf8(bytes).map_err(|e| err(&e))
 }
 
+/// The category table: the like-for-like comparison first (the change is
+/// always `compared_current − compared_previous`), then the full totals of
+/// the months held, each with its number of months.
 fn categories(a: &Assessment) -> Result<String, ReportError> {
+    let c = &a.comparison;
     table(
         &[
             "category",
             "kind",
-            "previous",
-            "current",
-            "change",
-            "change_pct",
-            "rate_per_1000",
             "compared_previous",
             "compared_current",
+            "change",
+            "change_pct",
+            "months_compared",
+            "previous",
+            "previous_months",
+            "current",
+            "current_months",
+            "rate_per_1000",
+            "rate_per_1000_annualised",
         ],
         a.categories.iter().map(|r| {
             vec![
                 r.category.clone(),
                 kind_name(r.kind).to_owned(),
-                r.previous.to_string(),
-                r.current.to_string(),
-                r.change.to_string(),
+                opt(r.compared_previous),
+                opt(r.compared_current),
+                opt(r.change),
                 dec1(r.change_pct),
+                c.comparable_months.len().to_string(),
+                opt(r.previous),
+                c.previous_months_held.to_string(),
+                r.current.to_string(),
+                c.current_months_held.to_string(),
                 dec2(r.rate_per_1000),
-                r.compared_previous.to_string(),
-                r.compared_current.to_string(),
+                dec2(r.rate_per_1000_annualised),
             ]
         }),
     )
@@ -88,17 +105,21 @@ pub(crate) fn beats_by_rank(a: &Assessment) -> Vec<&BeatRow> {
 }
 
 fn beats(a: &Assessment) -> Result<String, ReportError> {
+    let c = &a.comparison;
     let row = |rank: String, b: &BeatRow| {
         vec![
             rank,
             b.beat.clone(),
-            b.previous.to_string(),
-            b.current.to_string(),
-            b.change.to_string(),
+            opt(b.compared_previous),
+            opt(b.compared_current),
+            opt(b.change),
             dec1(b.change_pct),
+            c.comparable_months.len().to_string(),
+            opt(b.previous),
+            c.previous_months_held.to_string(),
+            b.current.to_string(),
+            c.current_months_held.to_string(),
             dec1(Some(b.share)),
-            b.compared_previous.to_string(),
-            b.compared_current.to_string(),
         ]
     };
     let mut rows: Vec<Vec<String>> = beats_by_rank(a)
@@ -112,13 +133,16 @@ fn beats(a: &Assessment) -> Result<String, ReportError> {
         &[
             "rank",
             "beat",
-            "previous",
-            "current",
-            "change",
-            "change_pct",
-            "share",
             "compared_previous",
             "compared_current",
+            "change",
+            "change_pct",
+            "months_compared",
+            "previous",
+            "previous_months",
+            "current",
+            "current_months",
+            "share",
         ],
         rows,
     )
@@ -139,16 +163,35 @@ fn beat_categories(a: &Assessment) -> Result<String, ReportError> {
 
 fn trend(first_column: &str, rows: &[TrendRow]) -> Result<String, ReportError> {
     table(
-        &[first_column, "year", "count", "months_held"],
+        &[first_column, "year", "count", "months_held", "annualised"],
         rows.iter().flat_map(|r| {
             r.years.iter().map(|y| {
                 vec![
                     r.name.clone(),
                     y.year.to_string(),
-                    y.count.to_string(),
+                    opt(y.count),
                     y.months_held.to_string(),
+                    dec1(y.annualised),
                 ]
             })
+        }),
+    )
+}
+
+/// One row per month from the first held to the last; a month not held has
+/// empty counts (a gap, never a zero).
+fn trend_by_month(a: &Assessment) -> Result<String, ReportError> {
+    let mut header = vec!["month", "held"];
+    header.extend(a.categories.iter().map(|r| r.category.as_str()));
+    table(
+        &header,
+        a.trend_by_month.iter().map(|m| {
+            let mut row = vec![m.month.to_string(), yes_no(m.held).to_owned()];
+            match &m.counts {
+                Some(c) => row.extend(c.iter().map(u64::to_string)),
+                None => row.extend(a.categories.iter().map(|_| String::new())),
+            }
+            row
         }),
     )
 }
@@ -187,22 +230,33 @@ fn months(a: &Assessment) -> Result<String, ReportError> {
     table(&["period", "month", "held", "compared"], rows)
 }
 
-/// Every CSV table: (file name, content), in a fixed order.
+/// The CSV files, in the order [`csv_tables`] gives them.
+pub(crate) const FILES: [&str; 7] = [
+    "categories.csv",
+    "beats.csv",
+    "beat_categories.csv",
+    "trend_by_beat.csv",
+    "trend_by_category.csv",
+    "trend_by_month.csv",
+    "months.csv",
+];
+
+/// Every CSV table: (file name, content), in the order of [`FILES`].
 pub fn csv_tables(a: &Assessment) -> Result<Vec<(String, String)>, ReportError> {
-    Ok(vec![
-        ("categories.csv".to_owned(), categories(a)?),
-        ("beats.csv".to_owned(), beats(a)?),
-        ("beat_categories.csv".to_owned(), beat_categories(a)?),
-        (
-            "trend_by_beat.csv".to_owned(),
-            trend("beat", &a.trend_by_beat)?,
-        ),
-        (
-            "trend_by_category.csv".to_owned(),
-            trend("category", &a.trend_by_category)?,
-        ),
-        ("months.csv".to_owned(), months(a)?),
-    ])
+    let contents = [
+        categories(a)?,
+        beats(a)?,
+        beat_categories(a)?,
+        trend("beat", &a.trend_by_beat)?,
+        trend("category", &a.trend_by_category)?,
+        trend_by_month(a)?,
+        months(a)?,
+    ];
+    Ok(FILES
+        .iter()
+        .zip(contents)
+        .map(|(f, c)| ((*f).to_owned(), c))
+        .collect())
 }
 
 #[cfg(test)]
@@ -232,6 +286,7 @@ mod tests {
                 "beat_categories.csv",
                 "trend_by_beat.csv",
                 "trend_by_category.csv",
+                "trend_by_month.csv",
                 "months.csv"
             ]
         );
@@ -244,28 +299,20 @@ mod tests {
         let lines = file(&t, "categories.csv");
         assert_eq!(
             lines[0],
-            "category,kind,previous,current,change,change_pct,rate_per_1000,compared_previous,compared_current"
+            "category,kind,compared_previous,compared_current,change,change_pct,months_compared,previous,previous_months,current,current_months,rate_per_1000,rate_per_1000_annualised"
         );
         assert_eq!(lines.len(), 1 + a.categories.len());
-        let all = a.all_crime().unwrap();
-        // The fixture: 2023-08 is missing, so the change compares 11 months.
-        let expected = format!(
-            "All crime,all_crime,{},{},{},{},{},{},{}",
-            all.previous,
-            all.current,
-            all.change,
-            dec1(all.change_pct),
-            dec2(all.rate_per_1000),
-            all.compared_previous,
-            all.compared_current
-        );
-        assert_eq!(lines[1], expected);
+        // The fixture: 2023-08 is missing, so the change compares 11 months;
+        // the rate over 11 months is also shown annualised (× 12 / 11).
         assert_eq!(
             lines[1],
-            "All crime,all_crime,1440,1221,-99,-7.5,12.21,1320,1221"
+            "All crime,all_crime,1320,1221,-99,-7.5,11,1440,12,1221,11,12.21,13.32"
         );
         let robbery = lines.iter().find(|l| l.starts_with("Robbery,")).unwrap();
-        assert_eq!(*robbery, "Robbery,category,0,11,11,,0.11,0,11");
+        assert_eq!(
+            *robbery,
+            "Robbery,category,0,11,11,,11,0,12,11,11,0.11,0.12"
+        );
         let group = lines
             .iter()
             .find(|l| l.starts_with("\"Serious, acquisitive\","))
@@ -282,12 +329,34 @@ mod tests {
         let lines = file(&t, "beats.csv");
         assert_eq!(
             lines[0],
-            "rank,beat,previous,current,change,change_pct,share,compared_previous,compared_current"
+            "rank,beat,compared_previous,compared_current,change,change_pct,months_compared,previous,previous_months,current,current_months,share"
         );
-        assert_eq!(lines[1], "1,Town Centre,960,770,-110,-12.5,63.1,880,770");
-        assert_eq!(lines[2], "2,<script>,480,440,0,0.0,36.0,440,440");
-        assert_eq!(lines[3], ",Not placed in a beat,0,11,11,,0.9,0,11");
+        assert_eq!(
+            lines[1],
+            "1,Town Centre,880,770,-110,-12.5,11,960,12,770,11,63.1"
+        );
+        assert_eq!(lines[2], "2,<script>,440,440,0,0.0,11,480,12,440,11,36.0");
+        assert_eq!(lines[3], ",Not placed in a beat,0,11,11,,11,0,12,11,11,0.9");
         assert_eq!(lines.len(), 4);
+    }
+
+    /// A previous period with no month held: its figures and the change are
+    /// empty, never zero.
+    #[test]
+    fn nothing_held_is_empty_not_zero() {
+        let mut counts = crate::tests::sample_counts();
+        counts
+            .months
+            .retain(|m, _| m.financial_year().start_year() == 2023);
+        counts
+            .force_month_records
+            .retain(|(_, m), _| m.financial_year().start_year() == 2023);
+        let a = Assessment::build(&counts, &crate::tests::sample_request()).unwrap();
+        let t = csv_tables(&a).unwrap();
+        let lines = file(&t, "categories.csv");
+        assert_eq!(lines[1], "All crime,all_crime,,,,,0,,0,1221,11,12.21,13.32");
+        let lines = file(&t, "trend_by_category.csv");
+        assert_eq!(lines[1], "All crime,2023/24,1221,11,1332.0");
     }
 
     #[test]
@@ -319,13 +388,36 @@ mod tests {
     fn trend_csvs_are_long_format() {
         let t = csv_tables(&sample()).unwrap();
         let lines = file(&t, "trend_by_beat.csv");
-        assert_eq!(lines[0], "beat,year,count,months_held");
-        assert_eq!(lines[1], "Town Centre,2022/23,960,12");
-        assert_eq!(lines[2], "Town Centre,2023/24,770,11");
+        assert_eq!(lines[0], "beat,year,count,months_held,annualised");
+        assert_eq!(lines[1], "Town Centre,2022/23,960,12,");
+        assert_eq!(lines[2], "Town Centre,2023/24,770,11,840.0");
         let lines = file(&t, "trend_by_category.csv");
-        assert_eq!(lines[0], "category,year,count,months_held");
-        assert_eq!(lines[1], "All crime,2022/23,1440,12");
-        assert_eq!(lines[2], "All crime,2023/24,1221,11");
+        assert_eq!(lines[0], "category,year,count,months_held,annualised");
+        assert_eq!(lines[1], "All crime,2022/23,1440,12,");
+        assert_eq!(lines[2], "All crime,2023/24,1221,11,1332.0");
+    }
+
+    #[test]
+    fn trend_by_month_csv_leaves_gaps_empty() {
+        let a = sample();
+        let t = csv_tables(&a).unwrap();
+        let lines = file(&t, "trend_by_month.csv");
+        assert!(
+            lines[0].starts_with("month,held,All crime,Bicycle theft,"),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines.len(), 1 + 24);
+        assert!(
+            lines[1].starts_with("2022-04,yes,120,0,40,"),
+            "{}",
+            lines[1]
+        );
+        let gap = lines.iter().find(|l| l.starts_with("2023-08,")).unwrap();
+        assert_eq!(
+            *gap,
+            format!("2023-08,no{}", ",".repeat(a.categories.len()))
+        );
     }
 
     #[test]

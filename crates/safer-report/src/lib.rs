@@ -11,6 +11,8 @@
 //! does no analysis: every figure it prints is already in its input; it only
 //! formats, escapes and lays them out (and writes the files).
 
+#[cfg(test)]
+mod adds_up;
 mod csv_out;
 mod format;
 mod fund_return;
@@ -56,9 +58,19 @@ pub fn render_html(a: &Assessment, meta: &ReportMeta) -> String {
     html::render_html(a, meta)
 }
 
-/// Every table of the assessment as CSV: (file name, content).
+/// Every table of the assessment as CSV: (file name, content), in the
+/// order of [`CSV_FILES`].
 pub fn csv_tables(a: &Assessment) -> Result<Vec<(String, String)>, ReportError> {
     csv_out::csv_tables(a)
+}
+
+/// The names of the CSV files [`csv_tables`] writes, in order.
+pub const CSV_FILES: [&str; 7] = csv_out::FILES;
+
+/// The monthly trend of some rows of the category table (by index) as an
+/// SVG line chart, with months not held as gaps.
+pub fn month_chart(a: &Assessment, rows: &[usize]) -> String {
+    html::month_chart(a, rows)
 }
 
 /// The name of the HTML file [`write_assessment`] writes.
@@ -231,6 +243,8 @@ pub(crate) mod tests {
                 *slot = town[k] + script[k] + unplaced[k];
             }
             total += district.iter().sum::<u64>();
+            d.force_month_records
+                .insert(("leicestershire".into(), m), district.iter().sum());
             let placement = PlacementSummary {
                 inside: town.iter().chain(&script).sum(),
                 no_location: unplaced.iter().sum(),
@@ -268,6 +282,21 @@ pub(crate) mod tests {
                 value: 100_000,
                 source: "ONS mid-2022 & <estimates>".into(),
             }),
+            areas: safer_analysis::Areas {
+                basis: Some("Approximated from whole wards <b>".into()),
+                beats: vec![
+                    safer_analysis::BeatDescription {
+                        name: "Town Centre".into(),
+                        localities: Some("The market & station".into()),
+                        method: Some("Wards A and B".into()),
+                    },
+                    safer_analysis::BeatDescription {
+                        name: "<script>".into(),
+                        localities: None,
+                        method: None,
+                    },
+                ],
+            },
         }
     }
 
@@ -295,7 +324,7 @@ pub(crate) mod tests {
                 all.compared_previous,
                 all.compared_current
             ),
-            (1440, 1221, 1320, 1221)
+            (Some(1440), 1221, Some(1320), Some(1221))
         );
         assert_eq!(a.trend_by_beat.len(), 3);
         assert!(a.warnings.len() >= 3, "{:?}", a.warnings);
@@ -346,8 +375,10 @@ pub(crate) mod tests {
             "Crime by category in",
             "All crime by beat in",
             "Records by beat and category",
+            "Records by month in",
             "All crime by beat, by financial year",
             "Records by category and financial year",
+            "The beats and what they cover",
         ] {
             assert!(
                 html.contains(&format!("<caption>{caption}"))
@@ -359,28 +390,44 @@ pub(crate) mod tests {
             html.matches("<table").count(),
             html.matches("<caption").count()
         );
-        assert_eq!(html.matches("<table").count(), 5);
-        // The all-crime row in the plan's style, with the note marker: its
-        // change compares 11 months, not the 12 of the previous total.
-        assert!(html.contains("<tr class=\"row-total\"><th scope=\"row\">All crime</th><td class=\"num\">1,440</td><td class=\"num\">1,221</td><td class=\"num\">\u{2212}99 <a href=\"#note-compared\" class=\"note-ref\">[note 1]</a></td><td class=\"num\">\u{2212}7.5%</td><td class=\"num\">12.2</td></tr>"));
+        // Categories, beats, two of beat by category (16 columns do not fit
+        // one portrait page), months, two trends and the beats described.
+        assert_eq!(html.matches("<table").count(), 8);
+        // The all-crime row: the like-for-like figures the change is made
+        // from first (11 months), then the totals of the months held (12
+        // and 11), then the rate over 11 months and annualised.
+        assert!(html.contains("<tr class=\"row-total\"><th scope=\"row\">All crime</th><td class=\"num\">1,320</td><td class=\"num\">1,221</td><td class=\"num\">\u{2212}99</td><td class=\"num\">\u{2212}7.5%</td><td class=\"num\">1,440</td><td class=\"num\">1,221</td><td class=\"num\">12.2</td><td class=\"num\">13.3</td></tr>"));
+        assert!(html.contains("Like for like: the 11 months compared"));
+        assert!(html.contains("Previous<span class=\"th-sub\">all 12 months</span>"));
+        assert!(html.contains("Current<span class=\"th-sub\">11 of 12 months</span>"));
         assert!(html.contains("id=\"note-compared\""));
         assert!(html.contains("All crime \u{2212}7.5%, 1,320 → 1,221"));
-        // Robbery: nothing last year, and only in months compared (so no note).
-        assert!(html.contains("<th scope=\"row\">Robbery</th><td class=\"num\">0</td><td class=\"num\">11</td><td class=\"num\">+11</td><td class=\"num\">n/a</td><td class=\"num\">0.1</td>"));
+        // Robbery: nothing last year.
+        assert!(html.contains("<th scope=\"row\">Robbery</th><td class=\"num\">0</td><td class=\"num\">11</td><td class=\"num\">+11</td><td class=\"num\">n/a</td><td class=\"num\">0</td><td class=\"num\">11</td><td class=\"num\">0.1</td><td class=\"num\">0.1</td>"));
         // Beats in rank order, then the unplaced row without a rank.
         let town = html
-            .find("<th scope=\"row\">Town Centre</th><td class=\"num\">960</td>")
+            .find("<th scope=\"row\">Town Centre</th><td class=\"num\">880</td><td class=\"num\">770</td><td class=\"num\">\u{2212}110</td>")
             .unwrap();
         let script = html
-            .find("<th scope=\"row\">&lt;script&gt;</th><td class=\"num\">480</td>")
+            .find("<th scope=\"row\">&lt;script&gt;</th><td class=\"num\">440</td>")
             .unwrap();
         let unplaced = html.find("<span class=\"visually-hidden\">Not ranked</span></td><th scope=\"row\">Not placed in a beat</th>").unwrap();
         assert!(town < script && script < unplaced);
         assert!(html.contains("<td class=\"num\">63.1%</td>"));
         assert!(html.contains("How the district's 1,331 records in the current period were placed in beats: 1,320 inside a beat's boundary; 0 just outside every beat (within 250 m) and given to the nearest beat; 11 with no location; 0 more than 250 m outside every beat."));
-        // Partial years are marked in the trend headers and notes.
+        // Partial years are marked in the trend headers and notes, with
+        // their annualised value: 770 in 11 months is 840 a year.
         assert!(html.contains("2023/24<span class=\"th-sub\">11 of 12 months</span>"));
         assert!(html.contains("2023/24: 11 of 12 months held"));
+        assert!(html.contains("770<span class=\"th-sub\">840 a year, annualised</span>"));
+        // The month not held is a gap, never a zero.
+        assert!(html.contains(
+            "<tr><th scope=\"row\">August 2023</th><td class=\"num not-held\">not held</td>"
+        ));
+        // What the beats and groups are.
+        assert!(html.contains("Approximated from whole wards &lt;b&gt;"));
+        assert!(html.contains("<tr><th scope=\"row\">Town Centre</th><td>The market &amp; station</td><td>Wards A and B</td></tr>"));
+        assert!(html.contains("<li>Serious, acquisitive: Burglary, Robbery, Vehicle crime, Theft from the person.</li>"));
         assert!(html.contains(html::ATTRIBUTION));
         assert!(html.contains("Generated by Safer on 2024-05-01 09:30"));
         assert!(html.contains("@media print"));
@@ -429,14 +476,22 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn html_svg_is_deterministic_with_one_line_per_beat() {
+    fn html_svg_is_deterministic_and_never_joins_a_part_year() {
         let a = sample();
         let one = render_html(&a, &meta());
         let two = render_html(&a, &meta());
         assert_eq!(one, two);
-        assert_eq!(one.matches("<polyline").count(), a.trend_by_beat.len());
-        assert_eq!(one.matches("<svg").count(), 2);
-        assert_eq!(one.matches("role=\"img\"").count(), 2);
+        // The change chart, the monthly trend and the beat trend.
+        assert_eq!(one.matches("<svg").count(), 3);
+        assert_eq!(one.matches("role=\"img\"").count(), 3);
+        // By year, 2022/23 is whole and 2023/24 holds 11 months: no line may
+        // join them. By month, August 2023 breaks each of the three lines
+        // (all crime, ASB, the group) in two.
+        let beat_chart = &one[one.find("id=\"chart-beat-trend-title\"").unwrap()..];
+        let beat_chart = &beat_chart[..beat_chart.find("</svg>").unwrap()];
+        assert_eq!(beat_chart.matches("<polyline").count(), 0);
+        assert!(beat_chart.contains("Town Centre, 2023/24: 840 (11 of 12 months, annualised)"));
+        assert_eq!(one.matches("<polyline").count(), 6);
         // A bar per category with a non-zero change.
         let nonzero = a
             .categories
@@ -458,14 +513,14 @@ pub(crate) mod tests {
         let a = Assessment::build(&counts, &req).unwrap();
         let html = render_html(&a, &ReportMeta::default());
         assert!(html.contains("No beats are configured"));
-        assert!(!html.contains("<polyline"));
+        assert!(!html.contains("chart-beat-trend"));
         assert!(html.contains("rates per 1,000 are n/a"));
         let t = csv_tables(&a).unwrap();
         assert_eq!(
             t[1].1,
-            "rank,beat,previous,current,change,change_pct,share,compared_previous,compared_current\n"
+            "rank,beat,compared_previous,compared_current,change,change_pct,months_compared,previous,previous_months,current,current_months,share\n"
         );
-        assert!(t[0].1.lines().nth(1).unwrap().contains(",-7.5,,1320,"));
+        assert!(t[0].1.lines().nth(1).unwrap().ends_with(",1221,11,,"));
     }
 
     #[test]
@@ -486,6 +541,7 @@ pub(crate) mod tests {
                 "beat_categories.csv",
                 "trend_by_beat.csv",
                 "trend_by_category.csv",
+                "trend_by_month.csv",
                 "months.csv"
             ]
         );
@@ -509,10 +565,14 @@ pub(crate) mod tests {
                 OUTPUT_DOC.contains(&format!("### `{name}`")),
                 "{name} has no section"
             );
-            if name == "beat_categories.csv" {
-                continue; // one column per category row, documented as such
-            }
-            for column in content.lines().next().unwrap().split(',') {
+            // One column per category row, documented as such, after the
+            // named ones.
+            let named = match name.as_str() {
+                "beat_categories.csv" => 1,
+                "trend_by_month.csv" => 2,
+                _ => usize::MAX,
+            };
+            for column in content.lines().next().unwrap().split(',').take(named) {
                 assert!(
                     OUTPUT_DOC.contains(&format!("| `{column}` |")),
                     "{name}: column {column} undocumented"

@@ -221,23 +221,34 @@ pub fn bar_chart_diverging(id: &str, title: &str, desc: &str, bars: &[Bar<'_>]) 
 /// One point on the x axis of a line chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct XPoint {
+    /// The point's full name, for its markers' titles ("2023/24", "April 2023").
+    pub name: String,
+    /// The text under the axis; empty to leave the point unlabelled (a
+    /// monthly axis labels some months only).
     pub label: String,
     /// Set when the point is partial (a year not fully held): its markers
-    /// are drawn hollow and this note is written under the axis label.
+    /// are drawn hollow, never joined to a neighbour by a line, and this
+    /// short note is written under the axis label.
     pub partial_note: Option<String>,
+    /// What a partial point's markers say in their titles (the note when
+    /// `None`).
+    pub partial_title: Option<String>,
 }
 
-/// One line of a line chart: a value per x point.
+/// One line of a line chart: a value per x point, `None` where nothing is
+/// held (a gap in the line, never a zero).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series<'a> {
     pub name: &'a str,
-    pub values: Vec<u64>,
+    pub values: Vec<Option<f64>>,
     /// Drawn dashed in grey (for a residual line such as "not placed").
     pub muted: bool,
 }
 
-/// A line chart of counts: one `<polyline>` per series, a marker per point
-/// (hollow at partial points) and a legend under the plot.
+/// A line chart: per series, a line through each run of consecutive whole
+/// points with values, a marker per whole point (hollow at partial
+/// points, which no line joins), and a legend under the plot. Values are
+/// shown rounded to whole numbers.
 pub fn line_chart(
     id: &str,
     title: &str,
@@ -248,20 +259,21 @@ pub fn line_chart(
     const WIDTH: f64 = 720.0;
     const PLOT_LEFT: f64 = 70.0;
     const PLOT_RIGHT: f64 = 700.0;
-    const INSET: f64 = 60.0;
     const TOP: f64 = 12.0;
     const PLOT_HEIGHT: f64 = 260.0;
     const LEGEND_COLUMNS: usize = 3;
     const LEGEND_ROW: f64 = 22.0;
 
+    // Few points sit well inside the axis; many use its whole width.
+    let inset = if xs.len() > 12 { 12.0 } else { 60.0 };
+    let markers = xs.len() <= 24;
     let plot_bottom = TOP + PLOT_HEIGHT;
     let max = series
         .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .max()
-        .unwrap_or(0);
-    let step = nice_step(max as f64, 5.0).max(1.0);
-    let k_hi = ((max as f64 / step).ceil() as i64).max(1);
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .fold(0.0_f64, f64::max);
+    let step = nice_step(max, 5.0).max(1.0);
+    let k_hi = ((max / step).ceil() as i64).max(1);
     let hi = k_hi as f64 * step;
     let y = |v: f64| plot_bottom - v / hi * PLOT_HEIGHT;
     let x = |i: usize| {
@@ -269,15 +281,18 @@ pub fn line_chart(
             (PLOT_LEFT + PLOT_RIGHT) / 2.0
         } else {
             PLOT_LEFT
-                + INSET
-                + i as f64 * (PLOT_RIGHT - PLOT_LEFT - 2.0 * INSET) / (xs.len() - 1) as f64
+                + inset
+                + i as f64 * (PLOT_RIGHT - PLOT_LEFT - 2.0 * inset) / (xs.len() - 1) as f64
         }
     };
     let any_partial = xs.iter().any(|p| p.partial_note.is_some());
+    let any_gap = series
+        .iter()
+        .any(|s| s.values.iter().take(xs.len()).any(Option::is_none));
     let legend_top = plot_bottom + if any_partial { 56.0 } else { 40.0 };
-    // The key to hollow markers gets a row of its own, so its text has room.
+    // The keys to hollow markers and gaps get rows of their own.
     let series_rows = series.len().div_ceil(LEGEND_COLUMNS);
-    let legend_rows = series_rows + usize::from(any_partial);
+    let legend_rows = series_rows + usize::from(any_partial) + usize::from(any_gap);
     let height = legend_top + LEGEND_ROW * legend_rows as f64 + 4.0;
 
     let mut out = String::new();
@@ -305,13 +320,15 @@ pub fn line_chart(
     }
     // X axis labels, with a note under partial points.
     for (i, p) in xs.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\">{}</text>",
-            n(x(i)),
-            n(plot_bottom + 20.0),
-            escape(&p.label),
-        );
+        if !p.label.is_empty() {
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\">{}</text>",
+                n(x(i)),
+                n(plot_bottom + 20.0),
+                escape(&p.label),
+            );
+        }
         if let Some(note) = &p.partial_note {
             let _ = writeln!(
                 out,
@@ -337,30 +354,50 @@ pub fn line_chart(
     for (i, s) in series.iter().enumerate() {
         let (colour, dash) = style(i, s);
         let _ = writeln!(out, "<g class=\"series\"><title>{}</title>", escape(s.name));
-        let points: Vec<String> = s
-            .values
-            .iter()
-            .take(xs.len())
-            .enumerate()
-            .map(|(j, v)| format!("{},{}", n(x(j)), n(y(*v as f64))))
-            .collect();
-        let _ = writeln!(
-            out,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"{dash}/>",
-            points.join(" "),
-        );
+        // A line through each run of whole points with values.
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, out: &mut String| {
+            if run.len() >= 2 {
+                let _ = writeln!(
+                    out,
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"{dash}/>",
+                    run.join(" "),
+                );
+            }
+            run.clear();
+        };
         for (j, v) in s.values.iter().take(xs.len()).enumerate() {
-            let partial = xs[j].partial_note.is_some();
+            match v {
+                Some(v) if xs[j].partial_note.is_none() => {
+                    run.push(format!("{},{}", n(x(j)), n(y(*v))));
+                }
+                _ => flush(&mut run, &mut out),
+            }
+        }
+        flush(&mut run, &mut out);
+        for (j, v) in s.values.iter().take(xs.len()).enumerate() {
+            let Some(v) = v else { continue };
+            let partial = xs[j]
+                .partial_title
+                .as_deref()
+                .or(xs[j].partial_note.as_deref());
+            // A lone whole point between gaps needs its marker to be seen.
+            let alone = (j == 0 || s.values[j - 1].is_none())
+                && s.values.get(j + 1).is_none_or(Option::is_none);
+            if !markers && partial.is_none() && !alone {
+                continue;
+            }
             let _ = writeln!(
                 out,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{}\" stroke=\"{colour}\" stroke-width=\"2\"><title>{}, {}: {}{}</title></circle>",
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"{colour}\" stroke-width=\"2\"><title>{}, {}: {}{}</title></circle>",
                 n(x(j)),
-                n(y(*v as f64)),
-                if partial { WHITE } else { colour },
+                n(y(*v)),
+                if markers { "4.5" } else { "3" },
+                if partial.is_some() { WHITE } else { colour },
                 escape(s.name),
-                escape(&xs[j].label),
-                thousands(*v),
-                if partial { " (partial year)" } else { "" },
+                escape(&xs[j].name),
+                thousands(v.round() as u64),
+                partial.map(|p| format!(" ({p})")).unwrap_or_default(),
             );
         }
         out.push_str("</g>\n");
@@ -399,8 +436,10 @@ pub fn line_chart(
             escape(&truncate(s.name, 26)),
         );
     }
+    let mut key_row = series_rows;
     if any_partial {
-        let (lx, ly) = item_pos(series_rows * LEGEND_COLUMNS);
+        let (lx, ly) = item_pos(key_row * LEGEND_COLUMNS);
+        key_row += 1;
         let _ = writeln!(
             out,
             "<circle cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{WHITE}\" stroke=\"{TEXT}\" stroke-width=\"2\"/>",
@@ -409,8 +448,17 @@ pub fn line_chart(
         );
         let _ = writeln!(
             out,
-            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"13\">Hollow marker: year not fully held</text>",
+            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"13\">Hollow marker: a year not fully held, annualised, joined by no line</text>",
             n(lx + 36.0),
+            n(ly + 5.0),
+        );
+    }
+    if any_gap {
+        let (lx, ly) = item_pos(key_row * LEGEND_COLUMNS);
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"13\">A break in a line: months not held</text>",
+            n(lx),
             n(ly + 5.0),
         );
     }
@@ -577,65 +625,87 @@ mod tests {
         assert!(empty.ends_with("</svg>"));
     }
 
+    fn xp(name: &str, partial: Option<&str>) -> XPoint {
+        XPoint {
+            name: name.into(),
+            label: name.into(),
+            partial_note: partial.map(Into::into),
+            partial_title: None,
+        }
+    }
+
     #[test]
-    fn line_chart_draws_one_polyline_per_series_with_hollow_partial_markers() {
+    fn line_chart_joins_whole_years_only_with_hollow_partial_markers() {
         let xs = vec![
-            XPoint {
-                label: "2021/22".into(),
-                partial_note: None,
-            },
-            XPoint {
-                label: "2022/23".into(),
-                partial_note: Some("11 of 12 months".into()),
-            },
-            XPoint {
-                label: "2023/24".into(),
-                partial_note: None,
-            },
+            xp("2020/21", None),
+            xp("2021/22", None),
+            xp("2022/23", Some("3 of 12 months, annualised")),
+            xp("2023/24", None),
         ];
         let series = vec![
             Series {
                 name: "North",
-                values: vec![1200, 1100, 1300],
+                values: vec![Some(1200.0), Some(1100.0), Some(1300.0), Some(1250.0)],
                 muted: false,
             },
             Series {
                 name: "South",
-                values: vec![800, 700, 900],
+                values: vec![Some(800.0), Some(700.0), Some(900.0), Some(850.0)],
                 muted: false,
             },
             Series {
                 name: "Not placed in a beat",
-                values: vec![10, 5, 12],
+                values: vec![Some(10.0), Some(5.0), Some(12.0), Some(9.0)],
                 muted: true,
             },
         ];
         let svg = line_chart("t", "Trend", "desc", &xs, &series);
+        // 2020/21 to 2021/22 is joined; the part-year is joined to neither
+        // neighbour, so 2023/24 stands alone.
         assert_eq!(svg.matches("<polyline").count(), 3);
         assert_eq!(svg, line_chart("t", "Trend", "desc", &xs, &series));
         // One hollow marker per series at the partial year, plus the legend key.
         assert_eq!(svg.matches(&format!("fill=\"{WHITE}\"")).count(), 3 + 1);
-        assert!(svg.contains(">11 of 12 months</text>"));
-        assert!(svg.contains("Hollow marker: year not fully held"));
+        assert!(svg.contains(">3 of 12 months, annualised</text>"));
+        assert!(svg.contains("Hollow marker: a year not fully held"));
+        assert!(svg.contains("North, 2022/23: 1,300 (3 of 12 months, annualised)"));
         assert!(svg.contains("stroke-dasharray=\"6 4\""));
         // Y ticks 0 to 1,500 in steps of 500, above the highest value.
         assert!(svg.contains(">1,500</text>") && svg.contains(">500</text>"));
         assert!(!svg.contains(">2,000</text>") && !svg.contains("NaN"));
+        assert!(!svg.contains("A break in a line"));
+    }
+
+    #[test]
+    fn line_chart_breaks_at_months_not_held() {
+        let xs: Vec<XPoint> = (1..=30).map(|i| xp(&format!("m{i}"), None)).collect();
+        let values: Vec<Option<f64>> = (1..=30)
+            .map(|i| (i != 12).then_some(f64::from(i)))
+            .collect();
+        let series = vec![Series {
+            name: "All crime",
+            values,
+            muted: false,
+        }];
+        let svg = line_chart("t", "T", "D", &xs, &series);
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("A break in a line: months not held"));
+        // Many points: no marker on each, only in the legend.
+        assert_eq!(svg.matches("<circle").count(), 1);
     }
 
     #[test]
     fn line_chart_with_one_year_and_zero_counts() {
-        let xs = vec![XPoint {
-            label: "2023/24".into(),
-            partial_note: None,
-        }];
+        let xs = vec![xp("2023/24", None)];
         let series = vec![Series {
             name: "A",
-            values: vec![0],
+            values: vec![Some(0.0)],
             muted: false,
         }];
         let svg = line_chart("t", "T", "D", &xs, &series);
-        assert_eq!(svg.matches("<polyline").count(), 1);
+        // One point: a marker (and the legend's), no line.
+        assert_eq!(svg.matches("<polyline").count(), 0);
+        assert_eq!(svg.matches("<circle").count(), 2);
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
         assert!(!svg.contains("Hollow marker"));
     }

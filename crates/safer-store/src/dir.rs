@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use safer_analysis::{Beats, DistrictCounts};
+use safer_analysis::{Beats, DistrictCounts, months_held_from};
 use safer_domain::Partnership;
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +118,11 @@ impl DataDir {
             .as_ref()
             .map(|p| p.beats.clone())
             .unwrap_or_default();
-        let mut counts = DistrictCounts::new(&district, &beats);
+        let forces = partnership
+            .as_ref()
+            .map(|p| p.partnership.forces.clone())
+            .unwrap_or_default();
+        let mut counts = DistrictCounts::new(&district, &beats).with_forces(&forces);
         for e in &entries {
             counts.note_file(&e.force, e.month, e.without_location);
         }
@@ -136,6 +140,56 @@ impl DataDir {
             counts.merge(p?);
         }
         Ok((counts, partnership))
+    }
+
+    /// Every district for which some month is held (the rule of
+    /// [`DistrictCounts::months_held`], read from the manifest alone), with
+    /// how many months, sorted by name. A district with records only in
+    /// other forces' files (its own force's files not imported) is not
+    /// listed. For a district Safer's table of police force areas does not
+    /// know, any force other than British Transport Police whose files
+    /// hold its records stands in.
+    pub fn districts_held(&self) -> Result<Vec<(String, usize)>, StoreError> {
+        use std::collections::{BTreeMap, BTreeSet};
+        let entries = self.crimes()?.entries()?;
+        let partnerships = self.partnerships()?;
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for e in &entries {
+            names.extend(e.districts.iter().map(String::as_str));
+        }
+        let mut by_district: BTreeMap<&str, Vec<(&str, safer_domain::Month)>> = BTreeMap::new();
+        for e in &entries {
+            for d in &e.districts {
+                by_district
+                    .entry(d.as_str())
+                    .or_default()
+                    .push((e.force.as_str(), e.month));
+            }
+        }
+        let mut out = Vec::new();
+        for d in names {
+            let files = by_district.get(d).map(Vec::as_slice).unwrap_or_default();
+            let configured: Vec<&str> = partnerships
+                .iter()
+                .find(|p| p.partnership.district == d)
+                .map(|p| p.partnership.forces.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let held = if !configured.is_empty() {
+                months_held_from(&configured, files.iter().map(|(f, m)| (*f, *m, true)))
+            } else if let Some(f) = safer_domain::force_area_of(d) {
+                months_held_from(&[f], files.iter().map(|(f, m)| (*f, *m, true)))
+            } else {
+                files
+                    .iter()
+                    .filter(|(f, _)| *f != safer_domain::TRANSPORT_POLICE)
+                    .map(|(_, m)| *m)
+                    .collect()
+            };
+            if !held.is_empty() {
+                out.push((d.to_owned(), held.len()));
+            }
+        }
+        Ok(out)
     }
 
     /// The partnership covering `district` (matched without regard to case).

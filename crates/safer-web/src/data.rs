@@ -25,12 +25,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await?
 }
 
-/// Every district with records held, sorted.
+/// Every district with some month held, sorted: not those whose records
+/// come only from other forces' files.
 pub(crate) fn districts_held(data_dir: &Path) -> Result<Vec<String>, WebError> {
     let dir = DataDir::open(data_dir)?;
-    let entries = dir.crimes()?.entries()?;
-    let set: BTreeSet<String> = entries.into_iter().flat_map(|e| e.districts).collect();
-    Ok(set.into_iter().collect())
+    Ok(dir.districts_held()?.into_iter().map(|(d, _)| d).collect())
 }
 
 /// The district to show first: the imported partnership's, else the first held.
@@ -73,6 +72,18 @@ pub(crate) fn years_held(counts: &DistrictCounts) -> Vec<FinancialYear> {
     set.into_iter().rev().collect()
 }
 
+/// The year the explorer opens on: the latest with all twelve months held,
+/// else the latest with any.
+pub(crate) fn default_year(counts: &DistrictCounts) -> Option<FinancialYear> {
+    let held = counts.months_held();
+    let years = years_held(counts);
+    years
+        .iter()
+        .copied()
+        .find(|y| y.period().months().all(|m| held.contains(&m)))
+        .or_else(|| years.first().copied())
+}
+
 /// The assessment of a district's counts.
 pub(crate) fn assessment(
     counts: &DistrictCounts,
@@ -87,8 +98,18 @@ pub(crate) fn assessment(
         as_at,
         groups: p.map(|p| p.groups.clone()).unwrap_or_default(),
         population: p.and_then(|p| p.population.clone()),
+        areas: p.map(safer_analysis::Areas::of).unwrap_or_default(),
     };
-    Assessment::build(counts, &req).map_err(|e| WebError::BadRequest(e.to_string()))
+    Assessment::build(counts, &req).map_err(|e| match e {
+        safer_analysis::AssessError::NothingHeld { .. } => {
+            let mut m = e.to_string();
+            if let Some(first) = m.get(..1) {
+                m = first.to_uppercase() + &m[1..];
+            }
+            WebError::NotFound(m)
+        }
+        other => WebError::BadRequest(other.to_string()),
+    })
 }
 
 /// Parameters of an assessment as given in a query string; empty means
@@ -151,9 +172,7 @@ pub(crate) async fn assess(app: &AppState, q: &AssessmentQuery) -> Result<Assess
         let (counts, partnership) = district_counts(&data_dir, &district)?;
         let year = match year {
             Some(y) => y,
-            None => years_held(&counts)
-                .first()
-                .copied()
+            None => default_year(&counts)
                 .ok_or_else(|| WebError::NotFound(format!("No months are held for {district}.")))?,
         };
         let assessment = assessment(&counts, partnership.as_ref(), year, as_at)?;

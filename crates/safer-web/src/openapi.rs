@@ -206,6 +206,8 @@ fn paths() -> Value {
 
 fn schemas() -> Value {
     let nullable_string = json!({ "type": ["string", "null"] });
+    // Built apart: one json! of every schema would pass the macro recursion limit.
+    let assessment = assessment_schema(&nullable_string);
     json!({
         "Problem": {
             "type": "object",
@@ -422,72 +424,146 @@ fn schemas() -> Value {
         },
         "CategoryRow": {
             "type": "object",
-            "required": ["category", "kind", "current", "previous", "change"],
+            "description": "A row of the category table. The change is compared_current − compared_previous, over the months held in both years; current and previous are the totals of the months held in each period. A figure with no month held is null, never 0.",
+            "required": ["category", "kind", "current", "previous", "change", "compared_current", "compared_previous"],
             "properties": {
                 "category": { "type": "string" },
                 "kind": { "enum": ["category", "all_crime", "group"] },
                 "current": { "type": "integer" },
-                "previous": { "type": "integer" },
-                "change": { "type": "integer", "description": "Over the months held in both years." },
+                "previous": { "type": ["integer", "null"] },
+                "change": { "type": ["integer", "null"], "description": "Over the months held in both years." },
                 "change_pct": { "type": ["number", "null"] },
                 "rate_per_1000": { "type": ["number", "null"] },
-                "compared_current": { "type": "integer" },
-                "compared_previous": { "type": "integer" }
+                "rate_per_1000_annualised": { "type": ["number", "null"] },
+                "compared_current": { "type": ["integer", "null"] },
+                "compared_previous": { "type": ["integer", "null"] }
             }
         },
         "BeatRow": {
             "type": "object",
-            "required": ["beat", "current", "previous", "change", "share", "rank"],
+            "required": ["beat", "current", "previous", "change", "share", "rank", "compared_current", "compared_previous"],
             "properties": {
                 "beat": { "type": "string" },
                 "current": { "type": "integer" },
-                "previous": { "type": "integer" },
-                "change": { "type": "integer" },
+                "previous": { "type": ["integer", "null"] },
+                "change": { "type": ["integer", "null"] },
                 "change_pct": { "type": ["number", "null"] },
                 "share": { "type": "number", "description": "Percent of the district's records." },
                 "rank": { "type": "integer" },
-                "compared_current": { "type": "integer" },
-                "compared_previous": { "type": "integer" }
+                "compared_current": { "type": ["integer", "null"] },
+                "compared_previous": { "type": ["integer", "null"] }
             }
         },
-        "Assessment": {
+        "TrendRow": {
             "type": "object",
-            "required": ["district", "year", "comparison", "categories", "beats", "warnings"],
+            "required": ["name", "years"],
             "properties": {
-                "district": { "type": "string" },
-                "year": { "type": "string", "examples": ["2023/24"] },
-                "as_at": nullable_string,
-                "comparison": {
+                "name": { "type": "string" },
+                "years": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["year", "count", "months_held", "annualised"],
+                        "properties": {
+                            "year": { "type": "string" },
+                            "count": { "type": ["integer", "null"] },
+                            "months_held": { "type": "integer" },
+                            "annualised": { "type": ["number", "null"] }
+                        }
+                    }
+                }
+            }
+        },
+        "Assessment": assessment
+    })
+}
+
+fn assessment_schema(nullable_string: &Value) -> Value {
+    json!({
+        "type": "object",
+        "required": ["district", "year", "comparison", "categories", "beats", "warnings"],
+        "properties": {
+            "district": { "type": "string" },
+            "year": { "type": "string", "examples": ["2023/24"] },
+            "as_at": nullable_string,
+            "comparison": {
+                "type": "object",
+                "properties": {
+                    "current_period": schema_ref("Period"),
+                    "previous_period": schema_ref("Period"),
+                    "current_months_missing": { "type": "array", "items": { "type": "string" } },
+                    "previous_months_missing": { "type": "array", "items": { "type": "string" } },
+                    "comparable_months": { "type": "array", "items": { "type": "string" } },
+                    "like_for_like": { "type": "boolean" },
+                    "current_months_held": { "type": "integer" },
+                    "previous_months_held": { "type": "integer" }
+                }
+            },
+            "population": {
+                "type": ["object", "null"],
+                "properties": { "value": { "type": "integer" }, "source": { "type": "string" } }
+            },
+            "categories": { "type": "array", "items": schema_ref("CategoryRow") },
+            "beats": { "type": "array", "items": schema_ref("BeatRow") },
+            "unplaced": { "oneOf": [schema_ref("BeatRow"), { "type": "null" }] },
+            "beat_categories": {
+                "type": "array",
+                "description": "[beat, counts in the order of categories] pairs.",
+                "items": { "type": "array" }
+            },
+            "trend_by_beat": { "type": "array", "items": schema_ref("TrendRow") },
+            "trend_by_category": { "type": "array", "items": schema_ref("TrendRow") },
+            "trend_by_month": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["month", "held", "counts"],
+                    "properties": {
+                        "month": { "type": "string" },
+                        "held": { "type": "boolean" },
+                        "counts": { "type": ["array", "null"], "items": { "type": "integer" } }
+                    }
+                }
+            },
+            "placement": { "type": "object" },
+            "areas": {
+                "type": "object",
+                "properties": {
+                    "basis": nullable_string,
+                    "beats": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": { "type": "string" },
+                                "localities": nullable_string,
+                                "method": nullable_string
+                            }
+                        }
+                    }
+                }
+            },
+            "groups": {
+                "type": "array",
+                "items": {
                     "type": "object",
                     "properties": {
-                        "current_period": schema_ref("Period"),
-                        "previous_period": schema_ref("Period"),
-                        "current_months_missing": { "type": "array", "items": { "type": "string" } },
-                        "previous_months_missing": { "type": "array", "items": { "type": "string" } },
-                        "comparable_months": { "type": "array", "items": { "type": "string" } },
-                        "like_for_like": { "type": "boolean" }
+                        "name": { "type": "string" },
+                        "categories": { "type": "array", "items": { "type": "string" } }
                     }
-                },
-                "population": {
-                    "type": ["object", "null"],
-                    "properties": { "value": { "type": "integer" }, "source": { "type": "string" } }
-                },
-                "categories": { "type": "array", "items": schema_ref("CategoryRow") },
-                "beats": { "type": "array", "items": schema_ref("BeatRow") },
-                "unplaced": { "oneOf": [schema_ref("BeatRow"), { "type": "null" }] },
-                "beat_categories": {
-                    "type": "array",
-                    "description": "[beat, counts in the order of categories] pairs.",
-                    "items": { "type": "array" }
-                },
-                "trend_by_beat": { "type": "array", "items": { "type": "object" } },
-                "trend_by_category": { "type": "array", "items": { "type": "object" } },
-                "placement": { "type": "object" },
-                "forces": { "type": "array", "items": { "type": "string" } },
-                "force_records_without_location": { "type": "integer" },
-                "missing_months_held_span": { "type": "array", "items": { "type": "string" } },
-                "warnings": { "type": "array", "items": { "type": "string" } }
-            }
+                }
+            },
+            "forces": { "type": "array", "items": { "type": "string" }, "description": "The district's own forces, whose files decide which months are held." },
+            "force_basis": { "enum": ["configured", "force_area", "most_records", "unknown"] },
+            "other_forces": {
+                "type": "array",
+                "description": "[force, records] pairs: the district's records in other forces' files in the months held.",
+                "items": { "type": "array" }
+            },
+            "records_in_months_not_held": { "type": "integer" },
+            "force_records_without_location": { "type": "integer" },
+            "missing_months_held_span": { "type": "array", "items": { "type": "string" } },
+            "warnings": { "type": "array", "items": { "type": "string" } }
         }
     })
 }

@@ -186,6 +186,13 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     page(
         Get,
+        "/assessment/tables/{file}",
+        Roles(EVERYONE),
+        Audit::Export,
+        "A table of the strategic assessment as CSV",
+    ),
+    page(
+        Get,
         "/plans/{id}",
         Roles(EVERYONE),
         Audit::None,
@@ -361,6 +368,7 @@ fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
         (Get, "/") => get(pages::dashboard::dashboard),
         (Get, "/assessment") => get(pages::assessment::explorer),
         (Get, "/assessment/report") => get(pages::assessment::report),
+        (Get, "/assessment/tables/{file}") => get(pages::assessment::table_csv),
         (Get, "/plans/{id}") => get(pages::plans::plan),
         (Get, "/plans/{id}/report") => get(pages::plans::report),
         (Get, "/actions/{id}/update") => get(pages::plans::update_form),

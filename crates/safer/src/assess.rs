@@ -52,6 +52,7 @@ pub fn compute(
         as_at,
         groups: p.map(|p| p.groups.clone()).unwrap_or_default(),
         population: p.and_then(|p| p.population.clone()),
+        areas: p.map(safer_analysis::Areas::of).unwrap_or_default(),
     };
     let a = Assessment::build(&counts, &req).context("cannot assess that period")?;
     Ok((a, p.map(|p| p.name.clone())))
@@ -71,19 +72,39 @@ pub fn run(data_dir: &Path, args: &AssessArgs) -> Result<()> {
     for w in &a.warnings {
         eprintln!("warning: {w}");
     }
+    let c = &a.comparison;
     if let Some(all) = a.all_crime() {
+        let previous = match all.previous {
+            Some(p) => format!("{p} in the {} months held", c.previous_months_held),
+            None => "not held".to_owned(),
+        };
         eprintln!(
-            "{} {}: all crime {} (previous year {}), anti-social behaviour {}.",
+            "{} {}: all crime {} in the {} months held (previous year {previous}), anti-social behaviour {}.",
             a.district,
-            a.comparison.current_period,
+            c.current_period,
             all.current,
-            all.previous,
+            c.current_months_held,
             a.row("Anti-social behaviour").map_or(0, |r| r.current)
         );
+        if let (Some(p), Some(cur)) = (all.compared_previous, all.compared_current) {
+            eprintln!(
+                "Like for like over the {} months held in both years: {p} → {cur} ({}).",
+                c.comparable_months.len(),
+                safer_domain::Change::between(p, cur).percent_label()
+            );
+        }
     }
     if let Some(html) = written.first() {
         eprintln!("Assessment written to {}", html.display());
         eprintln!("CSV tables in {}", out.display());
+        let pdf = out.join("assessment.pdf");
+        if safer_report::html_to_pdf(html, &pdf)? {
+            eprintln!("PDF written to {}", pdf.display());
+        } else {
+            eprintln!(
+                "No PDF: Chromium was not found (install the Debian package chromium, or set SAFER_CHROMIUM)."
+            );
+        }
     }
     Ok(())
 }

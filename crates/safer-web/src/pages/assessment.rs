@@ -36,6 +36,99 @@ fn link(a: &Assessment, category: &str, beat: Option<&str>) -> String {
     s
 }
 
+/// A count, or "not held" (never a zero for a month not held).
+fn count(n: Option<u64>) -> String {
+    n.map_or_else(|| "not held".to_owned(), html::thousands)
+}
+
+/// A change, or "n/a" when nothing is compared.
+fn change(n: Option<i64>) -> String {
+    n.map_or_else(|| "n/a".to_owned(), html::signed)
+}
+
+fn rate(r: Option<f64>) -> String {
+    r.map_or_else(|| "n/a".to_owned(), |x| format!("{x:.1}"))
+}
+
+/// Whether the totals of the months held differ from the compared
+/// figures, so both are shown.
+fn totals_differ(a: &Assessment) -> bool {
+    let c = &a.comparison;
+    let n = c.comparable_months.len() as u32;
+    c.current_months_held != n || c.previous_months_held != n
+}
+
+/// The heads of a comparison: the compared figures first (the change is
+/// their difference), then the totals held, labelled with their months.
+fn comparison_head(a: &Assessment) -> Vec<String> {
+    let c = &a.comparison;
+    let n = c.comparable_months.len();
+    let mut h = if totals_differ(a) {
+        vec![
+            format!("=Previous year, {n} months compared"),
+            format!("=This year, {n} months compared"),
+        ]
+    } else {
+        vec!["=Previous year".to_owned(), "=This year".to_owned()]
+    };
+    h.push("=Change".to_owned());
+    h.push("=Change %".to_owned());
+    if totals_differ(a) {
+        h.push(format!(
+            "=Previous year, all {} of {} months held",
+            c.previous_months_held,
+            c.previous_period.len()
+        ));
+        h.push(format!(
+            "=This year, all {} of {} months held",
+            c.current_months_held,
+            c.current_period.len()
+        ));
+    }
+    h
+}
+
+fn comparison_cells(
+    a: &Assessment,
+    compared: (Option<u64>, Option<u64>),
+    ch: (Option<i64>, Option<f64>),
+    totals: (Option<u64>, u64),
+) -> Vec<String> {
+    let mut v = vec![
+        format!("={}", count(compared.0)),
+        format!("={}", count(compared.1)),
+        format!("={}", change(ch.0)),
+        format!("={}", html::pct(ch.1)),
+    ];
+    if totals_differ(a) {
+        v.push(format!("={}", count(totals.0)));
+        v.push(format!("={}", html::thousands(totals.1)));
+    }
+    v
+}
+
+/// The query string of a view's district, year and period.
+fn base_query(a: &Assessment) -> String {
+    let mut query = format!(
+        "district={}&year={}",
+        html::url_encode(&a.district),
+        html::url_encode(&a.year.to_string())
+    );
+    if let Some(m) = a.as_at {
+        query.push_str(&format!("&as_at={m}"));
+    }
+    query
+}
+
+/// A link to download one of the assessment's tables as CSV.
+fn csv_link(a: &Assessment, file: &str) -> String {
+    format!(
+        "<a class=\"govuk-link\" href=\"/assessment/tables/{}?{}\" download>Download this table (CSV)</a>",
+        html::url_encode(file),
+        esc(&base_query(a))
+    )
+}
+
 pub(crate) async fn explorer(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -43,6 +136,7 @@ pub(crate) async fn explorer(
 ) -> Result<Response, WebError> {
     let assessed = data::assess(&app, &q).await?;
     let a = &assessed.assessment;
+    let c = &a.comparison;
     let category = q
         .category
         .as_deref()
@@ -59,24 +153,43 @@ pub(crate) async fn explorer(
         .as_deref()
         .filter(|b| a.beat_categories.iter().any(|(n, _)| n == b));
 
-    let period = a.comparison.current_period;
+    let period = c.current_period;
     let mut b = format!(
-        "<span class=\"govuk-caption-l\">Partnership Strategic Assessment</span><h1 class=\"govuk-heading-xl\">{} {}</h1>\n<p class=\"govuk-body-l\">{} to {}, compared with the year before.</p>\n",
+        "<span class=\"govuk-caption-l\">Partnership Strategic Assessment</span><h1 class=\"govuk-heading-xl\">{} {}</h1>\n<p class=\"govuk-body-l\">{} to {}, compared with the year before. {} of {} months held{}.</p>\n",
         esc(&a.district),
         esc(&a.year.to_string()),
         esc(&month_long(period.first)),
         esc(&month_long(period.last)),
+        c.current_months_held,
+        period.len(),
+        if c.like_for_like {
+            ", compared like for like".to_owned()
+        } else {
+            format!(
+                "; {} compared like for like with the same months a year earlier",
+                c.comparable_months.len()
+            )
+        }
     );
 
-    // The filter form.
+    // The filter form: only districts and years that hold data.
     let districts: Vec<(String, String)> = assessed
         .districts
         .iter()
         .map(|d| (d.clone(), d.clone()))
         .collect();
+    let held = assessed.counts.months_held();
     let years: Vec<(String, String)> = data::years_held(&assessed.counts)
         .into_iter()
-        .map(|y| (y.to_string(), y.to_string()))
+        .map(|y| {
+            let n = y.period().months().filter(|m| held.contains(m)).count();
+            let label = if n == 12 {
+                y.to_string()
+            } else {
+                format!("{y} ({n} of 12 months held)")
+            };
+            (y.to_string(), label)
+        })
         .collect();
     let mut months = vec![(String::new(), "The whole year".to_owned())];
     months.extend(
@@ -132,30 +245,38 @@ pub(crate) async fn explorer(
         b.push_str("</ul></div>\n");
     }
 
+    // A beat's count and share of the district's records of the category:
+    // the map and the beats table show the same figures.
+    let cat_total = a.categories.get(cat_index).map_or(0, |r| r.current);
+    let in_category = |name: &str| -> (u64, f64) {
+        let n = a
+            .beat_categories
+            .iter()
+            .find(|(b, _)| b == name)
+            .and_then(|(_, v)| v.get(cat_index).copied())
+            .unwrap_or(0);
+        let share = if cat_total == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / cat_total as f64
+        };
+        (n, share)
+    };
+
     // The map.
     if let Some(p) = &assessed.partnership {
-        let total = a.categories.get(cat_index).map_or(0, |r| r.current);
         let map_beats: Vec<MapBeat<'_>> = p
             .beats
             .names
             .iter()
             .zip(&p.beats.shapes)
             .map(|(name, shapes)| {
-                let count = a
-                    .beat_categories
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .and_then(|(_, v)| v.get(cat_index).copied())
-                    .unwrap_or(0);
+                let (count, share) = in_category(name);
                 MapBeat {
                     name,
                     shapes,
                     count,
-                    share: if total == 0 {
-                        0.0
-                    } else {
-                        count as f64 * 100.0 / total as f64
-                    },
+                    share,
                     href: link(a, &category, Some(name)),
                     selected: beat == Some(name.as_str()),
                 }
@@ -163,106 +284,119 @@ pub(crate) async fn explorer(
             .collect();
         if let Some(svg) = beat_map(&map_beats, &category) {
             b.push_str(&format!(
-                "<h2 class=\"govuk-heading-l\">{} by beat</h2>\n{svg}\n",
+                "<h2 class=\"govuk-heading-l\">{} by beat</h2>\n",
                 esc(&category)
             ));
+            if let Some(basis) = &a.areas.basis {
+                b.push_str(&format!(
+                    "<p class=\"govuk-body\"><strong>How the beats were built:</strong> {}</p>\n",
+                    esc(basis)
+                ));
+            }
+            b.push_str(&svg);
+            b.push('\n');
         }
     }
 
     // The categories.
+    let part_year = a
+        .categories
+        .iter()
+        .any(|r| r.rate_per_1000_annualised.is_some());
     let rows: Vec<Vec<String>> = a
         .categories
         .iter()
         .map(|r| {
-            vec![
-                format!(
-                    "#<a class=\"govuk-link\" href=\"{}\">{}</a>",
-                    esc(&link(a, &r.category, beat)),
-                    esc(&r.category)
-                ),
-                format!("={}", html::thousands(r.previous)),
-                format!("={}", html::thousands(r.current)),
-                format!("={}", html::signed(r.change)),
-                format!("={}", html::pct(r.change_pct)),
-                format!(
-                    "={}",
-                    r.rate_per_1000
-                        .map_or_else(|| "n/a".to_owned(), |x| format!("{x:.1}"))
-                ),
-            ]
+            let mut row = vec![format!(
+                "#<a class=\"govuk-link\" href=\"{}\">{}</a>",
+                esc(&link(a, &r.category, beat)),
+                esc(&r.category)
+            )];
+            row.extend(comparison_cells(
+                a,
+                (r.compared_previous, r.compared_current),
+                (r.change, r.change_pct),
+                (r.previous, r.current),
+            ));
+            row.push(format!("={}", rate(r.rate_per_1000)));
+            if part_year {
+                row.push(format!("={}", rate(r.rate_per_1000_annualised)));
+            }
+            row
         })
         .collect();
+    let mut head = vec!["Category".to_owned()];
+    head.extend(comparison_head(a));
+    head.push("=Rate per 1,000 people".to_owned());
+    if part_year {
+        head.push("=Rate per 1,000 people, annualised".to_owned());
+    }
+    let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
     b.push_str(&html::table(
         &format!("Crime by category in {}", a.district),
-        &[
-            "Category",
-            "=Previous year",
-            "=This year",
-            "=Change (months compared)",
-            "=Change %",
-            "=Rate per 1,000 people",
-        ],
+        &head_refs,
         &rows,
+    ));
+    b.push_str(&format!(
+        "<p class=\"govuk-body\">{}</p>\n",
+        csv_link(a, "categories.csv")
     ));
 
     // The beats.
     if !a.beats.is_empty() {
         let mut ranked: Vec<&safer_analysis::BeatRow> = a.beats.iter().collect();
         ranked.sort_by_key(|r| r.rank);
+        let row = |r: &safer_analysis::BeatRow, rank: String, name_cell: String| {
+            let (n, share) = in_category(&r.beat);
+            let mut v = vec![rank, name_cell];
+            v.extend(comparison_cells(
+                a,
+                (r.compared_previous, r.compared_current),
+                (r.change, r.change_pct),
+                (r.previous, r.current),
+            ));
+            v.push(format!("={:.1}%", r.share));
+            if cat_index != 0 {
+                v.push(format!("={}", html::thousands(n)));
+            }
+            v.push(format!("={share:.1}%"));
+            v
+        };
         let mut rows: Vec<Vec<String>> = ranked
             .into_iter()
             .map(|r| {
-                let in_cat = a
-                    .beat_categories
-                    .iter()
-                    .find(|(n, _)| *n == r.beat)
-                    .and_then(|(_, v)| v.get(cat_index).copied())
-                    .unwrap_or(0);
-                vec![
+                row(
+                    r,
                     format!("={}", r.rank),
                     format!(
                         "#<a class=\"govuk-link\" href=\"{}\">{}</a>",
                         esc(&link(a, &category, Some(&r.beat))),
                         esc(&r.beat)
                     ),
-                    format!("={}", html::thousands(r.previous)),
-                    format!("={}", html::thousands(r.current)),
-                    format!("={}", html::pct(r.change_pct)),
-                    format!("={:.1}%", r.share),
-                    format!("={}", html::thousands(in_cat)),
-                ]
+                )
             })
             .collect();
         if let Some(u) = &a.unplaced {
-            let in_cat = a
-                .beat_categories
-                .iter()
-                .find(|(n, _)| *n == u.beat)
-                .and_then(|(_, v)| v.get(cat_index).copied())
-                .unwrap_or(0);
-            rows.push(vec![
+            rows.push(row(
+                u,
                 "=<span class=\"govuk-visually-hidden\">Not ranked</span>".to_owned(),
                 format!("#{}", esc(&u.beat)),
-                format!("={}", html::thousands(u.previous)),
-                format!("={}", html::thousands(u.current)),
-                format!("={}", html::pct(u.change_pct)),
-                format!("={:.1}%", u.share),
-                format!("={}", html::thousands(in_cat)),
-            ]);
+            ));
         }
-        let cat_head = format!("={category}");
-        b.push_str(&html::table(
-            "All crime by beat",
-            &[
-                "=Rank",
-                "Beat",
-                "=Previous year",
-                "=This year",
-                "=Change %",
-                "=Share of the district",
-                &cat_head,
-            ],
-            &rows,
+        let mut head = vec!["=Rank".to_owned(), "Beat".to_owned()];
+        head.extend(comparison_head(a));
+        head.push("=Share of the district's crime".to_owned());
+        if cat_index != 0 {
+            head.push(format!("={category}"));
+        }
+        head.push(format!(
+            "={category}: share of the district's (as on the map)"
+        ));
+        let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
+        b.push_str(&html::table("All crime by beat", &head_refs, &rows));
+        b.push_str(&format!(
+            "<p class=\"govuk-body\">{}</p>\n",
+            csv_link(a, "beats.csv")
         ));
     }
 
@@ -292,21 +426,95 @@ pub(crate) async fn explorer(
             &["Category", "=Records", "=Share of the district's"],
             &rows,
         ));
+        b.push_str(&format!(
+            "<p class=\"govuk-body\">{}</p>\n",
+            csv_link(a, "beat_categories.csv")
+        ));
     }
 
-    let mut query = format!(
-        "district={}&year={}",
-        html::url_encode(&a.district),
-        html::url_encode(&a.year.to_string())
-    );
-    if let Some(m) = a.as_at {
-        query.push_str(&format!("&as_at={m}"));
+    // The monthly trend of the category, with months not held as gaps.
+    if !a.trend_by_month.is_empty() {
+        b.push_str(&format!(
+            "<h2 class=\"govuk-heading-l\">{} by month</h2>\n",
+            esc(&category)
+        ));
+        b.push_str(&safer_report::month_chart(a, &[cat_index]));
+        let rows: Vec<Vec<String>> = a
+            .trend_by_month
+            .iter()
+            .map(|m| {
+                vec![
+                    format!("#{}", esc(&month_long(m.month))),
+                    format!(
+                        "={}",
+                        count(m.counts.as_ref().and_then(|c| c.get(cat_index).copied()))
+                    ),
+                ]
+            })
+            .collect();
+        b.push_str("<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">The figures by month</span></summary><div class=\"govuk-details__text\">");
+        b.push_str(&html::table(
+            &format!("{category} by month in {}", a.district),
+            &["Month", "=Records"],
+            &rows,
+        ));
+        b.push_str("</div></details>\n");
+        b.push_str(&format!(
+            "<p class=\"govuk-body\">{}</p>\n",
+            csv_link(a, "trend_by_month.csv")
+        ));
     }
+
+    let query = base_query(a);
+    let files: String = safer_report::CSV_FILES
+        .iter()
+        .map(|f| {
+            format!(
+                "<li><a class=\"govuk-link\" href=\"/assessment/tables/{}?{}\" download>{}</a></li>",
+                html::url_encode(f),
+                esc(&query),
+                esc(f)
+            )
+        })
+        .collect();
     b.push_str(&format!(
-        "<h2 class=\"govuk-heading-m\">Download or print</h2><ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"/assessment/report?{query}\">The printable assessment</a></li><li><a class=\"govuk-link\" href=\"/api/v1/assessment?{query}\">The assessment as JSON</a></li></ul>\n"
+        "<h2 class=\"govuk-heading-m\">Download or print</h2><ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"/assessment/report?{q}\">The printable assessment</a></li><li><a class=\"govuk-link\" href=\"/api/v1/assessment?{q}\">The assessment as JSON</a></li></ul>\n<h3 class=\"govuk-heading-s\">Every table as CSV</h3><ul class=\"govuk-list\">{files}</ul>\n",
+        q = esc(&query)
     ));
     let title = format!("Assessment: {} {}", a.district, a.year);
     Ok(html::page(&app, &caller, &title, &b))
+}
+
+/// One table of the assessment as CSV, as `safer assess` writes it.
+pub(crate) async fn table_csv(
+    State(app): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Response, WebError> {
+    if !safer_report::CSV_FILES.contains(&file.as_str()) {
+        return Err(WebError::NotFound(format!(
+            "The assessment has no table {file:?}. Its tables are: {}.",
+            safer_report::CSV_FILES.join(", ")
+        )));
+    }
+    let assessed = data::assess(&app, &q).await?;
+    let a = &assessed.assessment;
+    let tables = safer_report::csv_tables(a).map_err(|e| WebError::Internal(e.to_string()))?;
+    let Some((_, content)) = tables.into_iter().find(|(n, _)| *n == file) else {
+        return Err(WebError::NotFound(format!("No table {file:?}.")));
+    };
+    let stem = file.trim_end_matches(".csv");
+    let name = format!(
+        "{}-{}{}-{stem}.csv",
+        a.district.to_lowercase().replace(' ', "-"),
+        a.year.to_string().replace('/', "-"),
+        a.as_at.map(|m| format!("-to-{m}")).unwrap_or_default()
+    );
+    Ok(super::download(
+        content.into_bytes(),
+        "text/csv; charset=utf-8",
+        &name,
+    ))
 }
 
 /// The printable assessment, as `safer assess` writes it.

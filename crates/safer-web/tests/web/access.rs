@@ -13,6 +13,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     let filled = path
         .replace("{partnership}", &ids.partnership)
         .replace("{year}", &ids.year)
+        .replace("{file}", "categories.csv")
         .replace("{*path}", "govuk-frontend.min.css");
     if filled.starts_with("/actions/") || filled.starts_with("/api/v1/actions/") {
         filled.replace("{id}", &action)
