@@ -291,6 +291,9 @@ fn wilson_hilferty(a: f64, tail: f64, upper: bool) -> f64 {
 }
 
 #[cfg(test)]
+mod golden;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
