@@ -13,6 +13,8 @@
 //! The module is split by idea, so that each can be read alone:
 //!
 //! - `rules.rs`: the types and the status rules ([`MeasureRule::evaluate`]);
+//! - `coverage.rs`: how many of the months a status claims the figures
+//!   compare, and which are left out ([`Coverage`]);
 //! - `stats.rs`: the exact Poisson interval ([`poisson_interval`]) and the
 //!   conditional test of two counts ([`compare_counts`]);
 //! - `wording.rs`: every sentence a reason is made of, and how numbers are
@@ -23,10 +25,15 @@
 //!
 //! Everything here is pure arithmetic: no IO, no clock, no randomness.
 
+mod coverage;
 mod rules;
 mod stats;
 mod wording;
 
+pub use coverage::{
+    Coverage, CoverageUnit, DEFAULT_MIN_COVERAGE, Gap, default_min_coverage, is_valid_min_coverage,
+    month_coverage, month_coverage_alone, months_needed, quarter_coverage,
+};
 pub use rules::{
     Direction, Evaluation, MeasureRule, Observation, Significance, Status, TargetKind, ValueKind,
     default_tolerance,

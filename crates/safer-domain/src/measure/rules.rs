@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::coverage::{Coverage, default_min_coverage, is_valid_min_coverage};
 use super::stats::{compare_counts, poisson_interval};
 use super::wording;
 use crate::Change;
@@ -86,6 +87,10 @@ pub enum Status {
     NoData,
     /// A monitor-only measure: no RAG status by design.
     Monitoring,
+    /// The figures compare too few of the months the status claims (below
+    /// the plan's minimum share, three quarters by default): no RAG status
+    /// and no target, rather than a year judged on part of a year.
+    Incomplete,
 }
 
 impl Status {
@@ -97,6 +102,7 @@ impl Status {
             Status::OffTrack => "Off track",
             Status::NoData => "No data",
             Status::Monitoring => "Monitoring",
+            Status::Incomplete => "Incomplete",
         }
     }
 }
@@ -162,6 +168,11 @@ pub struct MeasureRule {
     /// from the Poisson interval. Defaults to [`default_tolerance`].
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
+    /// The share of the months claimed that a status needs (see
+    /// [`Coverage`]); below it the status is [`Status::Incomplete`].
+    /// Defaults to three quarters.
+    #[serde(default = "default_min_coverage")]
+    pub min_coverage: f64,
 }
 
 /// Whether a change between two counts is statistically meaningful.
@@ -210,6 +221,10 @@ pub struct Evaluation {
     pub significance: Significance,
     /// One plain-English sentence saying why this status, with the numbers.
     pub reason: String,
+    /// How many months the figures compare, of how many claimed, and which
+    /// are left out; `None` when the caller did not say.
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
 }
 
 /// [`Change`] is serialise-only; rebuild it from its two counts.
@@ -255,6 +270,8 @@ pub(super) enum NoStatus {
     TargetLevel(f64),
     /// A level measure's tolerance below zero (or not a number).
     Tolerance(f64),
+    /// A minimum share of months outside 0–1 (or not a number).
+    MinCoverage(f64),
     NoCurrent,
     InvalidCurrent {
         value: f64,
@@ -286,7 +303,9 @@ pub(super) enum LeftOut {
 /// How much of the intended period the figures cover, for the opening of
 /// the reason.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Scope {
+pub(super) enum Scope<'a> {
+    /// What the caller said it compared (and left out).
+    Covered(&'a Coverage),
     /// Every month intended.
     Whole,
     /// Only these months are held in both periods.
@@ -445,6 +464,42 @@ impl MeasureRule {
         comparison: Option<Observation>,
         actual: Option<Observation>,
     ) -> Evaluation {
+        self.decide(comparison, actual, None)
+    }
+
+    /// [`evaluate`](Self::evaluate) for figures whose [`Coverage`] the
+    /// caller knows: which months of the year to date are compared like
+    /// for like and which are left out. Two rules are added:
+    ///
+    /// 9. **Incomplete** when the months compared are fewer than the rule's
+    ///    minimum share of the months claimed (`min_coverage`, rounded up:
+    ///    at three quarters, 3 of 3 at quarter 1, 5 of 6, 7 of 9 and 9 of 12
+    ///    at the year end). No RAG status and no target; the figures over
+    ///    the months compared are still shown. Monitor-only measures stay
+    ///    **Monitoring**, and the No data rules above come first.
+    /// 10. Whenever fewer than all the months claimed are compared, the
+    ///     reason opens by saying how many, and which months (or quarters)
+    ///     were left out of both years because one of them does not hold it.
+    ///
+    /// The coverage is kept on the evaluation for reports. Its
+    /// `months_compared` should equal the observations' `months`.
+    pub fn evaluate_with_coverage(
+        &self,
+        comparison: Option<Observation>,
+        actual: Option<Observation>,
+        coverage: Coverage,
+    ) -> Evaluation {
+        let mut e = self.decide(comparison, actual, Some(&coverage));
+        e.coverage = Some(coverage);
+        e
+    }
+
+    fn decide(
+        &self,
+        comparison: Option<Observation>,
+        actual: Option<Observation>,
+        coverage: Option<&Coverage>,
+    ) -> Evaluation {
         let monitor = self.direction == Direction::Monitor || self.target == TargetKind::Monitor;
         if !monitor && let Err(why) = self.check() {
             return no_data(None, None, why);
@@ -520,9 +575,12 @@ impl MeasureRule {
             _ => None,
         };
 
-        let scope = match comp {
-            Some(c) if !(a.complete && c.complete) => Scope::BothPartial { months: a.months },
-            None if !a.complete => Scope::CurrentPartial { months: a.months },
+        let scope = match (coverage, comp) {
+            (Some(coverage), _) => Scope::Covered(coverage),
+            (None, Some(c)) if !(a.complete && c.complete) => {
+                Scope::BothPartial { months: a.months }
+            }
+            (None, None) if !a.complete => Scope::CurrentPartial { months: a.months },
             _ => Scope::Whole,
         };
 
@@ -535,6 +593,7 @@ impl MeasureRule {
             interval,
             significance: tested.map_or(Significance::NotTested, |t| t.1),
             reason: String::new(),
+            coverage: None,
         };
 
         if monitor {
@@ -546,6 +605,16 @@ impl MeasureRule {
                 change: tested,
             };
             eval.reason = wording::sentence(scope, &wording::monitored(&m), left_out);
+            return eval;
+        }
+
+        // Too few months for a status: the figures stand, the verdict does
+        // not.
+        if let Some(coverage) = coverage
+            && !coverage.is_enough(self.min_coverage)
+        {
+            eval.status = Status::Incomplete;
+            eval.reason = wording::incomplete(coverage, coverage.months_needed(self.min_coverage));
             return eval;
         }
 
@@ -592,6 +661,9 @@ impl MeasureRule {
             }
             TargetKind::ReachLevel { level } if !level.is_finite() => {
                 Err(NoStatus::TargetLevel(level))
+            }
+            _ if !is_valid_min_coverage(self.min_coverage) => {
+                Err(NoStatus::MinCoverage(self.min_coverage))
             }
             _ if self.value_kind == ValueKind::Level
                 && !(self.tolerance.is_finite() && self.tolerance >= 0.0) =>
@@ -764,6 +836,7 @@ fn no_data(actual: Option<f64>, interval: Option<(f64, f64)>, why: NoStatus) -> 
         interval,
         significance: Significance::NotTested,
         reason: wording::no_status(why),
+        coverage: None,
     }
 }
 
@@ -778,6 +851,7 @@ mod tests {
             target,
             value_kind,
             tolerance: default_tolerance(),
+            min_coverage: crate::DEFAULT_MIN_COVERAGE,
         }
     }
 
@@ -810,6 +884,7 @@ mod tests {
         assert_eq!(Status::OffTrack.label(), "Off track");
         assert_eq!(Status::NoData.label(), "No data");
         assert_eq!(Status::Monitoring.label(), "Monitoring");
+        assert_eq!(Status::Incomplete.label(), "Incomplete");
         assert_eq!(
             Significance::SignificantIncrease.label(),
             "Significant increase"
@@ -840,6 +915,10 @@ mod tests {
         assert_eq!(ValueKind::deserialize(de("level")), Ok(ValueKind::Level));
         assert_eq!(Status::deserialize(de("on_track")), Ok(Status::OnTrack));
         assert_eq!(Status::deserialize(de("no_data")), Ok(Status::NoData));
+        assert_eq!(
+            Status::deserialize(de("incomplete")),
+            Ok(Status::Incomplete)
+        );
         assert_eq!(
             Significance::deserialize(de("significant_increase")),
             Ok(Significance::SignificantIncrease)
@@ -1339,6 +1418,231 @@ mod tests {
         assert_eq!(e.target, Some(38.0));
     }
 
+    // --- Coverage: no year judged on part of a year ----------------------
+
+    fn mon(s: &str) -> crate::Month {
+        s.parse().unwrap()
+    }
+
+    fn year(first: &str) -> crate::Period {
+        let first = mon(first);
+        crate::Period::new(first, first.plus(11)).unwrap()
+    }
+
+    /// police.uk as held for Charnwood: January 2022 onwards, December 2022
+    /// missing.
+    fn charnwood_held(m: crate::Month) -> bool {
+        m >= mon("2022-01") && m != mon("2022-12")
+    }
+
+    #[test]
+    fn a_year_compared_on_three_months_is_incomplete() {
+        let (pairs, coverage) = crate::month_coverage(year("2022-04"), 1, charnwood_held);
+        assert_eq!(pairs.len(), 3);
+        let r = count(Direction::Lower, YOY);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(3761.0, 3)),
+            Some(Observation::complete(3500.0, 3)),
+            coverage.clone(),
+        );
+        assert_eq!(e.status, Status::Incomplete);
+        assert_eq!(e.status.label(), "Incomplete");
+        assert_eq!(e.target, None);
+        assert_eq!((e.actual, e.comparison), (Some(3500.0), Some(3761.0)));
+        assert_eq!(
+            e.reason,
+            "Incomplete: 3 of 12 months held; April to December left out of both years \
+             (December 2022 and April to December 2021 not held), and a status needs at \
+             least 9 of the 12."
+        );
+        assert_eq!(e.coverage, Some(coverage));
+    }
+
+    #[test]
+    fn a_year_with_a_month_left_out_says_so() {
+        let (pairs, coverage) = crate::month_coverage(year("2023-04"), 1, charnwood_held);
+        assert_eq!(pairs.len(), 11);
+        let r = count(Direction::Lower, YOY);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(40.0, 11)),
+            Some(Observation::complete(39.0, 11)),
+            coverage,
+        );
+        assert_eq!(e.status, Status::OnTrack);
+        assert_eq!(
+            e.reason,
+            "11 of 12 months, December left out of both years (December 2022 not held): 39 so \
+             far against 40 in the same months of the comparison period: a reduction, so on \
+             track."
+        );
+        // Several gaps, and months missing from the current year alone.
+        let held =
+            |m: crate::Month| charnwood_held(m) && m != mon("2023-06") && m != mon("2023-07");
+        let (_, coverage) = crate::month_coverage(year("2023-04"), 1, held);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(40.0, 9)),
+            Some(Observation::complete(39.0, 9)),
+            coverage,
+        );
+        assert!(
+            e.reason.starts_with(
+                "9 of 12 months, June, July and December left out of both years (June to July \
+                 2023 and December 2022 not held): "
+            ),
+            "{}",
+            e.reason
+        );
+        // Figures not compared with another year.
+        let r = count(Direction::Higher, TargetKind::ReachLevel { level: 20.0 });
+        let (_, coverage) = crate::month_coverage_alone(year("2022-04"), charnwood_held);
+        let e = r.evaluate_with_coverage(None, Some(Observation::complete(25.0, 11)), coverage);
+        assert_eq!(e.status, Status::OnTrack);
+        assert!(
+            e.reason
+                .starts_with("11 of 12 months, December 2022 not held: 25 so far"),
+            "{}",
+            e.reason
+        );
+    }
+
+    #[test]
+    fn the_minimum_at_each_quarter() {
+        let r = count(Direction::Lower, REDUCE5);
+        for (quarter, needed) in [(1, 3), (2, 5), (3, 7), (4, 9)] {
+            let claimed = 3 * quarter;
+            let last = mon("2023-04").plus(claimed as i32 - 1);
+            let period = crate::Period::new(mon("2023-04"), last).unwrap();
+            for compared in 0..=claimed {
+                // The last months of the year to date are not held this year.
+                let held = |m: crate::Month| m < mon("2023-04").plus(compared as i32);
+                let (_, coverage) =
+                    crate::month_coverage(period, 1, |m| m < mon("2023-04") || held(m));
+                assert_eq!(coverage.months_compared, compared);
+                let e = r.evaluate_with_coverage(
+                    Some(Observation::complete(40.0, compared)),
+                    Some(Observation::complete(36.0, compared)),
+                    coverage,
+                );
+                if compared == 0 {
+                    assert_eq!(e.status, Status::NoData);
+                } else if compared < needed {
+                    assert_eq!(e.status, Status::Incomplete, "Q{quarter}: {compared}");
+                    assert!(
+                        e.reason.starts_with(&format!(
+                            "Incomplete: {compared} of {claimed} months held"
+                        ))
+                    );
+                } else {
+                    assert_eq!(e.status, Status::OnTrack, "Q{quarter}: {compared}");
+                    assert_eq!(
+                        e.reason
+                            .starts_with(&format!("{compared} of {claimed} months, ")),
+                        compared < claimed,
+                        "{}",
+                        e.reason
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quarterly_figures_name_the_quarters() {
+        let q = |s: &str| s.parse::<crate::Quarter>().unwrap();
+        let r = level(Direction::Higher, TargetKind::ReachLevel { level: 90.0 });
+        let held = |x: crate::Quarter| x != q("2023-Q2");
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(85.0, 9)),
+            Some(Observation::complete(91.0, 9)),
+            coverage,
+        );
+        assert_eq!(e.status, Status::OnTrack);
+        assert!(
+            e.reason.starts_with(
+                "9 of 12 months, quarter 2 left out of both years (quarter 2 of 2023/24 not \
+                 entered): 91.0 against"
+            ),
+            "{}",
+            e.reason
+        );
+        let held = |x: crate::Quarter| x != q("2023-Q2") && x != q("2022-Q3");
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(85.0, 6)),
+            Some(Observation::complete(91.0, 6)),
+            coverage,
+        );
+        assert_eq!(e.status, Status::Incomplete);
+        assert_eq!(
+            e.reason,
+            "Incomplete: 6 of 12 months held; quarters 2 and 3 left out of both years (quarter 2 \
+             of 2023/24 and quarter 3 of 2022/23 not entered), and a status needs at least 9 \
+             of the 12."
+        );
+    }
+
+    #[test]
+    fn coverage_rule_details() {
+        let (_, short) = crate::month_coverage(year("2022-04"), 1, charnwood_held);
+        let obs = |v: f64| Some(Observation::complete(v, 3));
+        // A monitor-only measure stays Monitoring, and says what it compares.
+        let e = count(Direction::Monitor, TargetKind::Monitor).evaluate_with_coverage(
+            obs(30.0),
+            obs(20.0),
+            short.clone(),
+        );
+        assert_eq!(e.status, Status::Monitoring);
+        assert!(
+            e.reason
+                .starts_with("3 of 12 months, April to December left out"),
+            "{}",
+            e.reason
+        );
+        // No data comes first.
+        let e = count(Direction::Lower, YOY).evaluate_with_coverage(None, obs(20.0), short.clone());
+        assert_eq!(e.status, Status::NoData);
+        assert!(e.coverage.is_some());
+        // The minimum is the rule's: none at all, or a broken one.
+        let mut r = count(Direction::Lower, YOY);
+        r.min_coverage = 0.0;
+        assert_eq!(
+            r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone())
+                .status,
+            Status::OnTrack
+        );
+        r.min_coverage = 0.25;
+        assert_eq!(
+            r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone())
+                .status,
+            Status::OnTrack
+        );
+        r.min_coverage = 0.26;
+        assert_eq!(
+            r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone())
+                .status,
+            Status::Incomplete
+        );
+        for bad in [1.5, -0.1, f64::NAN] {
+            r.min_coverage = bad;
+            let e = r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone());
+            assert_eq!(e.status, Status::NoData);
+            assert!(e.reason.contains("minimum share of months"), "{}", e.reason);
+        }
+        // Whole coverage reads exactly as before.
+        let r = count(Direction::Lower, REDUCE5);
+        let whole = crate::Coverage::whole(crate::CoverageUnit::Month, 6);
+        assert_eq!(
+            r.evaluate_with_coverage(
+                Some(Observation::complete(40.0, 6)),
+                Some(Observation::complete(42.0, 6)),
+                whole
+            )
+            .reason,
+            ytd(r, 40.0, 42.0).reason
+        );
+    }
+
     // --- Properties -------------------------------------------------------
 
     fn any_direction() -> impl Strategy<Value = Direction> {
@@ -1389,7 +1693,13 @@ mod tests {
             comparison in any_observation(),
             actual in any_observation(),
         ) {
-            let r = MeasureRule { direction, target, value_kind: kind, tolerance };
+            let r = MeasureRule {
+                direction,
+                target,
+                value_kind: kind,
+                tolerance,
+                min_coverage: crate::DEFAULT_MIN_COVERAGE,
+            };
             let e = r.evaluate(comparison, actual);
             prop_assert!(e.reason.ends_with('.'));
             prop_assert!(!e.reason.is_empty());
@@ -1415,6 +1725,57 @@ mod tests {
             if kind == ValueKind::Level {
                 prop_assert_eq!(e.interval, None);
                 prop_assert_eq!(e.significance, Significance::NotTested);
+            }
+        }
+
+        #[test]
+        fn no_status_on_too_few_months(
+            direction in any_direction(),
+            target in any_target(),
+            kind in prop_oneof![Just(ValueKind::Count), Just(ValueKind::Level)],
+            quarter in 1u32..=4,
+            mask in any::<u16>(),
+            share in prop_oneof![0.0..=1.0f64, Just(0.75)],
+            comparison in any_value(),
+            actual in any_value(),
+        ) {
+            let first = mon("2023-04");
+            let period = crate::Period::new(first, first.plus(3 * quarter as i32 - 1)).unwrap();
+            let held = |m: crate::Month| {
+                m < first || mask & (1 << (m.ordinal() - first.ordinal())) != 0
+            };
+            let (pairs, coverage) = crate::month_coverage(period, 1, held);
+            let n = pairs.len() as u32;
+            let needed = coverage.months_needed(share);
+            let r = MeasureRule {
+                direction,
+                target,
+                value_kind: kind,
+                tolerance: default_tolerance(),
+                min_coverage: share,
+            };
+            let e = r.evaluate_with_coverage(
+                Some(Observation::complete(comparison, n)),
+                Some(Observation::complete(actual, n)),
+                coverage.clone(),
+            );
+            prop_assert!(e.reason.ends_with('.'));
+            prop_assert_eq!(e.coverage.as_ref(), Some(&coverage));
+            match e.status {
+                Status::Incomplete => {
+                    prop_assert_eq!(e.target, None);
+                    prop_assert!(n < needed);
+                    prop_assert!(e.reason.starts_with("Incomplete: "), "{}", e.reason);
+                }
+                Status::NoData | Status::Monitoring => {}
+                _ => {
+                    prop_assert!(n >= needed, "{} of {}: {}", n, needed, e.reason);
+                    prop_assert!(e.target.is_some());
+                    if n < 3 * quarter {
+                        let opening = format!("{} of {} months, ", n, 3 * quarter);
+                        prop_assert!(e.reason.starts_with(&opening), "{}", e.reason);
+                    }
+                }
             }
         }
 

@@ -10,7 +10,8 @@
 //! a true minus sign.
 
 use super::rules::{Against, Better, Judgement, LeftOut, Monitored, NoStatus, Scope, Verdict};
-use super::{Significance, ValueKind};
+use super::{Coverage, CoverageUnit, Significance, ValueKind};
+use crate::{Month, Period};
 
 /// Ends with the full stop every reason ends with.
 fn full_stop(s: String) -> String {
@@ -21,6 +22,8 @@ fn full_stop(s: String) -> String {
 pub(super) fn sentence(scope: Scope, body: &str, left_out: Option<LeftOut>) -> String {
     let opening = match scope {
         Scope::Whole => String::new(),
+        Scope::Covered(c) if c.is_whole() => String::new(),
+        Scope::Covered(c) => format!("{}: ", coverage_text(c)),
         Scope::BothPartial { months } => format!(
             "Comparing only the {} held in both periods (some months are missing): ",
             months_word(months)
@@ -64,6 +67,9 @@ pub(super) fn no_status(why: NoStatus) -> String {
         NoStatus::Tolerance(t) => {
             format!("The tolerance ({t}) is not a number of 0 or more, so no status")
         }
+        NoStatus::MinCoverage(share) => format!(
+            "The minimum share of months ({share}) is not a number from 0 to 1, so no status"
+        ),
         NoStatus::NoCurrent => "No figure for the current period yet, so no status".to_owned(),
         NoStatus::InvalidCurrent { value, kind } => format!(
             "The current figure ({value:?}) is not a valid {}, so no status",
@@ -298,6 +304,163 @@ fn tolerance_text(tolerance: f64) -> String {
 fn interval_text(interval: Option<(f64, f64)>) -> String {
     let (lo, hi) = interval.unwrap_or((0.0, f64::INFINITY));
     format!("95% interval {} to {}", one_dp(lo), one_dp(hi))
+}
+
+// ---------------------------------------------------------------------------
+// Months compared and left out
+// ---------------------------------------------------------------------------
+
+/// Too few months for a status: "Incomplete: 3 of 12 months held; April to
+/// December left out of both years (December 2022 and April to December
+/// 2021 not held), and a status needs at least 9 of the 12."
+pub(super) fn incomplete(c: &Coverage, needed: u32) -> String {
+    let mut s = format!(
+        "Incomplete: {} of {} held",
+        c.months_compared,
+        months_word(c.months_claimed)
+    );
+    if !c.missing.is_empty() {
+        s.push_str("; ");
+        s.push_str(&left_out_text(c));
+    }
+    full_stop(format!(
+        "{s}, and a status needs at least {needed} of the {}",
+        c.months_claimed
+    ))
+}
+
+/// "11 of 12 months, December left out of both years (December 2022 not
+/// held)".
+fn coverage_text(c: &Coverage) -> String {
+    let mut s = format!("{} of {}", c.months_compared, months_word(c.months_claimed));
+    if !c.missing.is_empty() {
+        s.push_str(", ");
+        s.push_str(&left_out_text(c));
+    }
+    s
+}
+
+/// Which parts of the year were left out, and which of them are not held:
+/// "December left out of both years (December 2022 not held)"; without a
+/// comparison year, "December 2022 not held". Quarterly figures name
+/// quarters and say "not entered".
+fn left_out_text(c: &Coverage) -> String {
+    let compared = c.missing.iter().any(|g| g.comparison.is_some());
+    let not_held: Vec<Period> = c
+        .missing
+        .iter()
+        .filter(|g| !g.current_held)
+        .map(|g| g.current)
+        .chain(
+            c.missing
+                .iter()
+                .filter(|g| !g.comparison_held)
+                .filter_map(|g| g.comparison),
+        )
+        .collect();
+    let (positions, absent, verb) = match c.unit {
+        CoverageUnit::Month => (
+            month_positions(c.missing.iter().map(|g| g.current.first)),
+            dated_months(&not_held),
+            "not held",
+        ),
+        CoverageUnit::Quarter => (
+            quarter_positions(c.missing.iter().map(|g| g.quarter().number)),
+            join(
+                not_held
+                    .iter()
+                    .map(|p| {
+                        let q = crate::Quarter::of(p.first);
+                        format!("quarter {} of {}", q.number, q.year)
+                    })
+                    .collect(),
+            ),
+            "not entered",
+        ),
+    };
+    if compared {
+        format!("{positions} left out of both years ({absent} {verb})")
+    } else {
+        format!("{absent} {verb}")
+    }
+}
+
+/// Months named without their year, in runs of three or more: "April to
+/// June and December", "June, July and December".
+fn month_positions(months: impl Iterator<Item = Month>) -> String {
+    let mut names = Vec::new();
+    for (first, last) in runs(months.collect()) {
+        match last.ordinal() - first.ordinal() {
+            0 => names.push(first.name().to_owned()),
+            1 => names.extend([first.name().to_owned(), last.name().to_owned()]),
+            _ => names.push(format!("{} to {}", first.name(), last.name())),
+        }
+    }
+    join(names)
+}
+
+/// Quarters by number: "quarter 2", "quarters 2 and 4".
+fn quarter_positions(numbers: impl Iterator<Item = u8>) -> String {
+    let numbers: Vec<String> = numbers.map(|n| n.to_string()).collect();
+    if numbers.len() == 1 {
+        format!("quarter {}", numbers[0])
+    } else {
+        format!("quarters {}", join(numbers))
+    }
+}
+
+/// Months with their years, in runs: "December 2022 and April to December
+/// 2021"; a run over a new year: "November 2021 to February 2022".
+fn dated_months(periods: &[Period]) -> String {
+    let mut months: Vec<Month> = periods.iter().flat_map(|p| p.months()).collect();
+    // Current year first (as given), each year's months in order.
+    let split = months
+        .windows(2)
+        .position(|w| w[1] < w[0])
+        .map_or(months.len(), |i| i + 1);
+    let later = months.split_off(split);
+    join(
+        runs(months)
+            .into_iter()
+            .chain(runs(later))
+            .map(|(first, last)| {
+                if first == last {
+                    format!("{} {}", first.name(), first.year())
+                } else if first.year() == last.year() {
+                    format!("{} to {} {}", first.name(), last.name(), last.year())
+                } else {
+                    format!(
+                        "{} {} to {} {}",
+                        first.name(),
+                        first.year(),
+                        last.name(),
+                        last.year()
+                    )
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Consecutive months as (first, last) runs, in the order given.
+fn runs(months: Vec<Month>) -> Vec<(Month, Month)> {
+    let mut out: Vec<(Month, Month)> = Vec::new();
+    for m in months {
+        match out.last_mut() {
+            Some((_, last)) if m == last.plus(1) => *last = m,
+            _ => out.push((m, m)),
+        }
+    }
+    out
+}
+
+/// "a", "a and b", "a, b and c".
+fn join(items: Vec<String>) -> String {
+    match items.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 // ---------------------------------------------------------------------------
