@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use safer_domain::{
-    Action, Category, CategoryGroup, CategorySelector, Date, Evaluation, Measure, MeasureRule,
-    MeasureSource, Observation, Period, Plan, Quarter, TargetKind, ValueKind,
+    Action, Category, CategoryGroup, CategorySelector, Coverage, Date, Direction, Evaluation,
+    Measure, MeasureRule, MeasureSource, Month, Observation, Period, Plan, Quarter, TargetKind,
+    ValueKind, month_coverage, month_coverage_alone, quarter_coverage,
 };
 use serde::Serialize;
 
@@ -90,7 +91,7 @@ impl PerformanceReview {
                     measures: p
                         .measures
                         .iter()
-                        .map(|m| measure_row(m, quarter, inputs))
+                        .map(|m| measure_row(m, quarter, plan.min_coverage, inputs))
                         .collect(),
                     actions,
                     overdue,
@@ -126,19 +127,51 @@ fn comparison_year(m: &Measure, quarter: Quarter) -> safer_domain::FinancialYear
     }
 }
 
-fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> MeasureRow {
+/// Which figures a measure is evaluated on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Figures {
+    /// Like for like: the months (or quarters) held in both years.
+    Paired,
+    /// The current year alone: nothing is held in both years and the
+    /// target needs no comparison, or too little is held in both for a
+    /// target that needs none (reach a level) while the current year holds
+    /// enough on its own.
+    Alone,
+}
+
+fn figures(rule: &MeasureRule, paired: &Coverage, alone: &Coverage) -> Figures {
+    let monitor = rule.direction == Direction::Monitor || rule.target == TargetKind::Monitor;
+    let needs = !monitor && rule.target.needs_comparison();
+    if paired.months_compared == 0 && !needs {
+        return Figures::Alone;
+    }
+    let standalone = !monitor && !needs;
+    if standalone && !paired.is_enough(rule.min_coverage) && alone.is_enough(rule.min_coverage) {
+        Figures::Alone
+    } else {
+        Figures::Paired
+    }
+}
+
+fn measure_row(
+    m: &Measure,
+    quarter: Quarter,
+    min_coverage: f64,
+    inputs: &ReviewInputs<'_>,
+) -> MeasureRow {
     let rule = MeasureRule {
         direction: m.direction,
         target: m.target,
         value_kind: m.value_kind(),
         tolerance: safer_domain::default_tolerance(),
+        min_coverage,
     };
     let cmp_year = comparison_year(m, quarter);
     let ytd = Period {
         first: quarter.year.first_month(),
         last: quarter.last_month(),
     };
-    let months_back = 12 * (quarter.year.start_year() as i32 - cmp_year.start_year() as i32);
+    let years_back = quarter.year.start_year() as i32 - cmp_year.start_year() as i32;
     let no_data = |reason: String| {
         let mut e = rule.evaluate(None, None);
         e.reason = reason;
@@ -150,37 +183,38 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
             match (inputs.counts, selector) {
                 (Some(counts), Some(sel)) => {
                     let held = counts.months_held();
+                    let is_held = |m: Month| held.contains(&m);
                     // As in the assessment, only months held in both years
                     // are compared, so a missing month never sets 11 months
-                    // against 12.
-                    let pairs: Vec<_> = ytd
-                        .months()
-                        .map(|m| (m, m.plus(-months_back)))
-                        .filter(|(a, b)| held.contains(a) && held.contains(b))
-                        .collect();
-                    let total = |months: Vec<safer_domain::Month>| {
-                        sel.total(&counts.district_total(months)) as f64
+                    // against 12; the coverage says which were left out.
+                    let (pairs, paired) = month_coverage(ytd, years_back, is_held);
+                    let (alone, alone_cov) = month_coverage_alone(ytd, is_held);
+                    let total =
+                        |months: Vec<Month>| sel.total(&counts.district_total(months)) as f64;
+                    let obs = |value: f64, c: &Coverage| {
+                        (c.months_compared > 0).then_some(Observation {
+                            value,
+                            months: c.months_compared,
+                            complete: c.is_whole(),
+                        })
                     };
-                    let (actual, comparison) = if pairs.is_empty() {
-                        let months: Vec<_> = ytd.months().filter(|m| held.contains(m)).collect();
-                        let n = months.len() as u32;
-                        let actual = (n > 0).then(|| Observation {
-                            value: total(months),
-                            months: n,
-                            complete: n == ytd.len(),
-                        });
-                        (actual, None)
-                    } else {
-                        let complete = pairs.len() as u32 == ytd.len();
-                        let obs = |v: f64| Observation {
-                            value: v,
-                            months: pairs.len() as u32,
-                            complete,
-                        };
-                        (
-                            Some(obs(total(pairs.iter().map(|p| p.0).collect()))),
-                            Some(obs(total(pairs.iter().map(|p| p.1).collect()))),
-                        )
+                    let evaluation = match figures(&rule, &paired, &alone_cov) {
+                        Figures::Alone => {
+                            let actual = obs(total(alone), &alone_cov);
+                            rule.evaluate_with_coverage(None, actual, alone_cov)
+                        }
+                        Figures::Paired if pairs.is_empty() => {
+                            // Nothing to compare: the current figure is
+                            // shown, and the rule says there is no status.
+                            let actual = obs(total(alone), &alone_cov);
+                            rule.evaluate_with_coverage(None, actual, paired)
+                        }
+                        Figures::Paired => {
+                            let actual = obs(total(pairs.iter().map(|p| p.0).collect()), &paired);
+                            let comparison =
+                                obs(total(pairs.iter().map(|p| p.1).collect()), &paired);
+                            rule.evaluate_with_coverage(comparison, actual, paired)
+                        }
                     };
                     let trend = quarters_held(counts, quarter)
                         .into_iter()
@@ -192,11 +226,7 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
                             (q, sel.total(&counts.district_total(p.months())) as f64)
                         })
                         .collect();
-                    (
-                        rule.evaluate(comparison, actual),
-                        trend,
-                        format!("police.uk: {category}"),
-                    )
+                    (evaluation, trend, format!("police.uk: {category}"))
                 }
                 (None, _) => (
                     no_data("No police.uk data is held for the district.".into()),
@@ -215,14 +245,14 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
         MeasureSource::Manual => {
             let values = inputs.manual.get(&m.id).cloned().unwrap_or_default();
             let value_in = |q: Quarter| values.iter().find(|(v, _)| *v == q).map(|(_, v)| *v);
-            let quarters = |year: safer_domain::FinancialYear| -> Vec<Quarter> {
-                (1..=quarter.number)
-                    .filter_map(|n| Quarter::new(year, n))
-                    .collect()
-            };
+            let entered = |q: Quarter| value_in(q).is_some();
+            // Quarters entered in both years are compared, like months of
+            // police.uk data; each quarter stands for its three months.
+            let (pairs, paired) = quarter_coverage(quarter, Some(cmp_year), entered);
+            let (alone, alone_cov) = quarter_coverage(quarter, None, entered);
             // Counts add up over the year to date; a level (a percentage, a
             // score) is its latest reading.
-            let observe = |qs: &[Quarter], complete: bool| -> Option<Observation> {
+            let observe = |qs: &[Quarter], c: &Coverage| -> Option<Observation> {
                 let found: Vec<(Quarter, f64)> = qs
                     .iter()
                     .filter_map(|q| value_in(*q).map(|v| (*q, v)))
@@ -234,36 +264,34 @@ fn measure_row(m: &Measure, quarter: Quarter, inputs: &ReviewInputs<'_>) -> Meas
                 (!found.is_empty()).then_some(Observation {
                     value,
                     months: 3 * found.len() as u32,
-                    complete,
+                    complete: c.is_whole(),
                 })
             };
-            // Quarters entered in both years are compared, like months of
-            // police.uk data.
-            let pairs: Vec<(Quarter, Quarter)> = quarters(quarter.year)
-                .into_iter()
-                .zip(quarters(cmp_year))
-                .filter(|(a, b)| value_in(*a).is_some() && value_in(*b).is_some())
-                .collect();
-            let (actual, comparison) = if pairs.is_empty() {
-                let qs = quarters(quarter.year);
-                let complete = qs.iter().all(|q| value_in(*q).is_some());
-                (observe(&qs, complete), None)
-            } else {
-                let complete = pairs.len() == usize::from(quarter.number);
-                let cur: Vec<Quarter> = pairs.iter().map(|p| p.0).collect();
-                let cmp: Vec<Quarter> = pairs.iter().map(|p| p.1).collect();
-                (observe(&cur, complete), observe(&cmp, complete))
+            let current = |p: &[(Quarter, Option<Quarter>)]| -> Vec<Quarter> {
+                p.iter().map(|p| p.0).collect()
+            };
+            let evaluation = match figures(&rule, &paired, &alone_cov) {
+                Figures::Alone => {
+                    let actual = observe(&current(&alone), &alone_cov);
+                    rule.evaluate_with_coverage(None, actual, alone_cov)
+                }
+                Figures::Paired if pairs.is_empty() => {
+                    let actual = observe(&current(&alone), &alone_cov);
+                    rule.evaluate_with_coverage(None, actual, paired)
+                }
+                Figures::Paired => {
+                    let cmp: Vec<Quarter> = pairs.iter().filter_map(|p| p.1).collect();
+                    let actual = observe(&current(&pairs), &paired);
+                    let comparison = observe(&cmp, &paired);
+                    rule.evaluate_with_coverage(comparison, actual, paired)
+                }
             };
             let trend = values
                 .iter()
                 .filter(|(q, _)| *q <= quarter)
                 .copied()
                 .collect();
-            (
-                rule.evaluate(comparison, actual),
-                trend,
-                "entered each quarter".to_owned(),
-            )
+            (evaluation, trend, "entered each quarter".to_owned())
         }
         MeasureSource::CaseRecords { record } => (
             no_data(format!(

@@ -24,6 +24,12 @@ pub struct Plan {
     pub source: String,
     pub themes: Vec<Theme>,
     pub priorities: Vec<Priority>,
+    /// The share of the months a year-to-date or year-end status claims
+    /// that must be compared like for like for it to be given (0 to 1;
+    /// plan file key `min_months_share`). Plans stored before it existed
+    /// read as the default, three quarters.
+    #[serde(default = "crate::default_min_coverage")]
+    pub min_coverage: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -430,6 +436,12 @@ impl Plan {
     /// Checks the rules a plan keeps: ids unique, themes referenced exist,
     /// the years run forward, targets carry their values.
     pub fn validate(&self) -> Result<(), PlanError> {
+        if !crate::is_valid_min_coverage(self.min_coverage) {
+            return Err(PlanError(format!(
+                "min_months_share {} is not a share from 0 to 1",
+                self.min_coverage
+            )));
+        }
         if self.last_year < self.first_year {
             return Err(PlanError(format!(
                 "last_year {} is before first_year {}",

@@ -24,6 +24,7 @@ struct RawPlan {
     last_year: Spanned<String>,
     vision: Option<String>,
     source: String,
+    min_months_share: Option<Spanned<f64>>,
     #[serde(default)]
     themes: Vec<RawTheme>,
     #[serde(default)]
@@ -110,6 +111,19 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
     };
     let first_year = year(&raw.first_year)?;
     let last_year = year(&raw.last_year)?;
+    let min_coverage = match &raw.min_months_share {
+        None => safer_domain::DEFAULT_MIN_COVERAGE,
+        Some(s) if safer_domain::is_valid_min_coverage(*s.get_ref()) => *s.get_ref(),
+        Some(s) => {
+            return Err(at(
+                s.span(),
+                format!(
+                    "min_months_share: expected the share of the months a status needs, from 0 to 1 (for example 0.75: 9 of 12 months at the year end), found {}",
+                    s.get_ref()
+                ),
+            ));
+        }
+    };
     let mut priorities = Vec::new();
     for p in raw.priorities {
         if let Some(t) = &p.theme
@@ -266,6 +280,7 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
             })
             .collect(),
         priorities,
+        min_coverage,
     };
     plan.validate().map_err(|e| IngestError::Invalid {
         path: path.to_owned(),
@@ -337,5 +352,26 @@ mod tests {
         assert!(e.contains("baseline"), "{e}");
         let e = err(&format!("{HEAD}colour = \"red\"\n"));
         assert!(e.contains("line 7") && e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn the_share_of_months_a_status_needs() {
+        let plan = |extra: &str| parse(Path::new("plan.toml"), &format!("{HEAD}{extra}"), &[]);
+        assert_eq!(
+            plan("").unwrap().min_coverage,
+            safer_domain::DEFAULT_MIN_COVERAGE
+        );
+        assert_eq!(plan("min_months_share = 0.5\n").unwrap().min_coverage, 0.5);
+        assert_eq!(plan("min_months_share = 1.0\n").unwrap().min_coverage, 1.0);
+        assert_eq!(plan("min_months_share = 0.0\n").unwrap().min_coverage, 0.0);
+        for bad in ["1.5", "-0.25", "nan", "inf"] {
+            let e = err(&format!("{HEAD}min_months_share = {bad}\n"));
+            assert!(
+                e.contains("line 7") && e.contains("min_months_share") && e.contains("from 0 to 1"),
+                "{e}"
+            );
+        }
+        let e = err(&format!("{HEAD}min_months_share = \"most\"\n"));
+        assert!(e.contains("line 7"), "{e}");
     }
 }

@@ -14,7 +14,9 @@
 use std::fmt::Write as _;
 
 use safer_analysis::{MeasureRow, PerformanceReview, PriorityRow};
-use safer_domain::{Action, ActionStatus, Date, FundReturn, Month, Quarter, Status, pounds};
+use safer_domain::{
+    Action, ActionStatus, Date, Evaluation, FundReturn, Month, Quarter, Status, pounds,
+};
 
 use crate::ReportError;
 use crate::ReportMeta;
@@ -24,23 +26,25 @@ use crate::html::{ATTRIBUTION, CSS, GENERATOR, summary_row, table_open};
 use crate::svg::sparkline;
 
 /// The statuses in the order reports count them.
-pub const STATUSES: [Status; 5] = [
+pub const STATUSES: [Status; 6] = [
     Status::OnTrack,
     Status::AtRisk,
     Status::OffTrack,
+    Status::Incomplete,
     Status::NoData,
     Status::Monitoring,
 ];
 
 /// GOV.UK tag colours (text, background), each with a contrast of at least
 /// 4.5:1 (see the test).
-pub(crate) const TAG_COLOURS: [(&str, &str, &str); 6] = [
+pub(crate) const TAG_COLOURS: [(&str, &str, &str); 7] = [
     ("green", "#005a30", "#cce2d8"),
     ("yellow", "#594d00", "#fff7bf"),
     ("red", "#2a0b06", "#f4d7d2"),
     ("grey", "#282d30", "#e5e6e7"),
     ("blue", "#0c2d4a", "#bbd4ea"),
     ("orange", "#6e3619", "#fcd6c3"),
+    ("purple", "#3d2375", "#dbd5e9"),
 ];
 
 /// What this page adds to the assessment's CSS.
@@ -86,6 +90,7 @@ fn status_colour(s: Status) -> &'static str {
         Status::OffTrack => "red",
         Status::NoData => "grey",
         Status::Monitoring => "blue",
+        Status::Incomplete => "purple",
     }
 }
 
@@ -177,7 +182,7 @@ fn money(pence: i64) -> String {
 }
 
 /// Counts of measures by status, in [`STATUSES`] order.
-pub fn status_counts(r: &PerformanceReview) -> [(Status, usize); 5] {
+pub fn status_counts(r: &PerformanceReview) -> [(Status, usize); 6] {
     STATUSES.map(|s| (s, r.measures().filter(|m| m.evaluation.status == s).count()))
 }
 
@@ -371,7 +376,7 @@ fn how_to_read(o: &mut String, r: &PerformanceReview, kind: Kind) {
     o.push_str("<section class=\"section\" aria-labelledby=\"how-heading\">\n<h2 id=\"how-heading\">How to read this report</h2>\n<div class=\"notes\">\n");
     let _ = writeln!(
         o,
-        "<p><strong>{}.</strong> Every figure covers {} ({}) and is compared with the same months of its comparison year: the plan's baseline year for a target set against a baseline, otherwise the year before. A part-year figure is never compared with a whole year. Quarters are financial quarters: quarter 1 is April to June.</p>",
+        "<p><strong>{}.</strong> Every figure covers {} ({}) and is compared with the same months of its comparison year: the plan's baseline year for a target set against a baseline, otherwise the year before. A part-year figure is never compared with a whole year: a month not held in one of the years is left out of both, and the figure says how many months it compares (for example “11 of 12 months”). Quarters are financial quarters: quarter 1 is April to June.</p>",
         if kind == Kind::Annual && q.number == 4 {
             "The whole year"
         } else {
@@ -390,6 +395,10 @@ fn how_to_read(o: &mut String, r: &PerformanceReview, kind: Kind) {
         (
             Status::OffTrack,
             "the target is missed by more than chance or the tolerance.",
+        ),
+        (
+            Status::Incomplete,
+            "too few of the months the status claims are held in both years (fewer than the plan's minimum, three quarters unless it sets another: 9 of 12 months at the year end), so the year is not judged on part of a year: no red, amber or green status and no target. The text under the measure says how many months are held and which are missing.",
         ),
         (
             Status::NoData,
@@ -466,6 +475,7 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
             }
             _ => "<span class=\"na\">n/a</span>".to_owned(),
         };
+        let actual = actual_cell(e, kind == Kind::Annual && r.quarter.number == 4);
         let values: Vec<f64> = m.trend.iter().map(|(_, v)| *v).collect();
         let spark = sparkline(
             &format!("spark-{pi}-{mi}"),
@@ -480,11 +490,10 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
         };
         let _ = writeln!(
             o,
-            "<tr class=\"row-measure\"><th scope=\"row\" id=\"{row_id}\">{}</th><td>{}</td><td class=\"num\">{comparison}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{interval}</td><td>{}</td><td>{spark}</td></tr>",
+            "<tr class=\"row-measure\"><th scope=\"row\" id=\"{row_id}\">{}</th><td>{}</td><td class=\"num\">{comparison}</td><td class=\"num\">{}</td><td class=\"num\">{actual}</td><td>{}</td><td class=\"num\">{interval}</td><td>{}</td><td>{spark}</td></tr>",
             escape(&m.text),
             escape(&m.source),
             figure_or_na(e.target),
-            figure_or_na(e.actual),
             status_tag(e.status),
             escape(e.significance.label()),
         );
@@ -493,6 +502,9 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
                 "<span class=\"reason-nodata\">No data: {}</span>",
                 escape(&e.reason)
             )
+        } else if e.status == Status::Incomplete {
+            // The reason already opens "Incomplete: 3 of 12 months held".
+            format!("<span class=\"reason-nodata\">{}</span>", escape(&e.reason))
         } else {
             format!(
                 "<span class=\"visually-hidden\">Why: </span>{}",
@@ -505,6 +517,24 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
         );
     }
     o.push_str("</tbody>\n</table>\n</div>\n");
+}
+
+/// The actual figure, with the months it covers when it covers fewer than
+/// the status claims. At the year end an incomplete figure is not the
+/// year's outcome, so none is shown under that heading.
+fn actual_cell(e: &Evaluation, year_end: bool) -> String {
+    let Some(c) = e.coverage.as_ref().filter(|c| !c.is_whole()) else {
+        return figure_or_na(e.actual);
+    };
+    let months = format!("{} of {} months", c.months_compared, c.months_claimed);
+    if e.status == Status::Incomplete && year_end {
+        format!("<span class=\"na\">n/a</span><span class=\"cell-sub\">only {months} held</span>")
+    } else {
+        format!(
+            "{}<span class=\"cell-sub\">{months}</span>",
+            figure_or_na(e.actual)
+        )
+    }
 }
 
 /// The most recent update of an action (the later one on a tie).
@@ -865,13 +895,16 @@ pub fn render_annual_html(
 }
 
 /// The columns of measures.csv.
-pub const MEASURE_COLUMNS: [&str; 14] = [
+pub const MEASURE_COLUMNS: [&str; 17] = [
     "priority",
     "measure_id",
     "text",
     "source",
     "comparison_year",
     "period",
+    "months_compared",
+    "months_claimed",
+    "not_held",
     "comparison",
     "target",
     "actual",
@@ -897,6 +930,7 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
         r.priorities.iter().flat_map(|p| {
             p.measures.iter().map(move |m| {
                 let e = &m.evaluation;
+                let c = e.coverage.as_ref();
                 vec![
                     p.id.clone(),
                     m.id.clone(),
@@ -904,6 +938,9 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
                     m.source.clone(),
                     m.comparison_year.clone().unwrap_or_default(),
                     m.period.map(|p| p.to_string()).unwrap_or_default(),
+                    c.map(|c| c.months_compared.to_string()).unwrap_or_default(),
+                    c.map(|c| c.months_claimed.to_string()).unwrap_or_default(),
+                    c.map(|c| c.not_held().join(" ")).unwrap_or_default(),
                     plain(e.comparison),
                     plain(e.target),
                     plain(e.actual),
@@ -922,7 +959,7 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
 pub(crate) mod tests {
     use super::*;
     use safer_analysis::{MeasureRow, PriorityRow};
-    use safer_domain::{ActionUpdate, Aim, Change, Evaluation, Period, Significance};
+    use safer_domain::{ActionUpdate, Aim, Change, Coverage, Evaluation, Period, Significance};
 
     fn q(s: &str) -> Quarter {
         s.parse().unwrap()
@@ -970,6 +1007,7 @@ pub(crate) mod tests {
             interval: actual.map(|a| (a * 0.8, a * 1.2 + 0.04)),
             significance,
             reason: reason.into(),
+            coverage: None,
         }
     }
 
@@ -1106,12 +1144,37 @@ pub(crate) mod tests {
                             },
                             vec![71.0, 72.5],
                         ),
+                        measure(
+                            "p2-m3",
+                            "Reduce repeat ASB complaints",
+                            "police.uk: Anti-social behaviour",
+                            Evaluation {
+                                coverage: Some(incomplete_coverage()),
+                                target: None,
+                                ..eval(
+                                    Status::Incomplete,
+                                    Some(180.0),
+                                    None,
+                                    Some(150.0),
+                                    Significance::NoSignificantChange,
+                                    "Incomplete: 3 of 6 months held; July to September left out of both years (July to September 2023 not held), and a status needs at least 5 of the 6.",
+                                )
+                            },
+                            vec![],
+                        ),
                     ],
                     actions: vec![later],
                     overdue: vec![],
                 },
             ],
         }
+    }
+
+    /// April to June 2024 against April to June 2023; July to September
+    /// 2023 is not held.
+    fn incomplete_coverage() -> Coverage {
+        let held = |m: Month| m < Month::new(2023, 7).unwrap() || m > Month::new(2023, 9).unwrap();
+        safer_domain::month_coverage(ytd().unwrap(), 1, held).1
     }
 
     fn meta() -> ReportMeta {
@@ -1222,7 +1285,13 @@ pub(crate) mod tests {
             let at = html.find(&li).unwrap_or_else(|| panic!("{li}"));
             assert!(at > counts);
         }
-        assert!(html.contains("<p>5 measures in the plan:</p>"));
+        assert!(html.contains("<p>6 measures in the plan:</p>"));
+        // A figure over fewer months than claimed says how many.
+        assert!(
+            html.contains(
+                "<td class=\"num\">150<span class=\"cell-sub\">3 of 6 months</span></td>"
+            )
+        );
         // The overdue action is tagged; the others are not.
         assert_eq!(
             html.matches("<strong class=\"tag tag--red\">Overdue</strong>")
@@ -1351,12 +1420,25 @@ pub(crate) mod tests {
         assert!(html.contains("Section 19 of the Police and Justice Act 2006"));
         assert!(html.contains("Charnwood Community Safety Partnership's plan"));
         assert!(html.contains("Outcome for the year"));
+        // An incomplete year: its tag, no RAG, and no figure as the year's outcome.
+        let row = html
+            .find("<th scope=\"row\" id=\"measure-1-2\">Reduce repeat ASB complaints</th>")
+            .unwrap();
+        let cells = &html[row..row + html[row..].find("</tr>").unwrap()];
+        assert!(
+            cells.contains("<strong class=\"tag tag--purple\">Incomplete</strong>"),
+            "{cells}"
+        );
+        for rag in ["On track", "At risk", "Off track"] {
+            assert!(!cells.contains(rag), "{cells}");
+        }
+        assert!(cells.contains("<td class=\"num\"><span class=\"na\">n/a</span><span class=\"cell-sub\">only 3 of 6 months held</span></td>"), "{cells}");
         assert!(html.contains("<p class=\"lead\">The year's outcome. Measures: 1 <strong class=\"tag tag--green\">On track</strong>, 1 <strong class=\"tag tag--yellow\">At risk</strong>, 1 <strong class=\"tag tag--red\">Off track</strong>.</p>"));
         for m in r.measures() {
             assert!(html.contains(&escape(&m.text)));
             assert!(html.contains(m.evaluation.status.label()));
         }
-        assert!(html.contains("<p>5 measures in the plan:</p>"));
+        assert!(html.contains("<p>6 measures in the plan:</p>"));
         // The fund return is for Q2, which the report says.
         assert!(html.contains("This return is for 2024/25 quarter 2, not for 2024/25 quarter 4"));
         assert!(html.contains("Underspend"));
@@ -1372,17 +1454,23 @@ pub(crate) mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "priority,measure_id,text,source,comparison_year,period,comparison,target,actual,status,interval_low,interval_high,significance,reason"
+            "priority,measure_id,text,source,comparison_year,period,months_compared,months_claimed,not_held,comparison,target,actual,status,interval_low,interval_high,significance,reason"
         );
         assert_eq!(lines.len(), 1 + r.measures().count());
         assert_eq!(
             lines[1],
-            "p1,p1-m1,Reduce violence with injury by 5%,police.uk: Violence and sexual offences,2023/24,2024-04 to 2024-09,1234,1172.3,1100,On track,880,1320.04,Significant decrease,\"1,100 so far against a target of 1,172.3, so on track.\""
+            "p1,p1-m1,Reduce violence with injury by 5%,police.uk: Violence and sexual offences,2023/24,2024-04 to 2024-09,,,,1234,1172.3,1100,On track,880,1320.04,Significant decrease,\"1,100 so far against a target of 1,172.3, so on track.\""
         );
         let no_data = lines.iter().find(|l| l.starts_with("p2,p2-m1,")).unwrap();
         assert!(
-            no_data.starts_with("p2,p2-m1,Increase JAG referrals,case records: jag referral,2023/24,2024-04 to 2024-09,,,,No data,,,Not tested,"),
+            no_data.starts_with("p2,p2-m1,Increase JAG referrals,case records: jag referral,2023/24,2024-04 to 2024-09,,,,,,,No data,,,Not tested,"),
             "{no_data}"
+        );
+        // The months compared and those not held, beside an incomplete status.
+        let incomplete = lines.iter().find(|l| l.starts_with("p2,p2-m3,")).unwrap();
+        assert!(
+            incomplete.starts_with("p2,p2-m3,Reduce repeat ASB complaints,police.uk: Anti-social behaviour,2023/24,2024-04 to 2024-09,3,6,2023-07 2023-08 2023-09,180,,150,Incomplete,"),
+            "{incomplete}"
         );
     }
 }

@@ -411,6 +411,7 @@ pub(crate) fn status_tag(s: Status) -> String {
         Status::OffTrack => "govuk-tag--red",
         Status::NoData => "govuk-tag--grey",
         Status::Monitoring => "govuk-tag--blue",
+        Status::Incomplete => "govuk-tag--purple",
     };
     format!(
         "<strong class=\"govuk-tag {colour}\">{}</strong>",

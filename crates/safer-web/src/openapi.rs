@@ -208,6 +208,29 @@ fn schemas() -> Value {
     let nullable_string = json!({ "type": ["string", "null"] });
     // Built apart: one json! of every schema would pass the macro recursion limit.
     let assessment = assessment_schema(&nullable_string);
+    let coverage = json!({
+        "description": "How many months of the year to date the figures compare like for like, of how many the status claims, and which months (or quarters) were left out of both years; null when not known.",
+        "type": ["object", "null"],
+        "required": ["unit", "months_claimed", "months_compared", "missing"],
+        "properties": {
+            "unit": { "enum": ["month", "quarter"] },
+            "months_claimed": { "type": "integer" },
+            "months_compared": { "type": "integer" },
+            "missing": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["current", "current_held", "comparison_held"],
+                    "properties": {
+                        "current": schema_ref("Period"),
+                        "comparison": { "oneOf": [schema_ref("Period"), { "type": "null" }] },
+                        "current_held": { "type": "boolean" },
+                        "comparison_held": { "type": "boolean" }
+                    }
+                }
+            }
+        }
+    });
     json!({
         "Problem": {
             "type": "object",
@@ -359,7 +382,7 @@ fn schemas() -> Value {
             "type": "object",
             "required": ["status", "significance", "reason"],
             "properties": {
-                "status": { "enum": ["on_track", "at_risk", "off_track", "no_data", "monitoring"] },
+                "status": { "enum": ["on_track", "at_risk", "off_track", "no_data", "monitoring", "incomplete"] },
                 "target": { "type": ["number", "null"] },
                 "actual": { "type": ["number", "null"] },
                 "comparison": { "type": ["number", "null"] },
@@ -377,7 +400,8 @@ fn schemas() -> Value {
                     "items": { "type": "number" }, "minItems": 2, "maxItems": 2
                 },
                 "significance": { "enum": ["significant_increase", "significant_decrease", "no_significant_change", "not_tested"] },
-                "reason": { "type": "string" }
+                "reason": { "type": "string" },
+                "coverage": coverage
             }
         },
         "MeasureRow": {

@@ -91,11 +91,23 @@ on_every_backend!(plans_round_trip_and_refresh, |db| {
     // The annual refresh: saving again replaces, never duplicates.
     let mut refreshed = plan.clone();
     refreshed.title = "Refreshed".into();
+    refreshed.min_coverage = 0.5;
     db.save_plan(&refreshed, "analyst").await.unwrap();
     assert_eq!(db.plan(&plan.id).await.unwrap().title, "Refreshed");
+    assert_eq!(db.plan(&plan.id).await.unwrap().min_coverage, 0.5);
     assert_eq!(db.plans().await.unwrap().len(), 1);
     assert!(matches!(db.plan("nope").await, Err(DbError::NotFound(_))));
 });
+
+/// Plans stored before the share of months existed read as the default.
+#[test]
+fn a_plan_document_without_the_share_of_months_reads_as_the_default() {
+    let plan = charnwood_plan();
+    let mut doc: serde_json::Value = serde_json::to_value(&plan).unwrap();
+    doc.as_object_mut().unwrap().remove("min_coverage");
+    let read: Plan = serde_json::from_value(doc).unwrap();
+    assert_eq!(read.min_coverage, safer_domain::DEFAULT_MIN_COVERAGE);
+}
 
 on_every_backend!(
     a_measure_with_values_cannot_be_dropped_from_the_plan,

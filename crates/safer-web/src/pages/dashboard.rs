@@ -86,6 +86,7 @@ pub(crate) async fn dashboard(
         Status::OnTrack,
         Status::AtRisk,
         Status::OffTrack,
+        Status::Incomplete,
         Status::NoData,
         Status::Monitoring,
     ] {

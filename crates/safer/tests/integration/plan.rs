@@ -517,3 +517,142 @@ fn the_same_report_on_postgresql() {
     );
     psql(&format!("DROP DATABASE IF EXISTS {name}"));
 }
+
+fn annual(data: &Path, base: &[String], plan: &str, year: &str, out: &Path) -> serde_json::Value {
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.extend([
+        "report",
+        "annual",
+        "--plan",
+        plan,
+        "--year",
+        year,
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let o = safer_ok(data, &args);
+    serde_json::from_slice(&o.stdout).expect("report --json prints the review")
+}
+
+/// The HTML of a measure's row in a report (`measure-<priority>-<measure>`).
+fn measure_row_html<'a>(html: &'a str, review: &serde_json::Value, id: &str) -> &'a str {
+    let (pi, mi) = review["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find_map(|(pi, p)| {
+            p["measures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|m| m["id"] == id)
+                .map(|mi| (pi, mi))
+        })
+        .unwrap();
+    let start = html
+        .find(&format!("id=\"measure-{pi}-{mi}\""))
+        .unwrap_or_else(|| panic!("no row for {id}"));
+    &html[start..start + html[start..].find("</tr>").unwrap()]
+}
+
+fn csv_line<'a>(csv: &'a str, priority: &str, id: &str) -> &'a str {
+    csv.lines()
+        .find(|l| l.starts_with(&format!("{priority},{id},")))
+        .unwrap()
+}
+
+#[test]
+fn no_year_is_judged_on_part_of_a_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let base = setup(&data, None);
+    let plan = "charnwood-2020-23";
+
+    // 2022/23 year on year: police.uk holds only January to March 2022 of
+    // 2021/22, so just 3 of the 12 months can be compared.
+    let out = tmp.path().join("y2022");
+    let review = annual(&data, &base, plan, "2022/23", &out);
+    let html = std::fs::read_to_string(out.join("annual.html")).unwrap();
+    let csv = std::fs::read_to_string(out.join("measures.csv")).unwrap();
+    assert!(html.contains("Outcome for the year"));
+    for id in ["p1-m1", "p1-m3"] {
+        let e = &measure(&review, id)["evaluation"];
+        assert_eq!(e["status"], "incomplete", "{id}: {}", e["reason"]);
+        assert!(e["target"].is_null(), "{id}");
+        let reason = e["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("Incomplete: 3 of 12 months held; April to December left out of both years (December 2022 and April to December 2021 not held)"),
+            "{id}: {reason}"
+        );
+        assert_eq!(e["coverage"]["months_compared"], 3);
+        assert_eq!(e["coverage"]["months_claimed"], 12);
+        // In the annual report: the Incomplete tag, no RAG, no target and
+        // no figure as the year's outcome.
+        let row = measure_row_html(&html, &review, id);
+        assert!(
+            row.contains("<strong class=\"tag tag--purple\">Incomplete</strong>"),
+            "{row}"
+        );
+        for rag in ["On track", "At risk", "Off track"] {
+            assert!(!row.contains(rag), "{id} shows {rag}: {row}");
+        }
+        assert!(
+            row.contains("<span class=\"na\">n/a</span><span class=\"cell-sub\">only 3 of 12 months held</span>"),
+            "{row}"
+        );
+        let line = csv_line(&csv, "p1", id);
+        assert!(
+            line.contains(",3,12,2022-12 2021-04 2021-05 2021-06 2021-07 2021-08 2021-09 2021-10 2021-11 2021-12,"),
+            "{line}"
+        );
+        assert!(line.contains(",Incomplete,"), "{line}");
+    }
+    // A monitor-only measure has no RAG status anyway, and says what it compares.
+    let asb = &measure(&review, "p2-m4")["evaluation"];
+    assert_eq!(asb["status"], "monitoring");
+    assert!(
+        asb["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 of 12 months, April to December left out of both years"),
+        "{}",
+        asb["reason"]
+    );
+
+    // 2023/24 against 2022/23: only December 2022 is missing, so the year
+    // is judged on 11 months, and says so.
+    let out = tmp.path().join("y2023");
+    let review = annual(&data, &base, plan, "2023/24", &out);
+    let html = std::fs::read_to_string(out.join("annual.html")).unwrap();
+    let csv = std::fs::read_to_string(out.join("measures.csv")).unwrap();
+    for id in ["p1-m1", "p1-m3"] {
+        let e = &measure(&review, id)["evaluation"];
+        let status = e["status"].as_str().unwrap();
+        assert!(
+            ["on_track", "at_risk", "off_track"].contains(&status),
+            "{id}: {status}"
+        );
+        assert!(e["target"].is_number(), "{id}");
+        let reason = e["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with(
+                "11 of 12 months, December left out of both years (December 2022 not held): "
+            ),
+            "{id}: {reason}"
+        );
+        let row = measure_row_html(&html, &review, id);
+        assert!(
+            row.contains("<span class=\"cell-sub\">11 of 12 months</span>"),
+            "{row}"
+        );
+        assert!(!row.contains("Incomplete"), "{row}");
+        let line = csv_line(&csv, "p1", id);
+        assert!(line.contains(",11,12,2022-12,"), "{line}");
+    }
+    assert_eq!(
+        measure(&review, "p1-m1")["evaluation"]["status"],
+        "on_track"
+    );
+}

@@ -1,28 +1,23 @@
-//! Measures: targets, status (RAG) and statistical confidence.
+//! A measure's types and its status rules: what a target asks
+//! ([`TargetKind`]), which way is better ([`Direction`]), the figures
+//! ([`Observation`]) and [`MeasureRule::evaluate`], which turns them into a
+//! [`Status`] with its reason ([`Evaluation`]).
 //!
-//! A measure in a partnership plan has a [`Direction`] (lower is better,
-//! higher is better, or monitor only), a [`TargetKind`] (for example "reduce
-//! by 5% on the 2022/23 baseline") and a [`ValueKind`] (event counts, or a
-//! level such as a survey percentage). Performance is reviewed year to date
-//! against the *same months* of the comparison year, never against the
-//! full-year figure. [`MeasureRule::evaluate`] turns the two figures into a
-//! [`Status`] with a plain-English reason, and says beside it whether the
-//! change is statistically meaningful ([`Significance`]), because small counts
-//! flip a RAG status by chance.
-//!
-//! The rules are written out in full on [`MeasureRule::evaluate`] and, for
-//! officers and analysts, in `docs/design/measure-status.md`.
-//!
-//! Everything here is pure arithmetic: no IO, no clock, no randomness.
+//! The rules decide; they do not write. Each decision is a small value
+//! (why there is no status, or the target and verdict) that `wording.rs`
+//! turns into the sentence a report prints, and the two statistical
+//! questions (is the target inside the count's interval, is the change
+//! larger than chance) are answered by `stats.rs`.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::coverage::{Coverage, default_min_coverage, is_valid_min_coverage};
+use super::stats::{compare_counts, poisson_interval};
+use super::wording;
 use crate::Change;
 
 /// The confidence of the intervals shown beside a status.
 const CONFIDENCE: f64 = 0.95;
-/// The significance level of [`compare_counts`].
-const ALPHA: f64 = 0.05;
 /// The largest count the status rules accept: 2^53, the largest whole
 /// number a 64-bit float holds exactly (far beyond any crime count).
 const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
@@ -92,6 +87,10 @@ pub enum Status {
     NoData,
     /// A monitor-only measure: no RAG status by design.
     Monitoring,
+    /// The figures compare too few of the months the status claims (below
+    /// the plan's minimum share, three quarters by default): no RAG status
+    /// and no target, rather than a year judged on part of a year.
+    Incomplete,
 }
 
 impl Status {
@@ -103,6 +102,7 @@ impl Status {
             Status::OffTrack => "Off track",
             Status::NoData => "No data",
             Status::Monitoring => "Monitoring",
+            Status::Incomplete => "Incomplete",
         }
     }
 }
@@ -168,6 +168,11 @@ pub struct MeasureRule {
     /// from the Poisson interval. Defaults to [`default_tolerance`].
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
+    /// The share of the months claimed that a status needs (see
+    /// [`Coverage`]); below it the status is [`Status::Incomplete`].
+    /// Defaults to three quarters.
+    #[serde(default = "default_min_coverage")]
+    pub min_coverage: f64,
 }
 
 /// Whether a change between two counts is statistically meaningful.
@@ -216,6 +221,10 @@ pub struct Evaluation {
     pub significance: Significance,
     /// One plain-English sentence saying why this status, with the numbers.
     pub reason: String,
+    /// How many months the figures compare, of how many claimed, and which
+    /// are left out; `None` when the caller did not say.
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
 }
 
 /// [`Change`] is serialise-only; rebuild it from its two counts.
@@ -239,9 +248,162 @@ struct Figure {
 
 /// The better side of a target, once monitor-only measures are set aside.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Better {
+pub(super) enum Better {
     Lower,
     Higher,
+}
+
+// ---------------------------------------------------------------------------
+// What the rules found, as data. The rules below decide one of these; the
+// sentences are written from it in `wording.rs`, so that a rule and its
+// wording can each be read (and changed) without the other.
+// ---------------------------------------------------------------------------
+
+/// Why a measure has no status.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum NoStatus {
+    /// "Reduce by" a percentage outside 0–100 (or not a number).
+    ReducePercent(f64),
+    /// "Increase by" a negative percentage (or not a number).
+    IncreasePercent(f64),
+    /// "Reach a level" with a level that is not a number.
+    TargetLevel(f64),
+    /// A level measure's tolerance below zero (or not a number).
+    Tolerance(f64),
+    /// A minimum share of months outside 0–1 (or not a number).
+    MinCoverage(f64),
+    NoCurrent,
+    InvalidCurrent {
+        value: f64,
+        kind: ValueKind,
+    },
+    /// The target needs a comparison figure and there is none.
+    NoComparison,
+    DifferentMonths {
+        current: u32,
+        comparison: u32,
+    },
+    InvalidComparison {
+        value: f64,
+        kind: ValueKind,
+    },
+    /// A percentage target on a level baseline below zero.
+    NegativeBaseline(f64),
+    /// A state the validation in `evaluate` should make impossible.
+    Impossible,
+}
+
+/// Why a comparison figure that the target does not need was left out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum LeftOut {
+    DifferentMonths { current: u32, comparison: u32 },
+    Invalid { value: f64, kind: ValueKind },
+}
+
+/// How much of the intended period the figures cover, for the opening of
+/// the reason.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Scope<'a> {
+    /// What the caller said it compared (and left out).
+    Covered(&'a Coverage),
+    /// Every month intended.
+    Whole,
+    /// Only these months are held in both periods.
+    BothPartial { months: u32 },
+    /// No comparison, and only these months of the current period are held.
+    CurrentPartial { months: u32 },
+}
+
+/// What a figure was judged against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Against {
+    /// A fixed level or number of events ("reach a level").
+    Level(f64),
+    /// A percentage above or below the comparison figure `base`.
+    Percent {
+        target: f64,
+        percent: f64,
+        up: bool,
+        base: f64,
+    },
+    /// The comparison figure itself, to be beaten (year on year).
+    PreviousYear(f64),
+}
+
+impl Against {
+    fn target(self) -> f64 {
+        match self {
+            Against::Level(t) | Against::PreviousYear(t) => t,
+            Against::Percent { target, .. } => target,
+        }
+    }
+}
+
+/// The outcome of judging a figure against its target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Verdict {
+    /// The target is met (for year on year: beaten).
+    Met,
+    /// A percentage target of zero on a lower-is-better count, and nothing
+    /// counted.
+    StaysAtZero,
+    /// A target of zero on a higher-is-better count: any count meets it.
+    MetByAnyCount,
+    /// Year on year from zero to zero, lower is better.
+    NothingEither,
+    /// Year on year from zero to more, lower is better.
+    RiseFromZero,
+    /// A count misses a target of zero: certain, not chance.
+    AboveZeroTarget,
+    /// A count misses, but the target is inside its interval.
+    WithinChance,
+    /// A count misses, and the target is outside its interval.
+    BeyondChance,
+    /// A level misses by `gap`, no more than the tolerance.
+    WithinTolerance { gap: f64 },
+    /// A level misses by `gap`, more than the tolerance.
+    BeyondTolerance { gap: f64 },
+}
+
+impl Verdict {
+    fn status(self) -> Status {
+        match self {
+            Verdict::Met
+            | Verdict::StaysAtZero
+            | Verdict::MetByAnyCount
+            | Verdict::NothingEither => Status::OnTrack,
+            Verdict::WithinChance | Verdict::WithinTolerance { .. } => Status::AtRisk,
+            Verdict::RiseFromZero
+            | Verdict::AboveZeroTarget
+            | Verdict::BeyondChance
+            | Verdict::BeyondTolerance { .. } => Status::OffTrack,
+        }
+    }
+}
+
+/// A figure judged against its target, with what the wording needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Judgement {
+    pub kind: ValueKind,
+    pub better: Better,
+    pub actual: f64,
+    pub against: Against,
+    pub verdict: Verdict,
+    /// The interval of a count.
+    pub interval: Option<(f64, f64)>,
+    /// The tolerance of a level.
+    pub tolerance: f64,
+}
+
+/// A monitor-only measure's figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Monitored {
+    pub kind: ValueKind,
+    pub actual: f64,
+    pub comparison: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    /// For counts with a comparison: the change and its test.
+    pub change: Option<(Change, Significance, f64)>,
 }
 
 impl MeasureRule {
@@ -302,27 +464,58 @@ impl MeasureRule {
         comparison: Option<Observation>,
         actual: Option<Observation>,
     ) -> Evaluation {
+        self.decide(comparison, actual, None)
+    }
+
+    /// [`evaluate`](Self::evaluate) for figures whose [`Coverage`] the
+    /// caller knows: which months of the year to date are compared like
+    /// for like and which are left out. Two rules are added:
+    ///
+    /// 9. **Incomplete** when the months compared are fewer than the rule's
+    ///    minimum share of the months claimed (`min_coverage`, rounded up:
+    ///    at three quarters, 3 of 3 at quarter 1, 5 of 6, 7 of 9 and 9 of 12
+    ///    at the year end). No RAG status and no target; the figures over
+    ///    the months compared are still shown. Monitor-only measures stay
+    ///    **Monitoring**, and the No data rules above come first.
+    /// 10. Whenever fewer than all the months claimed are compared, the
+    ///     reason opens by saying how many, and which months (or quarters)
+    ///     were left out of both years because one of them does not hold it.
+    ///
+    /// The coverage is kept on the evaluation for reports. Its
+    /// `months_compared` should equal the observations' `months`.
+    pub fn evaluate_with_coverage(
+        &self,
+        comparison: Option<Observation>,
+        actual: Option<Observation>,
+        coverage: Coverage,
+    ) -> Evaluation {
+        let mut e = self.decide(comparison, actual, Some(&coverage));
+        e.coverage = Some(coverage);
+        e
+    }
+
+    fn decide(
+        &self,
+        comparison: Option<Observation>,
+        actual: Option<Observation>,
+        coverage: Option<&Coverage>,
+    ) -> Evaluation {
         let monitor = self.direction == Direction::Monitor || self.target == TargetKind::Monitor;
         if !monitor && let Err(why) = self.check() {
             return no_data(None, None, why);
         }
 
         let Some(actual) = actual.filter(|o| o.months > 0) else {
-            return no_data(
-                None,
-                None,
-                "No figure for the current period yet, so no status".to_owned(),
-            );
+            return no_data(None, None, NoStatus::NoCurrent);
         };
         let Some(a) = self.figure(actual) else {
             return no_data(
                 None,
                 None,
-                format!(
-                    "The current figure ({:?}) is not a valid {}, so no status",
-                    actual.value,
-                    self.kind_word()
-                ),
+                NoStatus::InvalidCurrent {
+                    value: actual.value,
+                    kind: self.value_kind,
+                },
             );
         };
         let interval = match self.value_kind {
@@ -330,100 +523,98 @@ impl MeasureRule {
             ValueKind::Level => None,
         };
 
+        // The comparison: needed by percentage and year-on-year targets,
+        // shown beside the others when it covers the same months.
         let needs = !monitor && self.target.needs_comparison();
         let mut left_out = None;
         let comp = match comparison.filter(|o| o.months > 0) {
-            None if needs => {
-                return no_data(
-                    Some(a.value),
-                    interval,
-                    "No figure for the same months of the comparison period, so the target \
-                     cannot be worked out and there is no status"
-                        .to_owned(),
-                );
-            }
+            None if needs => return no_data(Some(a.value), interval, NoStatus::NoComparison),
             None => None,
             Some(c) if c.months != a.months => {
-                let why = format!(
-                    "the current figure covers {} but the comparison figure covers {}",
-                    months_word(a.months),
-                    months_word(c.months)
-                );
+                let (current, comparison) = (a.months, c.months);
                 if needs {
                     return no_data(
                         Some(a.value),
                         interval,
-                        format!(
-                            "No status: {why}, and figures over different numbers of months \
-                             are never compared"
-                        ),
+                        NoStatus::DifferentMonths {
+                            current,
+                            comparison,
+                        },
                     );
                 }
-                left_out = Some(format!("; the comparison figure is left out because {why}"));
+                left_out = Some(LeftOut::DifferentMonths {
+                    current,
+                    comparison,
+                });
                 None
             }
             Some(c) => match self.figure(c) {
                 Some(f) => Some(f),
-                None if needs => {
-                    return no_data(
-                        Some(a.value),
-                        interval,
-                        format!(
-                            "The comparison figure ({:?}) is not a valid {}, so no status",
-                            c.value,
-                            self.kind_word()
-                        ),
-                    );
-                }
                 None => {
-                    left_out = Some(format!(
-                        "; the comparison figure ({:?}) is left out because it is not a valid {}",
-                        c.value,
-                        self.kind_word()
-                    ));
+                    let (value, kind) = (c.value, self.value_kind);
+                    if needs {
+                        return no_data(
+                            Some(a.value),
+                            interval,
+                            NoStatus::InvalidComparison { value, kind },
+                        );
+                    }
+                    left_out = Some(LeftOut::Invalid { value, kind });
                     None
                 }
             },
         };
 
         // Counts: change and significance of actual against comparison.
-        let (change, significance) = match (self.value_kind, comp) {
+        let tested = match (self.value_kind, comp) {
             (ValueKind::Count, Some(c)) => {
                 let (prev, cur) = (c.value as u64, a.value as u64);
-                (
-                    Some(Change::between(prev, cur)),
-                    compare_counts(prev, cur).0,
-                )
+                let (significance, p) = compare_counts(prev, cur);
+                Some((Change::between(prev, cur), significance, p))
             }
-            _ => (None, Significance::NotTested),
+            _ => None,
         };
 
-        let prefix = match comp {
-            Some(c) if !(a.complete && c.complete) => format!(
-                "Comparing only the {} held in both periods (some months are missing): ",
-                months_word(a.months)
-            ),
-            None if !a.complete => format!(
-                "Over only the {} held (some months are missing): ",
-                months_word(a.months)
-            ),
-            _ => String::new(),
+        let scope = match (coverage, comp) {
+            (Some(coverage), _) => Scope::Covered(coverage),
+            (None, Some(c)) if !(a.complete && c.complete) => {
+                Scope::BothPartial { months: a.months }
+            }
+            (None, None) if !a.complete => Scope::CurrentPartial { months: a.months },
+            _ => Scope::Whole,
         };
-        let finish = |body: String| format!("{prefix}{body}{}.", left_out.as_deref().unwrap_or(""));
 
         let mut eval = Evaluation {
             status: Status::Monitoring,
             target: None,
             actual: Some(a.value),
             comparison: comp.map(|c| c.value),
-            change,
+            change: tested.map(|t| t.0),
             interval,
-            significance,
+            significance: tested.map_or(Significance::NotTested, |t| t.1),
             reason: String::new(),
+            coverage: None,
         };
 
         if monitor {
-            eval.reason = finish(self.monitor_reason(a.value, comp.map(|c| c.value), interval));
+            let m = Monitored {
+                kind: self.value_kind,
+                actual: a.value,
+                comparison: comp.map(|c| c.value),
+                interval,
+                change: tested,
+            };
+            eval.reason = wording::sentence(scope, &wording::monitored(&m), left_out);
+            return eval;
+        }
+
+        // Too few months for a status: the figures stand, the verdict does
+        // not.
+        if let Some(coverage) = coverage
+            && !coverage.is_enough(self.min_coverage)
+        {
+            eval.status = Status::Incomplete;
+            eval.reason = wording::incomplete(coverage, coverage.months_needed(self.min_coverage));
             return eval;
         }
 
@@ -433,45 +624,51 @@ impl MeasureRule {
             Better::Higher
         };
         let c = comp.map(|c| c.value);
-        let (status, target, body) = match self.value_kind {
+        let judged = match self.value_kind {
             ValueKind::Count => {
                 let iv = interval.unwrap_or((0.0, f64::INFINITY));
                 self.judge_count(better, a.value, c, iv)
             }
             ValueKind::Level => self.judge_level(better, a.value, c),
         };
-        if status == Status::NoData {
-            return no_data(Some(a.value), interval, format!("{body}."));
-        }
-        eval.status = status;
-        eval.target = Some(target);
-        eval.reason = finish(body);
+        let (against, verdict) = match judged {
+            Ok(j) => j,
+            Err(why) => return no_data(Some(a.value), interval, why),
+        };
+        let j = Judgement {
+            kind: self.value_kind,
+            better,
+            actual: a.value,
+            against,
+            verdict,
+            interval,
+            tolerance: self.tolerance,
+        };
+        eval.status = verdict.status();
+        eval.target = Some(against.target());
+        eval.reason = wording::sentence(scope, &wording::judged(&j), left_out);
         eval
     }
 
     /// Whether the rule's numbers are usable.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), NoStatus> {
         match self.target {
-            TargetKind::ReduceBy { percent } if !(0.0..=100.0).contains(&percent) => Err(format!(
-                "The target \"reduce by {percent}%\" is not usable (the percentage must be \
-                 from 0 to 100), so no status"
-            )),
-            TargetKind::IncreaseBy { percent } if !(percent.is_finite() && percent >= 0.0) => {
-                Err(format!(
-                    "The target \"increase by {percent}%\" is not usable (the percentage must \
-                     be a number of 0 or more), so no status"
-                ))
+            TargetKind::ReduceBy { percent } if !(0.0..=100.0).contains(&percent) => {
+                Err(NoStatus::ReducePercent(percent))
             }
-            TargetKind::ReachLevel { level } if !level.is_finite() => Err(format!(
-                "The target level ({level}) is not a number, so no status"
-            )),
+            TargetKind::IncreaseBy { percent } if !(percent.is_finite() && percent >= 0.0) => {
+                Err(NoStatus::IncreasePercent(percent))
+            }
+            TargetKind::ReachLevel { level } if !level.is_finite() => {
+                Err(NoStatus::TargetLevel(level))
+            }
+            _ if !is_valid_min_coverage(self.min_coverage) => {
+                Err(NoStatus::MinCoverage(self.min_coverage))
+            }
             _ if self.value_kind == ValueKind::Level
                 && !(self.tolerance.is_finite() && self.tolerance >= 0.0) =>
             {
-                Err(format!(
-                    "The tolerance ({}) is not a number of 0 or more, so no status",
-                    self.tolerance
-                ))
+                Err(NoStatus::Tolerance(self.tolerance))
             }
             _ => Ok(()),
         }
@@ -494,348 +691,103 @@ impl MeasureRule {
         })
     }
 
-    fn kind_word(&self) -> &'static str {
-        match self.value_kind {
-            ValueKind::Count => "count",
-            ValueKind::Level => "level",
-        }
-    }
-
-    fn monitor_reason(&self, a: f64, c: Option<f64>, interval: Option<(f64, f64)>) -> String {
-        let tail = "this measure is monitored without a target, so it has no RAG status";
-        match (self.value_kind, c) {
-            (ValueKind::Count, Some(c)) => {
-                let change = Change::between(c as u64, a as u64);
-                let pct = if change.percent.is_some() {
-                    change.percent_label()
-                } else if a > 0.0 {
-                    "up from zero".to_owned()
-                } else {
-                    "no change".to_owned()
-                };
-                let (sig, p) = compare_counts(c as u64, a as u64);
-                let sig = match sig {
-                    Significance::SignificantIncrease => {
-                        format!("a statistically significant increase ({})", p_text(p))
-                    }
-                    Significance::SignificantDecrease => {
-                        format!("a statistically significant decrease ({})", p_text(p))
-                    }
-                    Significance::NoSignificantChange => {
-                        format!("a change within chance variation ({})", p_text(p))
-                    }
-                    Significance::NotTested => "nothing to test".to_owned(),
-                };
-                format!(
-                    "{} so far against {} in the same months of the comparison period ({pct}): \
-                     {sig}; {tail}",
-                    count_text(a),
-                    count_text(c)
-                )
+    /// The target worked out from the comparison `c` for a percentage
+    /// target; `None` for the other kinds.
+    fn percent_target(&self, c: f64) -> Option<Against> {
+        let (target, percent, up) = match self.target {
+            TargetKind::ReduceBy { percent } => {
+                (scale(c, 100.0 - percent).max(0.0), percent, false)
             }
-            (ValueKind::Count, None) => {
-                let (lo, hi) = interval.unwrap_or((0.0, f64::INFINITY));
-                format!(
-                    "{} so far (95% interval {} to {}); {tail}",
-                    count_text(a),
-                    one_dp(lo),
-                    one_dp(hi)
-                )
-            }
-            (ValueKind::Level, Some(c)) => format!(
-                "{} against {} in the same months of the comparison period; {tail}",
-                level_text(a),
-                level_text(c)
-            ),
-            (ValueKind::Level, None) => format!("{}; {tail}", level_text(a)),
-        }
+            TargetKind::IncreaseBy { percent } => (scale(c, 100.0 + percent), percent, true),
+            _ => return None,
+        };
+        Some(Against::Percent {
+            target,
+            percent,
+            up,
+            base: c,
+        })
     }
 
-    /// The target T and a description of it, from the comparison `c`.
-    /// `None` for year on year (whose "target" is the comparison itself).
-    fn percent_target(&self, c: f64) -> Option<(f64, String)> {
-        let units = |v: f64| match self.value_kind {
-            ValueKind::Count => count_text(v),
-            ValueKind::Level => level_text(v),
-        };
-        let base = if c == 0.0 {
-            "a baseline of zero".to_owned()
-        } else {
-            units(c)
-        };
-        match self.target {
-            TargetKind::ReduceBy { percent } => Some((
-                scale(c, 100.0 - percent).max(0.0),
-                format!(
-                    "{} below {base} in the same months of the comparison period",
-                    percent_text(percent)
-                ),
-            )),
-            TargetKind::IncreaseBy { percent } => Some((
-                scale(c, 100.0 + percent),
-                format!(
-                    "{} above {base} in the same months of the comparison period",
-                    percent_text(percent)
-                ),
-            )),
-            _ => None,
-        }
-    }
-
+    /// A count against its target: within chance is judged by whether the
+    /// target lies inside the count's interval `(lo, hi)`.
     fn judge_count(
         &self,
         better: Better,
         a: f64,
         c: Option<f64>,
         (lo, hi): (f64, f64),
-    ) -> (Status, f64, String) {
-        let interval = format!("95% interval {} to {}", one_dp(lo), one_dp(hi));
+    ) -> Result<(Against, Verdict), NoStatus> {
         let inside = |t: f64| lo <= t + slack(t) && t - slack(t) <= hi;
-        match (self.target, c) {
-            (TargetKind::ReachLevel { level }, _) => {
-                // A fixed number of events, such as "at least 20 referrals".
-                let t = level.max(0.0);
-                let head = format!(
-                    "{} so far against a target of {}",
-                    count_text(a),
-                    dec_text(t)
-                );
-                count_verdict(
-                    meets(better, a, t, false),
-                    inside(t),
-                    better,
-                    a,
-                    t,
-                    head,
-                    &interval,
-                )
-            }
-            (TargetKind::YearOnYearReduction, Some(c)) => {
-                self.judge_count_year_on_year(better, a, c, inside(c), &interval)
-            }
-            (_, Some(c)) => {
-                let Some((t, desc)) = self.percent_target(c) else {
-                    unreachable_status();
-                    return (Status::NoData, 0.0, "No status: no target".to_owned());
-                };
-                let head = format!(
-                    "{} so far against a target of {} ({desc})",
-                    count_text(a),
-                    dec_text(t)
-                );
-                if t == 0.0 {
-                    return self.judge_count_zero_target(better, a, head);
-                }
-                count_verdict(
-                    meets(better, a, t, false),
-                    inside(t),
-                    better,
-                    a,
-                    t,
-                    head,
-                    &interval,
-                )
-            }
-            (_, None) => {
-                unreachable_status();
-                (
-                    Status::NoData,
-                    0.0,
-                    "No status: no comparison figure".to_owned(),
-                )
-            }
-        }
-    }
-
-    /// Year on year on counts: the comparison must be beaten.
-    fn judge_count_year_on_year(
-        &self,
-        better: Better,
-        a: f64,
-        c: f64,
-        inside: bool,
-        interval: &str,
-    ) -> (Status, f64, String) {
-        let head = format!(
-            "{} so far against {} in the same months of the comparison period",
-            count_text(a),
-            count_text(c)
-        );
-        let (good, bad) = match better {
-            Better::Lower => ("a reduction", "no reduction"),
-            Better::Higher => ("an increase", "no increase"),
+        let against = match (self.target, c) {
+            // A fixed number of events, such as "at least 20 referrals".
+            (TargetKind::ReachLevel { level }, _) => Against::Level(level.max(0.0)),
+            (TargetKind::YearOnYearReduction, Some(c)) => Against::PreviousYear(c),
+            (_, Some(c)) => self.percent_target(c).ok_or_else(impossible)?,
+            (_, None) => return Err(impossible()),
         };
-        if better == Better::Lower && c == 0.0 {
-            return if a == 0.0 {
-                (
-                    Status::OnTrack,
-                    c,
-                    format!(
-                        "{head}: nothing recorded in either period, and no reduction is \
-                         possible from zero, so on track"
-                    ),
-                )
-            } else {
-                (
-                    Status::OffTrack,
-                    c,
-                    format!(
-                        "{head}: a rise from zero, which can never be a reduction, so off track"
-                    ),
-                )
-            };
-        }
-        if meets(better, a, c, true) {
-            (Status::OnTrack, c, format!("{head}: {good}, so on track"))
-        } else if inside {
-            (
-                Status::AtRisk,
-                c,
-                format!(
-                    "{head}: {bad}, but the difference is within chance variation \
-                     ({interval}), so at risk"
-                ),
-            )
-        } else {
-            (
-                Status::OffTrack,
-                c,
-                format!(
-                    "{head}: {bad}, and the gap is larger than chance variation would explain \
-                     ({interval}), so off track"
-                ),
-            )
-        }
-    }
-
-    /// A percentage target on a zero baseline (or a 100% reduction): the
-    /// target is zero.
-    fn judge_count_zero_target(
-        &self,
-        better: Better,
-        a: f64,
-        head: String,
-    ) -> (Status, f64, String) {
-        match better {
-            Better::Lower if a == 0.0 => (
-                Status::OnTrack,
-                0.0,
-                format!("{head}; the target is to stay at zero, so on track"),
-            ),
-            Better::Lower => (
-                Status::OffTrack,
-                0.0,
-                format!("{head}; any count above zero misses a target of zero, so off track"),
-            ),
-            Better::Higher => {
-                let what = match self.target {
-                    TargetKind::IncreaseBy { percent } => format!(
-                        "an increase of {} on a baseline of zero",
-                        percent_text(percent)
-                    ),
-                    _ => "a target of zero".to_owned(),
-                };
-                (
-                    Status::OnTrack,
-                    0.0,
-                    format!("{head}; {what} is met by any count, so on track"),
-                )
-            }
-        }
-    }
-
-    fn judge_level(&self, better: Better, a: f64, c: Option<f64>) -> (Status, f64, String) {
-        let tol = self.tolerance;
-        let (t, head, strict) = match (self.target, c) {
-            (TargetKind::ReachLevel { level }, _) => (
-                level,
-                format!(
-                    "{} against a target level of {}",
-                    level_text(a),
-                    level_text(level)
-                ),
-                false,
-            ),
-            (TargetKind::YearOnYearReduction, Some(c)) => (
-                c,
-                format!(
-                    "{} against {} in the same months of the comparison period",
-                    level_text(a),
-                    level_text(c)
-                ),
-                true,
-            ),
-            (_, Some(c)) if c < 0.0 => {
-                return (
-                    Status::NoData,
-                    0.0,
-                    format!(
-                        "No status: a percentage target on a negative baseline ({}) has no \
-                         meaning",
-                        level_text(c)
-                    ),
-                );
-            }
-            (_, Some(c)) => match self.percent_target(c) {
-                Some((t, desc)) => (
-                    t,
-                    format!(
-                        "{} against a target of {} ({desc})",
-                        level_text(a),
-                        level_text(t)
-                    ),
-                    false,
-                ),
-                None => {
-                    unreachable_status();
-                    return (Status::NoData, 0.0, "No target".to_owned());
+        let t = against.target();
+        let verdict = match against {
+            // Year on year from zero, lower is better: nothing can be
+            // reduced, so holding at zero is the best outcome, and any rise
+            // is certain, not chance.
+            Against::PreviousYear(_) if better == Better::Lower && t == 0.0 => {
+                if a == 0.0 {
+                    Verdict::NothingEither
+                } else {
+                    Verdict::RiseFromZero
                 }
+            }
+            Against::PreviousYear(_) if meets(better, a, t, true) => Verdict::Met,
+            // A percentage of zero (a zero baseline, or a 100% reduction).
+            Against::Percent { .. } if t == 0.0 => match better {
+                Better::Lower if a == 0.0 => Verdict::StaysAtZero,
+                Better::Lower => Verdict::AboveZeroTarget,
+                Better::Higher => Verdict::MetByAnyCount,
             },
-            (_, None) => {
-                unreachable_status();
-                return (Status::NoData, 0.0, "No comparison figure".to_owned());
+            Against::Level(_) | Against::Percent { .. } if meets(better, a, t, false) => {
+                Verdict::Met
             }
+            _ if inside(t) => Verdict::WithinChance,
+            // A recorded event cannot be undone by chance.
+            Against::Level(_) | Against::Percent { .. }
+                if better == Better::Lower && t == 0.0 && a > 0.0 =>
+            {
+                Verdict::AboveZeroTarget
+            }
+            _ => Verdict::BeyondChance,
         };
-        let tol_text = format!("the tolerance of {} points", level_text(tol));
+        Ok((against, verdict))
+    }
+
+    /// A level against its target, with the tolerance band for a miss.
+    fn judge_level(
+        &self,
+        better: Better,
+        a: f64,
+        c: Option<f64>,
+    ) -> Result<(Against, Verdict), NoStatus> {
+        let tol = self.tolerance;
+        let against = match (self.target, c) {
+            (TargetKind::ReachLevel { level }, _) => Against::Level(level),
+            (TargetKind::YearOnYearReduction, Some(c)) => Against::PreviousYear(c),
+            // A percentage of a negative score means nothing.
+            (_, Some(c)) if c < 0.0 => return Err(NoStatus::NegativeBaseline(c)),
+            (_, Some(c)) => self.percent_target(c).ok_or_else(impossible)?,
+            (_, None) => return Err(impossible()),
+        };
+        let t = against.target();
+        let strict = matches!(against, Against::PreviousYear(_));
         if meets(better, a, t, strict) {
-            let body = if self.target == TargetKind::YearOnYearReduction {
-                let good = match better {
-                    Better::Lower => "a reduction",
-                    Better::Higher => "an increase",
-                };
-                format!("{head}: {good}, so on track")
-            } else {
-                format!("{head}, so on track")
-            };
-            return (Status::OnTrack, t, body);
+            return Ok((against, Verdict::Met));
         }
         let gap = (a - t).abs();
-        let gap_text = if self.target == TargetKind::YearOnYearReduction {
-            match better {
-                Better::Lower if gap == 0.0 => "no reduction (unchanged)".to_owned(),
-                Better::Higher if gap == 0.0 => "no increase (unchanged)".to_owned(),
-                Better::Lower => format!("no reduction (up {})", level_text(gap)),
-                Better::Higher => format!("no increase (down {})", level_text(gap)),
-            }
+        let verdict = if gap <= tol + slack(tol.max(t.abs())) {
+            Verdict::WithinTolerance { gap }
         } else {
-            match better {
-                Better::Lower => format!("over by {}", level_text(gap)),
-                Better::Higher => format!("short by {}", level_text(gap)),
-            }
+            Verdict::BeyondTolerance { gap }
         };
-        if gap <= tol + slack(tol.max(t.abs())) {
-            (
-                Status::AtRisk,
-                t,
-                format!("{head}: {gap_text}, within {tol_text}, so at risk"),
-            )
-        } else {
-            (
-                Status::OffTrack,
-                t,
-                format!("{head}: {gap_text}, more than {tol_text}, so off track"),
-            )
-        }
+        Ok((against, verdict))
     }
 }
 
@@ -852,8 +804,9 @@ fn scale(c: f64, hundredths: f64) -> f64 {
 
 /// Reached only if the validation in `evaluate` is wrong; the caller then
 /// reports no data rather than panicking in production.
-fn unreachable_status() {
+fn impossible() -> NoStatus {
     debug_assert!(false, "measure rule reached an impossible state");
+    NoStatus::Impossible
 }
 
 /// The rounding slack for comparisons near `t`.
@@ -873,47 +826,7 @@ fn meets(better: Better, a: f64, t: f64, strict: bool) -> bool {
     }
 }
 
-fn count_verdict(
-    met: bool,
-    inside: bool,
-    better: Better,
-    a: f64,
-    t: f64,
-    head: String,
-    interval: &str,
-) -> (Status, f64, String) {
-    if met {
-        (Status::OnTrack, t, format!("{head}, so on track"))
-    } else if inside {
-        (
-            Status::AtRisk,
-            t,
-            format!("{head}; the gap is within chance variation ({interval}), so at risk"),
-        )
-    } else if better == Better::Lower && t == 0.0 && a > 0.0 {
-        (
-            Status::OffTrack,
-            t,
-            format!("{head}; any count above zero misses a target of zero, so off track"),
-        )
-    } else {
-        (
-            Status::OffTrack,
-            t,
-            format!(
-                "{head}; the gap is larger than chance variation would explain ({interval}), \
-                 so off track"
-            ),
-        )
-    }
-}
-
-fn no_data(actual: Option<f64>, interval: Option<(f64, f64)>, reason: String) -> Evaluation {
-    let reason = if reason.ends_with('.') {
-        reason
-    } else {
-        format!("{reason}.")
-    };
+fn no_data(actual: Option<f64>, interval: Option<(f64, f64)>, why: NoStatus) -> Evaluation {
     Evaluation {
         status: Status::NoData,
         target: None,
@@ -922,372 +835,9 @@ fn no_data(actual: Option<f64>, interval: Option<(f64, f64)>, reason: String) ->
         change: None,
         interval,
         significance: Significance::NotTested,
-        reason,
+        reason: wording::no_status(why),
+        coverage: None,
     }
-}
-
-// ---------------------------------------------------------------------------
-// Number formatting for reasons
-// ---------------------------------------------------------------------------
-
-/// Digits grouped in threes with commas: "9401" → "9,401".
-fn group(digits: &str) -> String {
-    let n = digits.len();
-    let mut out = String::with_capacity(n + n / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (n - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// `x` with `decimals` places and grouped thousands.
-fn fixed(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return if x > 0.0 {
-            "infinity".to_owned()
-        } else {
-            x.to_string()
-        };
-    }
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let sign = if x < 0.0 && s.chars().any(|c| ('1'..='9').contains(&c)) {
-        "\u{2212}"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{}", group(int))
-    } else {
-        format!("{sign}{}.{frac}", group(int))
-    }
-}
-
-fn count_text(x: f64) -> String {
-    fixed(x, 0)
-}
-
-fn one_dp(x: f64) -> String {
-    fixed(x, 1)
-}
-
-/// A target or level: one decimal place, or two when the second matters.
-fn dec_text(x: f64) -> String {
-    let two = fixed(x, 2);
-    if two.ends_with('0') { fixed(x, 1) } else { two }
-}
-
-fn level_text(x: f64) -> String {
-    dec_text(x)
-}
-
-/// A percentage as a plan writes it: "5%", "2.5%".
-fn percent_text(p: f64) -> String {
-    let s = format!("{p:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s}%")
-}
-
-fn months_word(n: u32) -> String {
-    if n == 1 {
-        "1 month".to_owned()
-    } else {
-        format!("{n} months")
-    }
-}
-
-fn p_text(p: f64) -> String {
-    if p < 0.001 {
-        "p < 0.001".to_owned()
-    } else {
-        format!("p = {p:.3}")
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Statistics
-// ---------------------------------------------------------------------------
-
-/// Counts up to this size get the exact interval; above it the gamma
-/// quantile comes from the Wilson–Hilferty approximation, which at this size
-/// agrees with the exact value to well under 0.01 of a count.
-const EXACT_INTERVAL_LIMIT: u64 = 100_000;
-/// Totals up to this size get the exact binomial sum; above it a normal
-/// approximation with continuity correction, indistinguishable at this size.
-const EXACT_BINOMIAL_LIMIT: u128 = 10_000_000;
-
-/// The exact (Garwood) `confidence` interval for the mean of a Poisson
-/// count: lower = ½ χ²(α/2; 2k), upper = ½ χ²(1 − α/2; 2k + 2), with
-/// α = 1 − confidence, computed as quantiles of the gamma distribution by
-/// bisection on the regularised incomplete gamma function.
-///
-/// A count of 0 has lower bound 0. `confidence` is clamped to 0–1; a
-/// confidence of 1 (or NaN) gives the uninformative interval (0, ∞).
-/// Counts above 100,000 use the Wilson–Hilferty approximation to the gamma
-/// quantile, accurate far beyond the figures' own precision at that size.
-pub fn poisson_interval(count: u64, confidence: f64) -> (f64, f64) {
-    let confidence = if confidence.is_nan() {
-        1.0
-    } else {
-        confidence.clamp(0.0, 1.0)
-    };
-    let tail = (1.0 - confidence) / 2.0;
-    let k = count as f64;
-    let exact = count <= EXACT_INTERVAL_LIMIT;
-    let lower = if count == 0 {
-        0.0
-    } else if exact {
-        gamma_quantile_lower(k, tail)
-    } else {
-        wilson_hilferty(k, tail, false)
-    };
-    let upper = if exact {
-        gamma_quantile_upper(k + 1.0, tail)
-    } else {
-        wilson_hilferty(k + 1.0, tail, true)
-    };
-    (lower, upper)
-}
-
-/// The conditional exact test of two counts over equal exposure (the same
-/// months, the same area): given their total n, `current` is
-/// Binomial(n, ½) if the underlying rates are equal. The two-sided p-value
-/// sums the probabilities of every split no more likely than the one
-/// observed (for this symmetric distribution, twice the smaller tail,
-/// capped at 1). Significant when p < 0.05, in the direction of the change.
-///
-/// A total of 0 is not tested (p = 1). Totals above 10 million use the
-/// normal approximation with continuity correction.
-pub fn compare_counts(previous: u64, current: u64) -> (Significance, f64) {
-    let n = u128::from(previous) + u128::from(current);
-    if n == 0 {
-        return (Significance::NotTested, 1.0);
-    }
-    let p = if previous == current {
-        1.0
-    } else if n <= EXACT_BINOMIAL_LIMIT {
-        let m = previous.min(current) as f64;
-        (2.0 * binomial_half_cdf(n as f64, m)).min(1.0)
-    } else {
-        let z = ((previous.abs_diff(current) as f64 - 1.0) / (n as f64).sqrt()).max(0.0);
-        upper_gamma_q(0.5, z * z / 2.0).min(1.0)
-    };
-    let p = p.clamp(0.0, 1.0);
-    let significance = if p >= ALPHA {
-        Significance::NoSignificantChange
-    } else if current > previous {
-        Significance::SignificantIncrease
-    } else {
-        Significance::SignificantDecrease
-    };
-    (significance, p)
-}
-
-/// P(X ≤ m) for X ~ Binomial(n, ½), m < n/2, summing down from m.
-fn binomial_half_cdf(n: f64, m: f64) -> f64 {
-    let ln_pmf =
-        ln_gamma(n + 1.0) - ln_gamma(m + 1.0) - ln_gamma(n - m + 1.0) - n * std::f64::consts::LN_2;
-    let mut term = ln_pmf.exp();
-    let mut sum = term;
-    let mut k = m;
-    while k >= 1.0 && term > 0.0 {
-        term *= k / (n - k + 1.0);
-        sum += term;
-        if term < sum * 1e-17 {
-            break;
-        }
-        k -= 1.0;
-    }
-    sum
-}
-
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms; relative error ~1e-15).
-fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const COEF: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Γ(x) Γ(1 − x) = π / sin(πx).
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut a = COEF[0];
-    let t = x + G + 0.5;
-    for (i, c) in COEF.iter().enumerate().skip(1) {
-        a += c / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
-
-const GAMMA_EPS: f64 = 1e-16;
-const GAMMA_TINY: f64 = 1e-300;
-const GAMMA_MAX_ITER: usize = 1_000_000;
-
-/// The regularised lower incomplete gamma function P(a, x), a > 0.
-fn lower_gamma_p(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        0.0
-    } else if x.is_infinite() {
-        1.0
-    } else if x < a + 1.0 {
-        gamma_series(a, x)
-    } else {
-        1.0 - gamma_continued_fraction(a, x)
-    }
-}
-
-/// The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x).
-fn upper_gamma_q(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        1.0
-    } else if x.is_infinite() {
-        0.0
-    } else if x < a + 1.0 {
-        1.0 - gamma_series(a, x)
-    } else {
-        gamma_continued_fraction(a, x)
-    }
-}
-
-/// e^(−x) x^a / Γ(a), the common factor of both expansions.
-fn gamma_prefactor(a: f64, x: f64) -> f64 {
-    (-x + a * x.ln() - ln_gamma(a)).exp()
-}
-
-/// P(a, x) by its power series; converges quickly for x < a + 1.
-fn gamma_series(a: f64, x: f64) -> f64 {
-    let mut ap = a;
-    let mut term = 1.0 / a;
-    let mut sum = term;
-    for _ in 0..GAMMA_MAX_ITER {
-        ap += 1.0;
-        term *= x / ap;
-        sum += term;
-        if term.abs() < sum.abs() * GAMMA_EPS {
-            break;
-        }
-    }
-    (sum * gamma_prefactor(a, x)).clamp(0.0, 1.0)
-}
-
-/// Q(a, x) by its continued fraction (modified Lentz); for x ≥ a + 1.
-fn gamma_continued_fraction(a: f64, x: f64) -> f64 {
-    let mut b = x + 1.0 - a;
-    let mut c = 1.0 / GAMMA_TINY;
-    let mut d = 1.0 / b;
-    let mut h = d;
-    for i in 1..GAMMA_MAX_ITER {
-        let i = i as f64;
-        let an = -i * (i - a);
-        b += 2.0;
-        d = an * d + b;
-        if d.abs() < GAMMA_TINY {
-            d = GAMMA_TINY;
-        }
-        c = b + an / c;
-        if c.abs() < GAMMA_TINY {
-            c = GAMMA_TINY;
-        }
-        d = 1.0 / d;
-        let delta = d * c;
-        h *= delta;
-        if (delta - 1.0).abs() < GAMMA_EPS {
-            break;
-        }
-    }
-    (h * gamma_prefactor(a, x)).clamp(0.0, 1.0)
-}
-
-/// The x at which an increasing function `f` of x ≥ 0 reaches `target`, by
-/// doubling to bracket it and then bisection.
-fn bisect_increasing(f: impl Fn(f64) -> f64, target: f64, start: f64) -> f64 {
-    let mut lo = 0.0;
-    let mut hi = start.max(1.0);
-    while f(hi) < target {
-        lo = hi;
-        hi *= 2.0;
-        if !hi.is_finite() {
-            return f64::INFINITY;
-        }
-    }
-    for _ in 0..2_000 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi || hi - lo <= 1e-14 * hi {
-            break;
-        }
-        if f(mid) < target {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
-/// The x with P(a, x) = p: the lower-tail quantile of Gamma(a, 1).
-fn gamma_quantile_lower(a: f64, p: f64) -> f64 {
-    if p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return f64::INFINITY;
-    }
-    bisect_increasing(|x| lower_gamma_p(a, x), p, a)
-}
-
-/// The x with Q(a, x) = q: the upper-tail quantile of Gamma(a, 1).
-/// Bisects on Q itself so that small upper tails keep their precision.
-fn gamma_quantile_upper(a: f64, q: f64) -> f64 {
-    if q <= 0.0 {
-        return f64::INFINITY;
-    }
-    if q >= 1.0 {
-        return 0.0;
-    }
-    bisect_increasing(|x| -upper_gamma_q(a, x), -q, a)
-}
-
-/// The z ≥ 0 beyond which the standard normal has probability `p` (p ≤ ½),
-/// by bisection on the upper tail 1 − Φ(z) = ½ Q(½, z²/2).
-fn normal_tail_quantile(p: f64) -> f64 {
-    if p <= 0.0 {
-        return f64::INFINITY;
-    }
-    if p >= 0.5 {
-        return 0.0;
-    }
-    bisect_increasing(|z| -0.5 * upper_gamma_q(0.5, z * z / 2.0), -p, 1.0)
-}
-
-/// The gamma quantile by Wilson–Hilferty: the cube root of a gamma variable
-/// is nearly normal. `tail` is the probability beyond the quantile, in the
-/// upper tail if `upper`, else in the lower.
-fn wilson_hilferty(a: f64, tail: f64, upper: bool) -> f64 {
-    if tail <= 0.0 {
-        return if upper { f64::INFINITY } else { 0.0 };
-    }
-    let (tail, upper) = if tail > 0.5 {
-        (1.0 - tail, !upper)
-    } else {
-        (tail, upper)
-    };
-    let z = normal_tail_quantile(tail);
-    let z = if upper { z } else { -z };
-    let c = 1.0 - 1.0 / (9.0 * a) + z / (3.0 * a.sqrt());
-    (a * c * c * c).max(0.0)
 }
 
 #[cfg(test)]
@@ -1301,6 +851,7 @@ mod tests {
             target,
             value_kind,
             tolerance: default_tolerance(),
+            min_coverage: crate::DEFAULT_MIN_COVERAGE,
         }
     }
 
@@ -1324,151 +875,6 @@ mod tests {
         )
     }
 
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol
-    }
-
-    // --- Poisson interval -------------------------------------------------
-
-    #[test]
-    fn poisson_interval_matches_published_values() {
-        // Exact (Garwood) 95% limits, as tabulated (and recomputed to 12
-        // figures with mpmath).
-        let cases = [
-            (0, 0.0, 3.688_879),
-            (1, 0.025_318, 5.571_643),
-            (2, 0.242_209, 7.224_688),
-            (5, 1.623_486, 11.668_332),
-            (10, 4.795_389, 18.390_356),
-            (42, 30.269_906, 56.771_799),
-            (100, 81.363_991, 121.626_794),
-            (1000, 938.973_018, 1_063.952_136),
-        ];
-        for (k, lo, hi) in cases {
-            let (l, h) = poisson_interval(k, 0.95);
-            assert!(close(l, lo, 5e-4), "{k}: lower {l} vs {lo}");
-            assert!(close(h, hi, 5e-4), "{k}: upper {h} vs {hi}");
-        }
-    }
-
-    #[test]
-    fn poisson_interval_at_other_confidences() {
-        let (l, h) = poisson_interval(10, 0.99);
-        assert!(close(l, 3.716_922, 5e-4) && close(h, 21.397_827, 5e-4));
-        let (l, h) = poisson_interval(10, 0.90);
-        assert!(close(l, 5.425_406, 5e-4) && close(h, 16.962_219, 5e-4));
-        let (l, h) = poisson_interval(0, 0.90);
-        assert!(l == 0.0 && close(h, 2.995_732, 5e-4));
-    }
-
-    #[test]
-    fn poisson_interval_at_the_exact_limit_and_beyond() {
-        // The exact method at the limit, the approximation beyond it.
-        let (l, h) = poisson_interval(100_000, 0.95);
-        assert!(close(l, 99_381.152_664, 1e-3), "{l}");
-        assert!(close(h, 100_621.744_74, 1e-3), "{h}");
-        let wl = wilson_hilferty(100_000.0, 0.025, false);
-        let wh = wilson_hilferty(100_001.0, 0.025, true);
-        assert!(close(wl, l, 1e-3), "{wl} vs {l}");
-        assert!(close(wh, h, 1e-3), "{wh} vs {h}");
-        let (l, h) = poisson_interval(100_001, 0.95);
-        assert!(l < 100_001.0 && h > 100_001.0);
-        let (l, h) = poisson_interval(u64::MAX, 0.95);
-        assert!(l.is_finite() && h.is_finite() && l < h);
-    }
-
-    #[test]
-    fn poisson_interval_extreme_confidences() {
-        assert_eq!(poisson_interval(5, 1.0), (0.0, f64::INFINITY));
-        assert_eq!(poisson_interval(5, f64::NAN), (0.0, f64::INFINITY));
-        let (l, h) = poisson_interval(5, 0.0);
-        assert!(l <= 5.0 && 5.0 <= h, "{l} {h}");
-        let (l, h) = poisson_interval(5, -3.0);
-        assert!(l <= 5.0 && 5.0 <= h, "{l} {h}");
-    }
-
-    #[test]
-    fn gamma_functions_known_values() {
-        // P(1, x) = 1 − e^−x; ln Γ(n) = ln (n − 1)!.
-        assert!(close(lower_gamma_p(1.0, 2.0), 1.0 - (-2.0f64).exp(), 1e-14));
-        assert!(close(upper_gamma_q(1.0, 5.0), (-5.0f64).exp(), 1e-14));
-        assert!(close(ln_gamma(5.0), 24f64.ln(), 1e-12));
-        assert!(close(
-            ln_gamma(0.5),
-            std::f64::consts::PI.sqrt().ln(),
-            1e-12
-        ));
-        // erfc(1) = Q(½, 1).
-        assert!(close(
-            upper_gamma_q(0.5, 1.0),
-            0.157_299_207_050_285_1,
-            1e-12
-        ));
-        assert!(close(normal_tail_quantile(0.025), 1.959_963_985, 1e-8));
-    }
-
-    // --- compare_counts ---------------------------------------------------
-
-    #[test]
-    fn compare_counts_known_cases() {
-        let (s, p) = compare_counts(10, 20);
-        assert_eq!(s, Significance::NoSignificantChange);
-        assert!(close(p, 0.098_737, 1e-5), "{p}");
-
-        let (s, p) = compare_counts(20, 40);
-        assert_eq!(s, Significance::SignificantIncrease);
-        assert!(close(p, 0.013_489, 1e-5), "{p}");
-
-        let (s, p) = compare_counts(40, 20);
-        assert_eq!(s, Significance::SignificantDecrease);
-        assert!(close(p, 0.013_489, 1e-5), "{p}");
-
-        assert!(close(compare_counts(40, 42).1, 0.912_157, 1e-5));
-        assert!(close(compare_counts(100, 130).1, 0.055_614, 1e-5));
-        assert_eq!(
-            compare_counts(100, 140).0,
-            Significance::SignificantIncrease
-        );
-        // The plan's "All Crime −7%, 9,401 → 8,747" is a real fall.
-        let (s, p) = compare_counts(9401, 8747);
-        assert_eq!(s, Significance::SignificantDecrease);
-        assert!(close(p, 1.248_453e-6, 1e-9), "{p}");
-    }
-
-    #[test]
-    fn compare_counts_small_and_zero() {
-        assert_eq!(compare_counts(0, 0), (Significance::NotTested, 1.0));
-        assert_eq!(
-            compare_counts(1, 0),
-            (Significance::NoSignificantChange, 1.0)
-        );
-        assert_eq!(
-            compare_counts(7, 7),
-            (Significance::NoSignificantChange, 1.0)
-        );
-        // 0 vs 5: p = 2/32 = 0.0625, not significant; 0 vs 6: 0.03125.
-        let (s, p) = compare_counts(0, 5);
-        assert_eq!(s, Significance::NoSignificantChange);
-        assert!(close(p, 0.0625, 1e-12));
-        let (s, p) = compare_counts(0, 6);
-        assert_eq!(s, Significance::SignificantIncrease);
-        assert!(close(p, 0.031_25, 1e-12));
-    }
-
-    #[test]
-    fn compare_counts_large_totals_use_the_normal_approximation() {
-        let (s, p) = compare_counts(10_000_000, 10_010_000);
-        assert_eq!(s, Significance::SignificantIncrease);
-        assert!(p < 0.05);
-        let (s, _) = compare_counts(10_000_000, 10_000_100);
-        assert_eq!(s, Significance::NoSignificantChange);
-        let (s, p) = compare_counts(u64::MAX, u64::MAX);
-        assert_eq!((s, p), (Significance::NoSignificantChange, 1.0));
-        let (s, p) = compare_counts(u64::MAX, 0);
-        assert_eq!(s, Significance::SignificantDecrease);
-        assert!((0.0..=1.0).contains(&p));
-    }
-
     // --- Labels and serde names ------------------------------------------
 
     #[test]
@@ -1478,6 +884,7 @@ mod tests {
         assert_eq!(Status::OffTrack.label(), "Off track");
         assert_eq!(Status::NoData.label(), "No data");
         assert_eq!(Status::Monitoring.label(), "Monitoring");
+        assert_eq!(Status::Incomplete.label(), "Incomplete");
         assert_eq!(
             Significance::SignificantIncrease.label(),
             "Significant increase"
@@ -1508,6 +915,10 @@ mod tests {
         assert_eq!(ValueKind::deserialize(de("level")), Ok(ValueKind::Level));
         assert_eq!(Status::deserialize(de("on_track")), Ok(Status::OnTrack));
         assert_eq!(Status::deserialize(de("no_data")), Ok(Status::NoData));
+        assert_eq!(
+            Status::deserialize(de("incomplete")),
+            Ok(Status::Incomplete)
+        );
         assert_eq!(
             Significance::deserialize(de("significant_increase")),
             Ok(Significance::SignificantIncrease)
@@ -2007,19 +1418,229 @@ mod tests {
         assert_eq!(e.target, Some(38.0));
     }
 
+    // --- Coverage: no year judged on part of a year ----------------------
+
+    fn mon(s: &str) -> crate::Month {
+        s.parse().unwrap()
+    }
+
+    fn year(first: &str) -> crate::Period {
+        let first = mon(first);
+        crate::Period::new(first, first.plus(11)).unwrap()
+    }
+
+    /// police.uk as held for Charnwood: January 2022 onwards, December 2022
+    /// missing.
+    fn charnwood_held(m: crate::Month) -> bool {
+        m >= mon("2022-01") && m != mon("2022-12")
+    }
+
     #[test]
-    fn number_formatting() {
-        assert_eq!(count_text(9401.0), "9,401");
-        assert_eq!(count_text(1_234_567.0), "1,234,567");
-        assert_eq!(count_text(12.0), "12");
-        assert_eq!(dec_text(38.0), "38.0");
-        assert_eq!(dec_text(38.95), "38.95");
-        assert_eq!(dec_text(-2.5), "\u{2212}2.5");
-        assert_eq!(one_dp(8930.94), "8,930.9");
-        assert_eq!(percent_text(5.0), "5%");
-        assert_eq!(percent_text(2.5), "2.5%");
-        assert_eq!(p_text(0.0987), "p = 0.099");
-        assert_eq!(p_text(1e-6), "p < 0.001");
+    fn a_year_compared_on_three_months_is_incomplete() {
+        let (pairs, coverage) = crate::month_coverage(year("2022-04"), 1, charnwood_held);
+        assert_eq!(pairs.len(), 3);
+        let r = count(Direction::Lower, YOY);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(3761.0, 3)),
+            Some(Observation::complete(3500.0, 3)),
+            coverage.clone(),
+        );
+        assert_eq!(e.status, Status::Incomplete);
+        assert_eq!(e.status.label(), "Incomplete");
+        assert_eq!(e.target, None);
+        assert_eq!((e.actual, e.comparison), (Some(3500.0), Some(3761.0)));
+        assert_eq!(
+            e.reason,
+            "Incomplete: 3 of 12 months held; April to December left out of both years \
+             (December 2022 and April to December 2021 not held), and a status needs at \
+             least 9 of the 12."
+        );
+        assert_eq!(e.coverage, Some(coverage));
+    }
+
+    #[test]
+    fn a_year_with_a_month_left_out_says_so() {
+        let (pairs, coverage) = crate::month_coverage(year("2023-04"), 1, charnwood_held);
+        assert_eq!(pairs.len(), 11);
+        let r = count(Direction::Lower, YOY);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(40.0, 11)),
+            Some(Observation::complete(39.0, 11)),
+            coverage,
+        );
+        assert_eq!(e.status, Status::OnTrack);
+        assert_eq!(
+            e.reason,
+            "11 of 12 months, December left out of both years (December 2022 not held): 39 so \
+             far against 40 in the same months of the comparison period: a reduction, so on \
+             track."
+        );
+        // Several gaps, and months missing from the current year alone.
+        let held =
+            |m: crate::Month| charnwood_held(m) && m != mon("2023-06") && m != mon("2023-07");
+        let (_, coverage) = crate::month_coverage(year("2023-04"), 1, held);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(40.0, 9)),
+            Some(Observation::complete(39.0, 9)),
+            coverage,
+        );
+        assert!(
+            e.reason.starts_with(
+                "9 of 12 months, June, July and December left out of both years (June to July \
+                 2023 and December 2022 not held): "
+            ),
+            "{}",
+            e.reason
+        );
+        // Figures not compared with another year.
+        let r = count(Direction::Higher, TargetKind::ReachLevel { level: 20.0 });
+        let (_, coverage) = crate::month_coverage_alone(year("2022-04"), charnwood_held);
+        let e = r.evaluate_with_coverage(None, Some(Observation::complete(25.0, 11)), coverage);
+        assert_eq!(e.status, Status::OnTrack);
+        assert!(
+            e.reason
+                .starts_with("11 of 12 months, December 2022 not held: 25 so far"),
+            "{}",
+            e.reason
+        );
+    }
+
+    #[test]
+    fn the_minimum_at_each_quarter() {
+        let r = count(Direction::Lower, REDUCE5);
+        for (quarter, needed) in [(1, 3), (2, 5), (3, 7), (4, 9)] {
+            let claimed = 3 * quarter;
+            let last = mon("2023-04").plus(claimed as i32 - 1);
+            let period = crate::Period::new(mon("2023-04"), last).unwrap();
+            for compared in 0..=claimed {
+                // The last months of the year to date are not held this year.
+                let held = |m: crate::Month| m < mon("2023-04").plus(compared as i32);
+                let (_, coverage) =
+                    crate::month_coverage(period, 1, |m| m < mon("2023-04") || held(m));
+                assert_eq!(coverage.months_compared, compared);
+                let e = r.evaluate_with_coverage(
+                    Some(Observation::complete(40.0, compared)),
+                    Some(Observation::complete(36.0, compared)),
+                    coverage,
+                );
+                if compared == 0 {
+                    assert_eq!(e.status, Status::NoData);
+                } else if compared < needed {
+                    assert_eq!(e.status, Status::Incomplete, "Q{quarter}: {compared}");
+                    assert!(
+                        e.reason.starts_with(&format!(
+                            "Incomplete: {compared} of {claimed} months held"
+                        ))
+                    );
+                } else {
+                    assert_eq!(e.status, Status::OnTrack, "Q{quarter}: {compared}");
+                    assert_eq!(
+                        e.reason
+                            .starts_with(&format!("{compared} of {claimed} months, ")),
+                        compared < claimed,
+                        "{}",
+                        e.reason
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quarterly_figures_name_the_quarters() {
+        let q = |s: &str| s.parse::<crate::Quarter>().unwrap();
+        let r = level(Direction::Higher, TargetKind::ReachLevel { level: 90.0 });
+        let held = |x: crate::Quarter| x != q("2023-Q2");
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(85.0, 9)),
+            Some(Observation::complete(91.0, 9)),
+            coverage,
+        );
+        assert_eq!(e.status, Status::OnTrack);
+        assert!(
+            e.reason.starts_with(
+                "9 of 12 months, quarter 2 left out of both years (quarter 2 of 2023/24 not \
+                 entered): 91.0 against"
+            ),
+            "{}",
+            e.reason
+        );
+        let held = |x: crate::Quarter| x != q("2023-Q2") && x != q("2022-Q3");
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let e = r.evaluate_with_coverage(
+            Some(Observation::complete(85.0, 6)),
+            Some(Observation::complete(91.0, 6)),
+            coverage,
+        );
+        assert_eq!(e.status, Status::Incomplete);
+        assert_eq!(
+            e.reason,
+            "Incomplete: 6 of 12 months held; quarters 2 and 3 left out of both years (quarter 2 \
+             of 2023/24 and quarter 3 of 2022/23 not entered), and a status needs at least 9 \
+             of the 12."
+        );
+    }
+
+    #[test]
+    fn coverage_rule_details() {
+        let (_, short) = crate::month_coverage(year("2022-04"), 1, charnwood_held);
+        let obs = |v: f64| Some(Observation::complete(v, 3));
+        // A monitor-only measure stays Monitoring, and says what it compares.
+        let e = count(Direction::Monitor, TargetKind::Monitor).evaluate_with_coverage(
+            obs(30.0),
+            obs(20.0),
+            short.clone(),
+        );
+        assert_eq!(e.status, Status::Monitoring);
+        assert!(
+            e.reason
+                .starts_with("3 of 12 months, April to December left out"),
+            "{}",
+            e.reason
+        );
+        // No data comes first.
+        let e = count(Direction::Lower, YOY).evaluate_with_coverage(None, obs(20.0), short.clone());
+        assert_eq!(e.status, Status::NoData);
+        assert!(e.coverage.is_some());
+        // The minimum is the rule's: none at all, or a broken one.
+        let mut r = count(Direction::Lower, YOY);
+        r.min_coverage = 0.0;
+        assert_eq!(
+            r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone())
+                .status,
+            Status::OnTrack
+        );
+        r.min_coverage = 0.25;
+        assert_eq!(
+            r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone())
+                .status,
+            Status::OnTrack
+        );
+        r.min_coverage = 0.26;
+        assert_eq!(
+            r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone())
+                .status,
+            Status::Incomplete
+        );
+        for bad in [1.5, -0.1, f64::NAN] {
+            r.min_coverage = bad;
+            let e = r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone());
+            assert_eq!(e.status, Status::NoData);
+            assert!(e.reason.contains("minimum share of months"), "{}", e.reason);
+        }
+        // Whole coverage reads exactly as before.
+        let r = count(Direction::Lower, REDUCE5);
+        let whole = crate::Coverage::whole(crate::CoverageUnit::Month, 6);
+        assert_eq!(
+            r.evaluate_with_coverage(
+                Some(Observation::complete(40.0, 6)),
+                Some(Observation::complete(42.0, 6)),
+                whole
+            )
+            .reason,
+            ytd(r, 40.0, 42.0).reason
+        );
     }
 
     // --- Properties -------------------------------------------------------
@@ -2063,56 +1684,6 @@ mod tests {
 
     proptest! {
         #[test]
-        fn interval_contains_the_count(k in 0u64..200_000, c in 0.5..0.999f64) {
-            let (lo, hi) = poisson_interval(k, c);
-            prop_assert!(lo >= 0.0);
-            prop_assert!(lo <= k as f64, "{} > {}", lo, k);
-            prop_assert!(k as f64 <= hi, "{} > {}", k, hi);
-            prop_assert_eq!(lo == 0.0, k == 0);
-        }
-
-        #[test]
-        fn interval_contains_huge_counts(k in any::<u64>()) {
-            let (lo, hi) = poisson_interval(k, 0.95);
-            prop_assert!(lo <= k as f64 && k as f64 <= hi);
-        }
-
-        #[test]
-        fn interval_widens_with_confidence(
-            k in 0u64..2_000,
-            c in 0.5..0.98f64,
-            d in 0.001..0.019f64,
-        ) {
-            let (lo1, hi1) = poisson_interval(k, c);
-            let (lo2, hi2) = poisson_interval(k, c + d);
-            prop_assert!(lo2 <= lo1, "{} {}", lo2, lo1);
-            prop_assert!(hi2 >= hi1, "{} {}", hi2, hi1);
-        }
-
-        #[test]
-        fn compare_counts_is_symmetric(a in 0u64..5_000, b in 0u64..5_000) {
-            let (s1, p1) = compare_counts(a, b);
-            let (s2, p2) = compare_counts(b, a);
-            prop_assert_eq!(p1, p2);
-            let mirrored = match s1 {
-                Significance::SignificantIncrease => Significance::SignificantDecrease,
-                Significance::SignificantDecrease => Significance::SignificantIncrease,
-                s => s,
-            };
-            prop_assert_eq!(s2, mirrored);
-            prop_assert!((0.0..=1.0).contains(&p1));
-            prop_assert_eq!(p1 < ALPHA, matches!(
-                s1,
-                Significance::SignificantIncrease | Significance::SignificantDecrease
-            ));
-        }
-
-        #[test]
-        fn compare_counts_p_in_range(a in any::<u64>(), b in any::<u64>()) {
-            let (_, p) = compare_counts(a, b);
-            prop_assert!((0.0..=1.0).contains(&p));
-        }
-
         #[test]
         fn evaluate_never_panics(
             direction in any_direction(),
@@ -2122,7 +1693,13 @@ mod tests {
             comparison in any_observation(),
             actual in any_observation(),
         ) {
-            let r = MeasureRule { direction, target, value_kind: kind, tolerance };
+            let r = MeasureRule {
+                direction,
+                target,
+                value_kind: kind,
+                tolerance,
+                min_coverage: crate::DEFAULT_MIN_COVERAGE,
+            };
             let e = r.evaluate(comparison, actual);
             prop_assert!(e.reason.ends_with('.'));
             prop_assert!(!e.reason.is_empty());
@@ -2148,6 +1725,57 @@ mod tests {
             if kind == ValueKind::Level {
                 prop_assert_eq!(e.interval, None);
                 prop_assert_eq!(e.significance, Significance::NotTested);
+            }
+        }
+
+        #[test]
+        fn no_status_on_too_few_months(
+            direction in any_direction(),
+            target in any_target(),
+            kind in prop_oneof![Just(ValueKind::Count), Just(ValueKind::Level)],
+            quarter in 1u32..=4,
+            mask in any::<u16>(),
+            share in prop_oneof![0.0..=1.0f64, Just(0.75)],
+            comparison in any_value(),
+            actual in any_value(),
+        ) {
+            let first = mon("2023-04");
+            let period = crate::Period::new(first, first.plus(3 * quarter as i32 - 1)).unwrap();
+            let held = |m: crate::Month| {
+                m < first || mask & (1 << (m.ordinal() - first.ordinal())) != 0
+            };
+            let (pairs, coverage) = crate::month_coverage(period, 1, held);
+            let n = pairs.len() as u32;
+            let needed = coverage.months_needed(share);
+            let r = MeasureRule {
+                direction,
+                target,
+                value_kind: kind,
+                tolerance: default_tolerance(),
+                min_coverage: share,
+            };
+            let e = r.evaluate_with_coverage(
+                Some(Observation::complete(comparison, n)),
+                Some(Observation::complete(actual, n)),
+                coverage.clone(),
+            );
+            prop_assert!(e.reason.ends_with('.'));
+            prop_assert_eq!(e.coverage.as_ref(), Some(&coverage));
+            match e.status {
+                Status::Incomplete => {
+                    prop_assert_eq!(e.target, None);
+                    prop_assert!(n < needed);
+                    prop_assert!(e.reason.starts_with("Incomplete: "), "{}", e.reason);
+                }
+                Status::NoData | Status::Monitoring => {}
+                _ => {
+                    prop_assert!(n >= needed, "{} of {}: {}", n, needed, e.reason);
+                    prop_assert!(e.target.is_some());
+                    if n < 3 * quarter {
+                        let opening = format!("{} of {} months, ", n, 3 * quarter);
+                        prop_assert!(e.reason.starts_with(&opening), "{}", e.reason);
+                    }
+                }
             }
         }
 
