@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Checks every figure `safer assess` publishes for the Charnwood demo against
-an independent computation over the same police.uk files: DuckDB for counts by
-category, month and period; shapely for placing records in beats.
+"""Checks every figure `safer assess` publishes against an independent
+computation over the same police.uk files: DuckDB for counts by category, month
+and period (counting rows, as police.uk does: a repeated Crime ID is a row like
+any other); shapely for placing records in beats. Two data sets: the Charnwood
+demo (every category and beat, three periods), and the April 2022 national month
+(every district in it: those whose own force's file is held must match, the
+others must be refused, since their month is not held).
 
 Usage: python3 scripts/check_independent.py --safer target/debug/safer [--shared ../shared/data]
 
 Exits non-zero, listing every difference, if any figure disagrees.
 """
 import argparse
+import csv
 import json
+import re
 import math
 import subprocess
 import sys
@@ -132,6 +138,8 @@ def main():
             check(f"{year} {label} current", r["current"], count(cur, cats))
             check(f"{year} {label} previous", r["previous"], count(prev, cats))
             cc, cp = count(comparable, cats), count(comparable_prev, cats)
+            check(f"{year} {label} compared current", r["compared_current"], cc)
+            check(f"{year} {label} compared previous", r["compared_previous"], cp)
             check(f"{year} {label} change", r["change"], cc - cp)
             want_pct = None if cp == 0 else (cc - cp) / cp * 100
             if (r["change_pct"] is None) != (want_pct is None) or (want_pct is not None and abs(r["change_pct"] - want_pct) > 1e-9):
@@ -142,15 +150,108 @@ def main():
         for b in a["beats"]:
             check(f"{year} {b['beat']} current", b["current"], count(cur, CATEGORIES, b["beat"]))
             check(f"{year} {b['beat']} previous", b["previous"], count(prev, CATEGORIES, b["beat"]))
+            bcc = count(comparable, CATEGORIES, b["beat"])
+            bcp = count(comparable_prev, CATEGORIES, b["beat"])
+            check(f"{year} {b['beat']} compared", (b["compared_previous"], b["compared_current"], b["change"]), (bcp, bcc, bcc - bcp))
             if abs(b["share"] - b["current"] * 100 / district_all) > 1e-9:
                 failures.append(f"{year} {b['beat']} share {b['share']}")
         check(f"{year} unplaced", a["unplaced"]["current"], count(cur, CATEGORIES, None))
         print(f"checked {year}{' to ' + as_at if as_at else ''}: {len(selectors)} category rows, {len(a['beats'])} beats")
 
+    check_national(args.safer, shared, tmp)
+
     if failures:
         print("\n".join(["DIFFERENCES:"] + failures), file=sys.stderr)
         sys.exit(1)
     print("every published figure agrees with the independent computation")
+
+
+# Welsh principal areas by police force: the England lookup below has no Wales.
+WALES = {
+    "dyfed-powys": ["Carmarthenshire", "Ceredigion", "Pembrokeshire", "Powys"],
+    "gwent": ["Blaenau Gwent", "Caerphilly", "Monmouthshire", "Newport", "Torfaen"],
+    "north-wales": ["Conwy", "Denbighshire", "Flintshire", "Gwynedd", "Isle of Anglesey", "Wrexham"],
+    "south-wales": ["Bridgend", "Cardiff", "Merthyr Tydfil", "Neath Port Talbot", "Rhondda Cynon Taf",
+                    "Swansea", "The Vale of Glamorgan"],
+}
+# Districts the England lookup leaves without a force whose force has no file
+# in the national month (so the month's records cannot show it).
+NOT_IN_LOOKUP = {"Broxtowe": "nottinghamshire", "Gedling": "nottinghamshire", "Rushcliffe": "nottinghamshire"}
+
+
+def slug(force):
+    return {"Metropolitan Police": "metropolitan"}.get(force, force.lower().replace(" ", "-"))
+
+
+def check_national(safer, shared, tmp):
+    """Every district of the April 2022 national month: its own force is the
+    police force area holding it (the England LSOA lookup, the Welsh areas
+    above; where the lookup is blank, the territorial force holding most of
+    the district's records, whose file the month holds). A district whose
+    own force's file is held must have every category count equal DuckDB's
+    row count over all files; any other must be refused."""
+    national = shared / "police-uk" / "national-2022-04"
+    data = tmp / "national"
+    run(safer, data, "import", "police-uk", str(national))
+    con = duckdb.connect()
+    files = [str(p) for p in sorted(national.glob("*-street.csv"))]
+    rows = con.execute(
+        """
+        SELECT regexp_extract(filename, '2022-04-(.*)-street\\.csv$', 1) AS force,
+               regexp_extract("LSOA name", '^(.*) [0-9]{3}[A-Z]$', 1) AS district,
+               "Crime type" AS cat, count(*) AS n
+        FROM read_csv(?, header = true, all_varchar = true, quote = '"', escape = '"', filename = true)
+        WHERE regexp_matches("LSOA name", '^.* [0-9]{3}[A-Z]$')
+        GROUP BY ALL
+        """,
+        [files],
+    ).fetchall()
+    forces_held = {Path(f).name[len("2022-04-"):-len("-street.csv")] for f in files}
+    by_district = {}
+    for force, district, cat, n in rows:
+        by_district.setdefault(district, {}).setdefault(force, {})[cat] = n
+
+    own = {}
+    with (shared / "reference-national" / "lsoa2011_msoa_lad_force_lookup_england.csv").open(newline="") as f:
+        for r in csv.DictReader(f):
+            if r["Police_force"]:
+                own[re.sub(r" [0-9]{3}[A-Z]$", "", r["LSOA Name"])] = slug(r["Police_force"])
+    for force, districts in WALES.items():
+        own.update({d: force for d in districts})
+    own.update(NOT_IN_LOOKUP)
+
+    checked = refused = 0
+    for district, by_force in sorted(by_district.items()):
+        force = own.get(district)
+        if force is None:
+            territorial = {f: sum(c.values()) for f, c in by_force.items() if f != "btp"}
+            force = max(territorial, key=territorial.get)
+        held = force in forces_held and force in by_force
+        out = subprocess.run(
+            [safer, "--data-dir", str(data), "assess", "--district", district, "--year", "2022/23",
+             "--as-at", "2022-04", "--json", "--no-pdf", "--out", str(tmp / "national-out")],
+            capture_output=True, text=True)
+        if not held:
+            refused += 1
+            if out.returncode == 0 or "no month of" not in out.stderr:
+                failures.append(f"national {district}: its force {force} has no file, so it must be refused: {out.stderr[-300:]}")
+            continue
+        if out.returncode != 0:
+            failures.append(f"national {district}: safer failed: {out.stderr[-300:]}")
+            continue
+        checked += 1
+        a = json.loads(out.stdout)
+        check(f"national {district} forces", a["forces"], [force])
+        cats = {}
+        for c in by_force.values():
+            for k, n in c.items():
+                cats[k] = cats.get(k, 0) + n
+        rows_by = {r["category"]: r for r in a["categories"]}
+        for label, members in {"All crime": CATEGORIES, ASB: [ASB], **{c: [c] for c in CATEGORIES}}.items():
+            check(f"national {district} {label}", rows_by[label]["current"], sum(cats.get(c, 0) for c in members))
+        other = {f: sum(c.values()) for f, c in by_force.items() if f != force}
+        check(f"national {district} other forces", dict(a["other_forces"]), other)
+    print(f"checked the national month: {checked} districts held, every category; {refused} refused (own force not held)")
 
 
 def distance_m(geom, lon, lat, kx):

@@ -26,6 +26,9 @@ pub struct AssessArgs {
     /// Print the assessment as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Do not print the report to PDF (which needs Chromium).
+    #[arg(long)]
+    pub no_pdf: bool,
 }
 
 /// A district's counts from the data held, with the partnership covering
@@ -98,7 +101,9 @@ pub fn run(data_dir: &Path, args: &AssessArgs) -> Result<()> {
         eprintln!("Assessment written to {}", html.display());
         eprintln!("CSV tables in {}", out.display());
         let pdf = out.join("assessment.pdf");
-        if safer_report::html_to_pdf(html, &pdf)? {
+        if args.no_pdf {
+            // Asked for none.
+        } else if safer_report::html_to_pdf(html, &pdf)? {
             eprintln!("PDF written to {}", pdf.display());
         } else {
             eprintln!(

@@ -101,6 +101,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             as_at: None,
             out: Some(args.out.clone()),
             json: false,
+            no_pdf: false,
         },
     )?;
     let examples = args.partnership.parent().unwrap_or(Path::new("."));
