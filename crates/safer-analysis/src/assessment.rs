@@ -669,3 +669,105 @@ fn warnings(a: &Assessment, counts: &DistrictCounts) -> Vec<String> {
     }
     w
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::counts::MonthCounts;
+    use crate::geometry::Beats;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    /// Charnwood with Leicestershire's file for every month of 2023/24 but
+    /// December, for which only a neighbour's 2 stray records exist, and
+    /// nothing at all for 2022/23.
+    fn charnwood() -> DistrictCounts {
+        let mut d = DistrictCounts::new("Charnwood", &Beats::default());
+        for k in 0..12 {
+            let month = m("2023-04").plus(k);
+            let (force, n) = if month == m("2023-12") {
+                ("warwickshire", 2)
+            } else {
+                ("leicestershire", 100)
+            };
+            d.note_file(force, month, 0);
+            let mut district = [0; 15];
+            district[Category::Burglary.index()] = n;
+            d.months.insert(
+                month,
+                MonthCounts {
+                    district,
+                    ..MonthCounts::default()
+                },
+            );
+            d.force_month_records.insert((force.into(), month), n);
+            *d.forces.entry(force.into()).or_default() += n;
+        }
+        d
+    }
+
+    fn request(year: u32) -> AssessmentRequest {
+        AssessmentRequest {
+            district: "Charnwood".into(),
+            year: FinancialYear::starting(year),
+            as_at: None,
+            groups: vec![],
+            population: Some(PopulationSource {
+                value: 1000,
+                source: "x".into(),
+            }),
+            areas: Areas::default(),
+        }
+    }
+
+    #[test]
+    fn figures_sum_only_the_months_held() {
+        let a = Assessment::build(&charnwood(), &request(2023)).unwrap();
+        let all = a.all_crime().unwrap();
+        // 11 months of 100: the neighbour's December records are left out.
+        assert_eq!(all.current, 1100);
+        assert_eq!(a.records_in_months_not_held, 2);
+        assert_eq!(a.comparison.current_months_held, 11);
+        assert_eq!(a.comparison.current_months_missing, [m("2023-12")]);
+        // Nothing of 2022/23 is held: the previous figures and the change
+        // are not held, never 0.
+        assert_eq!(
+            (all.previous, all.change, all.compared_current),
+            (None, None, None)
+        );
+        assert_eq!(a.comparison.previous_months_held, 0);
+        // The rate over 11 months, and annualised.
+        let r = all.rate_per_1000.unwrap();
+        assert!((r - 1100.0).abs() < 1e-9);
+        assert!((all.rate_per_1000_annualised.unwrap() - 1200.0).abs() < 1e-9);
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.contains("left out of every figure"))
+        );
+        let gap = a
+            .trend_by_month
+            .iter()
+            .find(|r| r.month == m("2023-12"))
+            .unwrap();
+        assert_eq!((gap.held, gap.counts.as_ref()), (false, None));
+    }
+
+    #[test]
+    fn a_year_with_nothing_held_is_refused() {
+        let e = Assessment::build(&charnwood(), &request(2022)).unwrap_err();
+        let AssessError::NothingHeld { held, forces, .. } = &e else {
+            panic!("{e}");
+        };
+        assert_eq!(held, &[(FinancialYear::starting(2023), 11)]);
+        assert_eq!(forces, &["leicestershire".to_owned()]);
+        let text = e.to_string();
+        assert!(
+            text.contains("no month of 2022-04 to 2023-03 is held for Charnwood")
+                && text.contains("Held: 2023/24 (11 of 12 months)"),
+            "{text}"
+        );
+    }
+}

@@ -375,3 +375,163 @@ fn add_counts(a: &mut CategoryCounts, b: &CategoryCounts) {
         *x += y;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Lsoa;
+    use proptest::prelude::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    /// A force-month file with `n` records in each of `districts`.
+    fn file(force: &str, month: &str, districts: &[(&str, usize)]) -> MonthlyCrimes {
+        let mut t = MonthlyCrimes {
+            force: force.into(),
+            month: Some(m(month)),
+            ..MonthlyCrimes::default()
+        };
+        for (i, (d, n)) in districts.iter().enumerate() {
+            t.lsoas.push(Lsoa {
+                code: format!("E0100000{i}"),
+                name: format!("{d} 001A"),
+            });
+            for _ in 0..*n {
+                t.category.push(Category::Burglary as u8);
+                t.lon.push(NO_COORD);
+                t.lat.push(NO_COORD);
+                t.lsoa.push(i as u32);
+                t.location.push(0);
+                t.outcome.push(0);
+            }
+        }
+        t.locations.push("On or near".into());
+        t.outcomes.push(String::new());
+        t
+    }
+
+    fn counts(district: &str, files: &[MonthlyCrimes]) -> DistrictCounts {
+        let beats = Beats::default();
+        let mut c = DistrictCounts::new(district, &beats);
+        for f in files {
+            c.note_file(&f.force, f.month.unwrap(), 0);
+            c.add(f, &beats);
+        }
+        c
+    }
+
+    /// Westminster's own force is the Metropolitan Police: British
+    /// Transport Police's records at its stations never make a month held.
+    #[test]
+    fn another_forces_file_never_makes_a_month_held() {
+        let c = counts(
+            "Westminster",
+            &[
+                file("btp", "2022-04", &[("Westminster", 270)]),
+                file("hertfordshire", "2022-04", &[("Westminster", 1)]),
+            ],
+        );
+        assert_eq!(
+            c.own_forces(),
+            (vec!["metropolitan"], ForceBasis::ForceArea)
+        );
+        assert!(c.months_held().is_empty());
+        assert_eq!(c.records_in_months_not_held([m("2022-04")]), 271);
+    }
+
+    /// Charnwood's force missing a month: a neighbour's stray records of
+    /// that month leave it not held, and it is counted as left out.
+    #[test]
+    fn a_month_is_held_only_with_the_own_forces_file() {
+        let c = counts(
+            "Charnwood",
+            &[
+                file("leicestershire", "2022-11", &[("Charnwood", 1285)]),
+                file("warwickshire", "2022-12", &[("Charnwood", 2)]),
+                file("leicestershire", "2023-01", &[("Charnwood", 1262)]),
+                file("btp", "2023-01", &[("Charnwood", 3)]),
+            ],
+        );
+        let held: Vec<Month> = c.months_held().into_iter().collect();
+        assert_eq!(held, [m("2022-11"), m("2023-01")]);
+        assert_eq!(c.records_in_months_not_held([m("2022-12")]), 2);
+        assert_eq!(c.missing_months(), [m("2022-12")]);
+        // Records of other forces in a month held count, as police.uk counts them.
+        assert_eq!(
+            c.district_total([m("2023-01")])[Category::Burglary.index()],
+            1265
+        );
+    }
+
+    /// A filtered copy of a force's file (another district's rows only)
+    /// does not make a month held for a district it left out.
+    #[test]
+    fn a_file_without_the_district_does_not_hold_it() {
+        let c = counts(
+            "Melton",
+            &[
+                file("leicestershire", "2022-04", &[("Charnwood", 1400)]),
+                file(
+                    "leicestershire",
+                    "2023-04",
+                    &[("Charnwood", 1400), ("Melton", 330)],
+                ),
+            ],
+        );
+        let held: Vec<Month> = c.months_held().into_iter().collect();
+        assert_eq!(held, [m("2023-04")]);
+    }
+
+    /// Forces the partnership names win over the table; a district the
+    /// table does not know takes the force holding most of its records,
+    /// never British Transport Police.
+    #[test]
+    fn configured_forces_and_unknown_districts() {
+        let files = [
+            file("btp", "2022-04", &[("Newtown", 50)]),
+            file("north-wales", "2022-04", &[("Newtown", 10)]),
+            file("dyfed-powys", "2022-04", &[("Newtown", 30)]),
+        ];
+        let c = counts("Newtown", &files);
+        assert_eq!(
+            c.own_forces(),
+            (vec!["dyfed-powys"], ForceBasis::MostRecords)
+        );
+        assert_eq!(c.months_held().len(), 1);
+        let c = c.with_forces(&["dyfed-powys".into(), "gwent".into()]);
+        assert_eq!(
+            c.own_forces(),
+            (vec!["dyfed-powys", "gwent"], ForceBasis::Configured)
+        );
+        assert!(c.months_held().is_empty(), "gwent's file is not held");
+        let c = counts("Nowhere", &[file("btp", "2022-04", &[("Nowhere", 5)])]);
+        assert_eq!(c.own_forces(), (vec![], ForceBasis::Unknown));
+        assert!(c.months_held().is_empty());
+    }
+
+    proptest! {
+        /// Held months from the counts equal the rule over the file list.
+        #[test]
+        fn held_is_the_same_rule_from_counts_and_from_files(
+            present in proptest::collection::vec((0usize..3, 0u32..6, 0usize..3), 0..30)
+        ) {
+            let forces = ["leicestershire", "btp", "warwickshire"];
+            let mut files = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for (f, k, n) in present {
+                let month = m("2023-01").plus(k as i32).to_string();
+                if seen.insert((f, k)) {
+                    files.push(file(forces[f], &month, &[("Charnwood", n)]));
+                }
+            }
+            let c = counts("Charnwood", &files);
+            let from_files = months_held_from(
+                &["leicestershire"],
+                files.iter().map(|t| (t.force.as_str(), t.month.unwrap(), !t.is_empty())),
+            );
+            prop_assert_eq!(c.months_held(), from_files);
+        }
+    }
+}

@@ -373,3 +373,28 @@ mod tests {
         assert!(now_utc().ends_with('Z'));
     }
 }
+
+#[cfg(test)]
+mod default_year_tests {
+    use super::*;
+
+    /// The explorer opens on the latest year with all twelve months held,
+    /// not on a later part-year.
+    #[test]
+    fn the_default_year_is_the_latest_whole_year() {
+        let mut c = DistrictCounts::new("Charnwood", &safer_analysis::Beats::default());
+        let first: Month = "2022-06".parse().unwrap();
+        for k in 0..25 {
+            let m = first.plus(k);
+            c.note_file("leicestershire", m, 0);
+            c.force_month_records
+                .insert(("leicestershire".into(), m), 10);
+        }
+        // 2022/23 lacks April and May; 2024/25 holds April to June.
+        assert_eq!(default_year(&c), Some(FinancialYear::starting(2023)));
+        c.force_month_records
+            .remove(&("leicestershire".into(), "2023-12".parse().unwrap()));
+        // No whole year: the latest with any month.
+        assert_eq!(default_year(&c), Some(FinancialYear::starting(2024)));
+    }
+}

@@ -306,3 +306,130 @@ async fn uploads_take_the_police_uk_zip_and_confirm_short_files() {
         app.stop().await;
     }
 }
+
+/// The explorer lists only districts whose own force's files are held,
+/// shows a category's share the same on the map and in the table, and
+/// offers every table as CSV.
+#[tokio::test]
+async fn the_explorer_lists_districts_held_and_offers_every_table() {
+    let header = safer_ingest::police_uk::HEADER.join(",");
+    let row = |lsoa: &str, name: &str, cat: &str| {
+        format!(
+            ",2023-04,British Transport Police,British Transport Police,-0.14,51.5,On or near Station,{lsoa},{name},{cat},,"
+        )
+    };
+    let btp = format!(
+        "{header}\n{}\n{}\n{}\n{}\n",
+        row("E01004736", "Westminster 018A", "Theft from the person"),
+        row("E01004736", "Westminster 018A", "Public order"),
+        row("E01025679", "Charnwood 009A", "Public order"),
+        row("E01025679", "Charnwood 009A", "Public order"),
+    );
+    for app in spawn_app().await {
+        let b = app.backend;
+        let analyst = app.login_as(Role::Analyst).await;
+        let form = analyst.get("/import").await.text().await.unwrap();
+        let token = crate::helpers::csrf_in(&form).unwrap();
+        let r = analyst
+            .post_multipart(
+                "/import",
+                &[
+                    ("csrf_token", None, token.into_bytes()),
+                    (
+                        "files",
+                        Some("2023-04-btp-street.csv"),
+                        btp.clone().into_bytes(),
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+
+        let c = app.login_as(Role::CommunitySafetyOfficer).await;
+        let page = c
+            .get("/assessment?year=2023/24&as_at=2023-06&category=Public%20order")
+            .await
+            .text()
+            .await
+            .unwrap();
+        // Westminster's records are British Transport Police's only: its
+        // own force's files are not held, so it is not offered.
+        assert!(
+            page.contains("<option value=\"Charnwood\" selected>"),
+            "[{b}]"
+        );
+        assert!(!page.contains("Westminster"), "[{b}]");
+        let r = c.get("/assessment?district=Westminster").await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "[{b}]");
+
+        // April to June of both years are held: compared like for like.
+        assert!(page.contains(">This year</th>"), "[{b}]");
+        assert!(page.contains("compared like for like"), "[{b}]");
+        // Each beat's share of the category: the map's title and the table
+        // cell say the same.
+        let mut compared = 0;
+        for n in 56..=65 {
+            let beat = format!("Beat {n}");
+            let Some(at) = page.find(&format!("<title>{beat}: ")) else {
+                continue;
+            };
+            let title = &page[at..at + page[at..].find("</title>").unwrap()];
+            let share = title
+                .rsplit(", ")
+                .next()
+                .unwrap()
+                .trim_end_matches(" of the district");
+            let link = format!(">{beat}</a></th>");
+            let row_at = page.find(&link).unwrap();
+            let row = &page[row_at..row_at + page[row_at..].find("</tr>").unwrap()];
+            let last = row.rsplit("numeric\">").next().unwrap();
+            let last = last.split('<').next().unwrap();
+            assert_eq!(share, last, "[{b}] {beat}: map {title}, table {row}");
+            compared += 1;
+        }
+        assert_eq!(compared, 10, "[{b}]");
+
+        // Every table as CSV, as `safer assess` writes it; downloads are audited.
+        for file in safer_report::CSV_FILES {
+            let r = c
+                .get(&format!(
+                    "/assessment/tables/{file}?district=Charnwood&year=2023/24&as_at=2023-06"
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "[{b}] {file}");
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/csv"),
+                "[{b}]"
+            );
+            assert!(
+                r.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .contains(&format!("charnwood-2023-24-to-2023-06-{}", file)),
+                "[{b}] {file}"
+            );
+            let body = r.text().await.unwrap();
+            assert!(body.lines().count() > 1, "[{b}] {file}");
+        }
+        let r = c
+            .get("/assessment/tables/categories.csv?district=Charnwood&year=2023/24")
+            .await;
+        let body = r.text().await.unwrap();
+        assert!(
+            body.starts_with("category,kind,compared_previous,compared_current,change"),
+            "[{b}]"
+        );
+        let r = c.get("/assessment/tables/secrets.csv?year=2023/24").await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "[{b}]");
+        let log = app.db.audit_log(200).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.action == "export"
+                && e.target.starts_with("/assessment/tables/categories.csv")),
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}

@@ -250,3 +250,119 @@ fn an_unknown_district_is_a_clear_error() {
     );
     assert!(stderr(&out).contains("YYYY/YY"), "{}", stderr(&out));
 }
+
+/// No figures from nothing: a year with no month held is refused, listing
+/// what is held; a year with some months held shows "not held" for the
+/// rest, never 0.
+#[test]
+fn a_year_with_nothing_held_is_refused_and_a_part_year_says_not_held() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    import_real(&data);
+    let out = safer(
+        &data,
+        &[
+            "assess",
+            "--district",
+            "Charnwood",
+            "--year",
+            "2020/21",
+            "--no-pdf",
+        ],
+    );
+    assert!(!out.status.success());
+    let e = stderr(&out);
+    assert!(
+        e.contains("no month of 2020-04 to 2021-03 is held for Charnwood")
+            && e.contains("2021/22 (3 of 12 months)")
+            && e.contains("2023/24 (12 of 12 months)"),
+        "{e}"
+    );
+    assert!(!tmp.path().join("safer-out").exists());
+
+    // 2021/22 holds January to March 2022 only, and 2020/21 nothing.
+    let out_dir = tmp.path().join("o");
+    let a = assess_json(&data, &out_dir, "Charnwood", "2021/22", None);
+    let all = a["categories"][0].clone();
+    assert_eq!(all["current"], 3_761);
+    assert!(
+        all["previous"].is_null() && all["change"].is_null(),
+        "{all}"
+    );
+    assert_eq!(a["comparison"]["current_months_held"], 3);
+    assert_eq!(a["comparison"]["previous_months_held"], 0);
+    let html = std::fs::read_to_string(out_dir.join("assessment.html")).unwrap();
+    assert!(
+        html.contains("<td class=\"num\">not held</td>"),
+        "previous shown as not held"
+    );
+    let csv = std::fs::read_to_string(out_dir.join("categories.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("All crime,all_crime,,,,,0,,0,3761,3,"),
+        "{csv}"
+    );
+}
+
+/// A district whose own force's file is not held (the Metropolitan Police
+/// is not in the national month) is refused, though British Transport
+/// Police's file holds records at its stations; a held district counts
+/// every force's records in it.
+#[test]
+fn a_district_is_held_by_its_own_force_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let national = shared_data().join("police-uk/national-2022-04");
+    safer_ok(&data, &["import", "police-uk", national.to_str().unwrap()]);
+    let out = safer(
+        &data,
+        &[
+            "assess",
+            "--district",
+            "Westminster",
+            "--year",
+            "2022/23",
+            "--as-at",
+            "2022-04",
+            "--no-pdf",
+            "--out",
+            tmp.path().join("w").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("(metropolitan)"), "{}", stderr(&out));
+    let a = assess_json(
+        &data,
+        &tmp.path().join("c"),
+        "Charnwood",
+        "2022/23",
+        Some("2022-04"),
+    );
+    assert_eq!(a["forces"], serde_json::json!(["leicestershire"]));
+    assert_eq!(a["force_basis"], "force_area");
+    // The national month's Charnwood rows: 1,412 in Leicestershire's file,
+    // a few in other forces' files.
+    let other: u64 = a["other_forces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[1].as_u64().unwrap())
+        .sum();
+    let current = |label: &str| {
+        a["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["category"] == label)
+            .unwrap()["current"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(other > 0);
+    assert_eq!(
+        current("All crime") + current("Anti-social behaviour"),
+        1412 + other
+    );
+}
