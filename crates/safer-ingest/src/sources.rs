@@ -301,7 +301,37 @@ impl SourceReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::io::Write;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever a file named .zip holds, finding its street files and
+        /// reading them returns, never panics: bytes as they come, and a
+        /// real archive cut short anywhere.
+        #[test]
+        fn any_zip_bytes_are_listed_or_refused(
+            junk in proptest::collection::vec(any::<u8>(), 0..600),
+            cut in 0usize..2000,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let whole = dir.path().join("whole.zip");
+            zip_of(&whole, &[("2024-06/2024-06-x-street.csv", b"Crime ID,Month\n"), ("a.txt", b"a")]);
+            let mut real = std::fs::read(&whole).unwrap();
+            real.truncate(cut.min(real.len()));
+            for (name, bytes) in [("junk.zip", junk), ("cut.zip", real)] {
+                let p = dir.path().join(name);
+                std::fs::write(&p, &bytes).unwrap();
+                if let Ok(d) = discover(std::slice::from_ref(&p)) {
+                    let mut r = SourceReader::new();
+                    for f in &d.files {
+                        let _ = r.read(f);
+                    }
+                }
+            }
+        }
+    }
 
     fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
         let mut w = zip::ZipWriter::new(File::create(path).unwrap());
