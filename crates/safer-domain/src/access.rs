@@ -1,8 +1,11 @@
 //! Who may do what: roles and agencies.
 //!
 //! Every user belongs to one agency (an organisation of the partnership)
-//! and holds one or more roles. What a role allows is written once, in the
-//! web crate's route table, and tested route by route.
+//! and holds one or more roles. Which pages and tasks a role opens is
+//! written once, in the web crate's route table, and tested route by route.
+//! Which *records* a user may change is policy here, as data ([`ActionScope`]):
+//! the store applies it in its queries, so a record outside it is simply
+//! not found.
 
 use serde::{Deserialize, Serialize};
 
@@ -104,9 +107,135 @@ impl User {
     }
 }
 
+/// Which actions a user may update: every action, or those whose lead is
+/// their own agency (an agency lead). The store applies it where the action
+/// is read, so an action outside the scope is "not found", never
+/// "forbidden" with its owner named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionScope {
+    All,
+    /// Actions led by this agency (by id).
+    LeadAgency(i64),
+}
+
+impl ActionScope {
+    /// The scope of a user's updates: community safety officers and JAG
+    /// coordinators keep the action plans, agency leads update their own
+    /// agency's actions, and nobody else updates any (`None`).
+    pub fn for_user(user: &User) -> Option<ActionScope> {
+        if user.has(Role::CommunitySafetyOfficer) || user.has(Role::JagCoordinator) {
+            Some(ActionScope::All)
+        } else if user.has(Role::AgencyLead) {
+            Some(ActionScope::LeadAgency(user.agency.id))
+        } else {
+            None
+        }
+    }
+
+    /// Whether an action led by `lead_agency_id` is in the scope.
+    pub fn allows(self, lead_agency_id: Option<i64>) -> bool {
+        match self {
+            ActionScope::All => true,
+            ActionScope::LeadAgency(a) => lead_agency_id == Some(a),
+        }
+    }
+
+    /// The agency the scope is limited to, if any (for SQL).
+    pub fn agency(self) -> Option<i64> {
+        match self {
+            ActionScope::All => None,
+            ActionScope::LeadAgency(a) => Some(a),
+        }
+    }
+}
+
+/// Checks a username: 1 to 64 characters, each a letter, digit, `.`, `_`,
+/// `-` or `@`, so that it can be typed on a command line (`--by`), shown
+/// in the audit log and matched without ambiguity.
+pub fn check_username(name: &str) -> Result<(), String> {
+    let n = name.chars().count();
+    if n == 0 || n > 64 {
+        return Err(format!(
+            "a username has 1 to 64 characters; {name:?} has {n}"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
+    {
+        return Err(format!(
+            "a username has only letters, digits and . _ - @; {name:?} has {c:?}"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn user(roles: &[Role], agency: i64) -> User {
+        User {
+            id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            agency: Agency {
+                id: agency,
+                name: "A".into(),
+                statutory: true,
+            },
+            roles: roles.to_vec(),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn who_updates_which_actions() {
+        let lead = ActionScope::for_user(&user(&[Role::AgencyLead], 7)).unwrap();
+        assert!(lead.allows(Some(7)) && !lead.allows(Some(8)) && !lead.allows(None));
+        let cso = ActionScope::for_user(&user(&[Role::CommunitySafetyOfficer], 7)).unwrap();
+        assert!(cso.allows(Some(8)) && cso.allows(None));
+        assert_eq!(
+            ActionScope::for_user(&user(&[Role::JagCoordinator, Role::AgencyLead], 7)),
+            Some(ActionScope::All)
+        );
+        for r in [
+            Role::Administrator,
+            Role::Analyst,
+            Role::Caseworker,
+            Role::ReadOnlyPartner,
+        ] {
+            assert_eq!(ActionScope::for_user(&user(&[r], 7)), None, "{r}");
+        }
+    }
+
+    #[test]
+    fn usernames() {
+        for ok in ["cso", "j.smith", "a_b-c", "x@leics.police.uk", "Zoë"] {
+            assert_eq!(check_username(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "police lead",
+            "tab\there",
+            "semi;colon",
+            &"a".repeat(65),
+        ] {
+            assert!(check_username(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A username accepted is one that needs no quoting on a command
+        /// line and cannot break a line of the audit log.
+        #[test]
+        fn an_accepted_username_is_plain(s in "\\PC{0,70}") {
+            if check_username(&s).is_ok() {
+                proptest::prop_assert!(!s.is_empty() && s.chars().count() <= 64);
+                proptest::prop_assert!(!s.chars().any(|c| c.is_whitespace() || c.is_control() || "'\";|&$`<>".contains(c)));
+            }
+        }
+    }
 
     #[test]
     fn roles_round_trip() {

@@ -19,8 +19,9 @@ mod measure;
 mod month;
 mod partnership;
 mod plan;
+mod time;
 
-pub use access::{Agency, Role, User};
+pub use access::{ActionScope, Agency, Role, User, check_username};
 pub use category::{Category, CategoryGroup, CategorySelector};
 pub use change::Change;
 pub use file_size::{ShortFile, SizeReference, SizeRule};
@@ -34,3 +35,4 @@ pub use partnership::{
     BeatDefinition, BeatMembers, Partnership, PartnershipError, PopulationSource,
 };
 pub use plan::*;
+pub use time::{Clock, FixedClock, Timestamp};

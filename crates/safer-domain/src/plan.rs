@@ -399,6 +399,10 @@ pub struct Action {
     pub priority_id: String,
     pub aim: Aim,
     pub key_action: String,
+    /// The lead agency, by id; `None` for an action whose lead names no
+    /// agency of the partnership.
+    pub lead_agency_id: Option<i64>,
+    /// The lead agency's name, for showing.
     pub lead_agency: String,
     pub start: Date,
     pub due: Date,
@@ -522,6 +526,7 @@ mod tests {
             priority_id: "p1".into(),
             aim: Aim::Prevention,
             key_action: "x".into(),
+            lead_agency_id: Some(1),
             lead_agency: "Police".into(),
             start: "2024-04-01".parse().unwrap(),
             due: "2024-06-30".parse().unwrap(),

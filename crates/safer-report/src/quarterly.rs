@@ -1018,6 +1018,7 @@ pub(crate) mod tests {
             priority_id: priority.into(),
             aim: Aim::Prevention,
             key_action: format!("Key action {id}"),
+            lead_agency_id: Some(1),
             lead_agency: "Police".into(),
             start: d("2024-04-01"),
             due: d(due),

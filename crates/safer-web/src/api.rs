@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::data::{self, AssessmentQuery};
-use crate::guard::with_note;
 use crate::pages::{id_of, plans as plan_pages};
 use crate::{AppState, WebError};
 
@@ -39,10 +38,13 @@ pub(crate) struct PlanSummary {
 }
 
 /// GET /api/v1/plans
-pub(crate) async fn plans(State(app): State<AppState>) -> Result<Response, WebError> {
+pub(crate) async fn plans(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
     let plans: Vec<PlanSummary> = app
-        .db
-        .plans()
+        .app
+        .plans(&caller.actor())
         .await?
         .into_iter()
         .map(|(id, title, first_year)| PlanSummary {
@@ -57,9 +59,10 @@ pub(crate) async fn plans(State(app): State<AppState>) -> Result<Response, WebEr
 /// GET /api/v1/plans/{id}
 pub(crate) async fn plan(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    Ok(Json(app.db.plan(&id).await?).into_response())
+    Ok(Json(app.app.plan(&caller.actor(), &id).await?).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,20 +74,22 @@ pub(crate) struct ReviewQuery {
 /// GET /api/v1/plans/{id}/review?quarter=2024-Q2
 pub(crate) async fn review(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     Query(q): Query<ReviewQuery>,
 ) -> Result<Response, WebError> {
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
-    let r = data::review(&app, &id, quarter).await?;
+    let r = data::review(&app, &caller, &id, quarter).await?;
     Ok(Json(r.review).into_response())
 }
 
 /// GET /api/v1/assessment?district=&year=&as_at=
 pub(crate) async fn assessment(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
-    let a = data::assess(&app, &q).await?;
+    let a = data::assess(&app, &caller, &q).await?;
     Ok(Json(a.assessment).into_response())
 }
 
@@ -97,20 +102,22 @@ pub(crate) struct ActionsQuery {
 /// GET /api/v1/actions?plan= (default: the newest plan)
 pub(crate) async fn actions(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Query(q): Query<ActionsQuery>,
 ) -> Result<Response, WebError> {
+    let actor = caller.actor();
     let plan = match q.plan.filter(|p| !p.trim().is_empty()) {
-        Some(p) => app.db.plan(&p).await?.id,
+        Some(p) => app.app.plan(&actor, &p).await?.id,
         None => app
-            .db
-            .plans()
+            .app
+            .plans(&actor)
             .await?
             .into_iter()
             .next()
             .map(|p| p.0)
             .ok_or_else(|| WebError::NotFound("No plan is held.".into()))?,
     };
-    Ok(Json(app.db.actions(&plan).await?).into_response())
+    Ok(Json(app.app.actions(&actor, &plan).await?).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,7 +160,8 @@ pub(crate) async fn add_update(
             "Send the update as JSON, with Content-Type: application/json.".into(),
         ));
     }
-    plan_pages::check_may_update(&app, user, id).await?;
+    let actor = caller.actor();
+    app.app.action_to_update(&actor, id).await?;
     let body: UpdateBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) if e.is_data() => {
@@ -167,26 +175,21 @@ pub(crate) async fn add_update(
         &body.status,
         &body.text,
         body.date.as_deref(),
-        &user.display_name,
+        app.app.today(),
     )
     .map_err(|errors| {
         let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
         WebError::Unprocessable(msgs.join("; "))
     })?;
-    app.db.add_update(id, &update).await?;
+    app.app
+        .update_action(&actor, id, update.status, &update.text, Some(update.date))
+        .await?;
     let created = UpdateCreated {
         action_id: id,
         date: update.date.to_string(),
         status: update.status.as_str().to_owned(),
         text: update.text.clone(),
-        author: update.author.clone(),
+        author: user.display_name.clone(),
     };
-    Ok(with_note(
-        (StatusCode::CREATED, Json(created)).into_response(),
-        format!(
-            "action {id}: {} on {} (API)",
-            update.status.as_str(),
-            update.date
-        ),
-    ))
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }

@@ -9,7 +9,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use safer_store::{DbError, StoreError};
+use safer_app::AppError;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,22 +37,19 @@ pub enum WebError {
     /// Too many attempts.
     #[error("too many requests")]
     TooManyRequests,
-    #[error("database: {0}")]
-    Db(DbError),
-    #[error("data directory: {0}")]
-    Store(#[from] StoreError),
-    #[error("password hashing: {0}")]
-    Password(String),
     #[error("internal: {0}")]
     Internal(String),
 }
 
-impl From<DbError> for WebError {
-    fn from(e: DbError) -> WebError {
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> WebError {
         match e {
-            DbError::NotFound(what) => WebError::NotFound(format!("There is no {what}.")),
-            DbError::Conflict(m) => WebError::Conflict(m),
-            other => WebError::Db(other),
+            AppError::NotFound(m) => WebError::NotFound(m),
+            AppError::Refused(m) => WebError::Forbidden(m),
+            AppError::Invalid(m) => WebError::Unprocessable(m),
+            AppError::Conflict(m) => WebError::Conflict(m),
+            e @ (AppError::TooSmall(_) | AppError::Busy) => WebError::Unprocessable(e.to_string()),
+            AppError::Internal(m) => WebError::Internal(m),
         }
     }
 }
@@ -81,10 +78,7 @@ impl WebError {
             WebError::Forbidden(m) => (StatusCode::FORBIDDEN, Some(m.clone())),
             WebError::Conflict(m) => (StatusCode::CONFLICT, Some(m.clone())),
             WebError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, None),
-            WebError::Db(_)
-            | WebError::Store(_)
-            | WebError::Password(_)
-            | WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
+            WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
         };
         ErrorInfo { status, detail }
     }

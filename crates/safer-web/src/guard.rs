@@ -17,10 +17,11 @@
 //!    `X-CSRF-Token` header on the API; missing or wrong → 403;
 //! 5. run the handler, then render any error for the kind of route (a
 //!    GOV.UK page or `application/problem+json`);
-//! 6. audit: a successful change, export or view of personal data as the
-//!    row says, and refusals of signed-in users (`access_denied`,
-//!    `csrf_rejected`). If the audit entry of a view or an export cannot be
-//!    written, the response is withheld.
+//! 6. audit refusals of signed-in users (`access_denied`, `csrf_rejected`).
+//!    Changes, exports and views of personal data are audited by the app's
+//!    tasks the handlers call, in the same transaction as the change (the
+//!    route table's `Audit` column says which, and the tests hold each
+//!    route to it).
 //!
 //! [`headers`] adds the security headers to every response.
 
@@ -33,11 +34,10 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method as HttpMethod, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use safer_store::db::unix_now;
 
 use crate::auth::{self, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Caller, SESSION_COOKIE, Via};
 use crate::error::{self, ErrorInfo};
-use crate::routes::{self, Audit, Kind, Method, RouteSpec};
+use crate::routes::{self, Kind, Method, RouteSpec};
 use crate::{AppState, WebError, html};
 
 /// The Content-Security-Policy of every page: nothing inline, nothing from
@@ -49,9 +49,19 @@ const FORM_LIMIT: usize = 256 * 1024;
 /// How far into a multipart body the CSRF field must be found.
 const MULTIPART_LOOKAHEAD: usize = 16 * 1024;
 
-/// A note a handler adds to its response for the audit entry's detail.
-#[derive(Debug, Clone)]
-pub(crate) struct AuditNote(pub String);
+impl AppState {
+    /// Records a refusal of the gate. A refusal is already refused: if its
+    /// entry cannot be written, that is logged, not shown.
+    pub(crate) async fn audit(&self, caller: &Caller, action: &str, target: &str, detail: &str) {
+        if let Err(e) = self
+            .app
+            .record_event(&caller.actor(), action, target, detail)
+            .await
+        {
+            eprintln!("safer-web: could not write the audit entry {action} {target}: {e}");
+        }
+    }
+}
 
 /// Adds the security headers to every response.
 pub(crate) async fn headers(State(app): State<AppState>, req: Request, next: Next) -> Response {
@@ -114,10 +124,13 @@ async fn identify(
             })
             .map(str::trim)
             .ok_or(WebError::Unauthorised)?;
-        return match app.db.api_token(&auth::digest(token)).await? {
+        return match app.app.api_token(token).await? {
             Some((user, t)) => Ok(Caller {
                 user: Some(user),
-                via: Via::Token { scopes: t.scopes },
+                via: Via::Token {
+                    id: t.id,
+                    scopes: t.scopes,
+                },
                 csrf: None,
                 source,
             }),
@@ -125,14 +138,12 @@ async fn identify(
         };
     }
     if let Some(token) = auth::cookie(headers, SESSION_COOKIE) {
-        let token_hash = auth::digest(&token);
-        if let Some(s) = app.db.session(&token_hash).await? {
-            let now = unix_now();
-            let idle = app.config.session_idle_secs;
-            // Move the idle expiry on, at most every 30 seconds.
-            if now + idle - s.expires_at >= (idle / 60).min(30) {
-                app.db.extend_session(&token_hash, now + idle).await?;
-            }
+        let token_hash = safer_app::digest(&token);
+        if let Some(s) = app
+            .app
+            .session(&token_hash, app.config.session_idle_secs)
+            .await?
+        {
             return Ok(Caller {
                 user: Some(s.user),
                 via: Via::Session { token_hash },
@@ -228,7 +239,7 @@ pub(crate) async fn guard(State(app): State<AppState>, req: Request, next: Next)
         };
         return render_error(&app, resp, spec.kind, &caller);
     }
-    if let Via::Token { scopes } = &caller.via {
+    if let Via::Token { scopes, .. } = &caller.via {
         let needed = match spec.method {
             Method::Get => "read",
             Method::Post => "write",
@@ -280,45 +291,7 @@ pub(crate) async fn guard(State(app): State<AppState>, req: Request, next: Next)
             .unwrap_or_default();
         app.audit(&caller, "access_denied", &path, &why).await;
     }
-    let resp = render_error(&app, resp, spec.kind, &caller);
-
-    // Audit what succeeded.
-    let ok = resp.status().is_success() || resp.status().is_redirection();
-    let action = match spec.audit {
-        Audit::View => Some("view"),
-        Audit::Export => Some("export"),
-        Audit::Change(name) => Some(name),
-        Audit::None | Audit::Handler => None,
-    };
-    if let (true, Some(action)) = (ok, action) {
-        let detail = resp
-            .extensions()
-            .get::<AuditNote>()
-            .map(|n| n.0.clone())
-            .unwrap_or_else(|| query.clone());
-        let (actor, agency) = caller.actor();
-        let entry = safer_store::db::AuditEntry {
-            actor,
-            agency,
-            action: action.to_owned(),
-            target: path.clone(),
-            detail,
-            source: caller.source.clone(),
-        };
-        if let Err(e) = app.db.audit(&entry).await {
-            eprintln!("safer-web: could not write the audit entry {entry:?}: {e}");
-            if !matches!(spec.audit, Audit::Change(_)) {
-                // Nothing is shown or exported without its audit entry.
-                return render_error(
-                    &app,
-                    WebError::Internal("audit write failed".into()).into_response(),
-                    spec.kind,
-                    &caller,
-                );
-            }
-        }
-    }
-    resp
+    render_error(&app, resp, spec.kind, &caller)
 }
 
 /// Renders an error response for the kind of route: the handler's
@@ -487,12 +460,6 @@ impl HttpBody for Prefixed {
         }
         Pin::new(&mut self.rest).poll_frame(cx)
     }
-}
-
-/// For handlers: the status of a successful response with an audit note.
-pub(crate) fn with_note(mut resp: Response, note: impl Into<String>) -> Response {
-    resp.extensions_mut().insert(AuditNote(note.into()));
-    resp
 }
 
 #[cfg(test)]

@@ -24,9 +24,11 @@
 //!   roles against the row and, for tokens, the `read`/`write` scope, checks
 //!   the CSRF token of every state-changing request from a browser, runs the
 //!   handler, turns a [`WebError`] into a GOV.UK error page or an RFC 9457
-//!   problem, and writes the audit entry. Handlers only add what the table
-//!   cannot know: the agency rule for actions (an agency lead updates only
-//!   their own agency's actions) and the sign-in events.
+//!   problem, and audits refusals (`access_denied`, `csrf_rejected`).
+//!   Handlers call the tasks of `safer-app` with the caller as an
+//!   [`safer_app::Actor`]: the tasks authorise the record (an agency lead
+//!   updates only their own agency's actions), scope what is read, and write
+//!   their audit entries in the same transaction as their changes.
 //! * **Sessions** are 32 random bytes in the `safer_session` cookie
 //!   (HttpOnly, SameSite=Strict, Secure behind TLS); the database holds only
 //!   their SHA-256 digest, with the session's CSRF token and an idle expiry
@@ -46,9 +48,9 @@
 //!   block; they are served whole on their own routes with that block
 //!   allowed by its SHA-256 hash, and nothing else relaxed.
 //! * **Audit**: sign-ins (success, failure, lockout), sign-outs, every change,
-//!   every export and every view of a route marked as showing personal data
-//!   go to the hash-chained audit log, with the user, agency, path and the
-//!   client's address.
+//!   every export and every view of personal data go to the hash-chained
+//!   audit log, with the user, agency, what was done and the client's
+//!   address, written by the tasks of `safer-app`; the gate adds refusals.
 
 mod api;
 mod auth;
@@ -56,7 +58,6 @@ mod data;
 mod error;
 mod guard;
 mod html;
-pub mod import;
 mod map;
 mod openapi;
 mod pages;
@@ -66,15 +67,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use auth::{check_password_strength, generate_password, hash_password};
 pub use error::WebError;
 pub use routes::access_matrix_markdown;
 
 /// How the web application runs.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// The data directory (police.uk store, partnerships).
-    pub data_dir: PathBuf,
     /// Seconds a session lives without use (default 1800).
     pub session_idle_secs: i64,
     /// True behind TLS: cookies get `Secure` and responses HSTS.
@@ -82,35 +80,23 @@ pub struct WebConfig {
     /// A folder holding govuk-frontend's `dist/govuk` files, served under
     /// `/assets/govuk/`. `None`: pages use Safer's own stylesheet only.
     pub static_dir: Option<PathBuf>,
-    pub argon2_cost: PasswordCost,
-    /// How much smaller than the month it replaces, or its neighbours, an
-    /// uploaded file may be before the upload asks for confirmation.
-    pub size_rule: safer_domain::SizeRule,
 }
 
 impl WebConfig {
-    /// The defaults for a data directory: 30-minute sessions, no TLS, no
-    /// govuk-frontend folder, production password hashing.
-    pub fn new(data_dir: PathBuf) -> WebConfig {
+    /// The defaults: 30-minute sessions, no TLS, no govuk-frontend folder.
+    pub fn new() -> WebConfig {
         WebConfig {
-            data_dir,
             session_idle_secs: 1800,
             secure_cookies: false,
             static_dir: None,
-            argon2_cost: PasswordCost::Production,
-            size_rule: safer_domain::SizeRule::default(),
         }
     }
 }
 
-/// The cost of argon2id password hashing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordCost {
-    /// OWASP's recommendation: 19 MiB, two passes, one lane.
-    Production,
-    /// The smallest parameters argon2 allows (8 KiB, one pass): for tests
-    /// only, where hundreds of sign-ins must take milliseconds.
-    FastForTests,
+impl Default for WebConfig {
+    fn default() -> WebConfig {
+        WebConfig::new()
+    }
 }
 
 /// What every handler shares.
@@ -118,13 +104,9 @@ pub enum PasswordCost {
 pub(crate) struct AppState(Arc<Inner>);
 
 pub(crate) struct Inner {
-    pub db: safer_store::Database,
+    /// The tasks, the data and the clock.
+    pub app: safer_app::App,
     pub config: WebConfig,
-    /// Failed sign-ins per source address (Unix seconds), for throttling.
-    pub failures: std::sync::Mutex<std::collections::HashMap<String, Vec<i64>>>,
-    /// A hash verified when the username is unknown, so that the time taken
-    /// does not tell whether a user exists.
-    pub dummy_hash: String,
 }
 
 impl std::ops::Deref for AppState {
@@ -137,24 +119,18 @@ impl std::ops::Deref for AppState {
 /// The application as an axum router. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()` so that audit
 /// entries carry the client's address (as [`serve`] does).
-pub fn router(db: safer_store::Database, config: WebConfig) -> axum::Router {
-    let dummy_hash = hash_password(&generate_password(), config.argon2_cost).unwrap_or_default();
-    let state = AppState(Arc::new(Inner {
-        db,
-        config,
-        failures: std::sync::Mutex::new(std::collections::HashMap::new()),
-        dummy_hash,
-    }));
+pub fn router(app: safer_app::App, config: WebConfig) -> axum::Router {
+    let state = AppState(Arc::new(Inner { app, config }));
     routes::build(state)
 }
 
 /// Serves the application on `listener` until the process ends.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    db: safer_store::Database,
+    app: safer_app::App,
     config: WebConfig,
 ) -> std::io::Result<()> {
-    let app = router(db, config);
+    let app = router(app, config);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

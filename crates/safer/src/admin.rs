@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use safer_domain::Role;
-use safer_store::db::{AuditEntry, unix_now};
-use sha2::{Digest, Sha256};
 
 use crate::db;
 
@@ -98,27 +96,16 @@ fn read_password() -> Result<String> {
     let mut s = String::new();
     std::io::stdin().read_line(&mut s)?;
     let p = s.trim_end_matches(['\n', '\r']).to_owned();
-    if let Err(why) = safer_web::check_password_strength(&p) {
+    if let Err(why) = safer_app::check_password_strength(&p) {
         bail!("password refused: {why}");
     }
     Ok(p)
 }
 
-/// An audit entry for something done on the command line.
-fn cli_audit(action: &str, target: &str, detail: &str) -> AuditEntry {
-    AuditEntry {
-        actor: format!("cli:{}", db::who(None)),
-        agency: String::new(),
-        action: action.into(),
-        target: target.into(),
-        detail: detail.into(),
-        source: "command line".into(),
-    }
-}
-
 pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
+        let op = db::operator();
         match cmd {
             UserCommand::Add {
                 username,
@@ -127,29 +114,20 @@ pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<
                 roles,
                 password_stdin,
             } => {
-                let Some(a) = db.agency_by_name(&agency).await? else {
-                    bail!(
-                        "no agency named {agency:?}; add it first with `safer agency add {agency:?}`"
-                    );
-                };
                 let (password, generated) = if password_stdin {
                     (read_password()?, false)
                 } else {
-                    (safer_web::generate_password(), true)
+                    (safer_app::generate_password(), true)
                 };
-                let hash =
-                    safer_web::hash_password(&password, safer_web::PasswordCost::Production)?;
-                let id = db.add_user(&username, &name, a.id, &roles, &hash).await?;
-                db.audit(&cli_audit("add_user", &format!("user/{id}"), &username))
+                app.add_user(&op, &username, &name, &agency, &roles, &password)
                     .await?;
                 eprintln!(
-                    "Added user {username} ({}) in {}.",
+                    "Added user {username} ({}) in {agency}.",
                     roles
                         .iter()
                         .map(|r| r.label())
                         .collect::<Vec<_>>()
                         .join(", "),
-                    a.name
                 );
                 if generated {
                     println!("{password}");
@@ -162,23 +140,12 @@ pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<
                 username,
                 password_stdin,
             } => {
-                let Some(s) = db.login_state_by_username(&username).await? else {
-                    bail!("no user {username:?}")
-                };
                 let (password, generated) = if password_stdin {
                     (read_password()?, false)
                 } else {
-                    (safer_web::generate_password(), true)
+                    (safer_app::generate_password(), true)
                 };
-                let hash =
-                    safer_web::hash_password(&password, safer_web::PasswordCost::Production)?;
-                db.set_password(s.user.id, &hash).await?;
-                db.audit(&cli_audit(
-                    "reset_password",
-                    &format!("user/{}", s.user.id),
-                    &username,
-                ))
-                .await?;
+                app.reset_password(&op, &username, &password).await?;
                 eprintln!(
                     "New password set for {username}; the account is unlocked and its sessions ended."
                 );
@@ -187,7 +154,7 @@ pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<
                 }
             }
             UserCommand::List => {
-                for u in db.users().await? {
+                for u in app.users(&op).await? {
                     let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
                     println!(
                         "{}\t{}\t{}\t{}{}",
@@ -206,12 +173,10 @@ pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<
 
 pub fn run_agency(data_dir: &Path, url: Option<&str>, cmd: AgencyCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
         match cmd {
             AgencyCommand::Add { name, statutory } => {
-                let id = db.add_agency(&name, statutory).await?;
-                db.audit(&cli_audit("add_agency", &format!("agency/{id}"), &name))
-                    .await?;
+                app.add_agency(&db::operator(), &name, statutory).await?;
                 eprintln!(
                     "Added agency {name}{}.",
                     if statutory {
@@ -222,7 +187,7 @@ pub fn run_agency(data_dir: &Path, url: Option<&str>, cmd: AgencyCommand) -> Res
                 );
             }
             AgencyCommand::List => {
-                for a in db.agencies().await? {
+                for a in app.agencies().await? {
                     println!(
                         "{}\t{}{}",
                         a.id,
@@ -236,17 +201,10 @@ pub fn run_agency(data_dir: &Path, url: Option<&str>, cmd: AgencyCommand) -> Res
     })?
 }
 
-/// The digest under which a secret token is stored.
-pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 pub fn run_token(data_dir: &Path, url: Option<&str>, cmd: TokenCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
+        let op = db::operator();
         match cmd {
             TokenCommand::Create {
                 user,
@@ -254,30 +212,7 @@ pub fn run_token(data_dir: &Path, url: Option<&str>, cmd: TokenCommand) -> Resul
                 scopes,
                 days,
             } => {
-                for s in &scopes {
-                    if s != "read" && s != "write" {
-                        bail!("scopes are read and write, found {s:?}");
-                    }
-                }
-                let Some(u) = db.login_state_by_username(&user).await? else {
-                    bail!("no user {user:?}")
-                };
-                let token = format!("safer_{}", safer_web::generate_password());
-                let id = db
-                    .create_api_token(
-                        u.user.id,
-                        &name,
-                        &digest(&token),
-                        &scopes,
-                        unix_now() + days * 86_400,
-                    )
-                    .await?;
-                db.audit(&cli_audit(
-                    "create_api_token",
-                    &format!("token/{id}"),
-                    &format!("{name} for {user}: {}", scopes.join(" ")),
-                ))
-                .await?;
+                let (id, token) = app.create_token(&op, &user, &name, &scopes, days).await?;
                 println!("{token}");
                 eprintln!(
                     "Token {id} ({name}) for {user}, scopes {}, expires in {days} days. It is shown once.",
@@ -285,13 +220,11 @@ pub fn run_token(data_dir: &Path, url: Option<&str>, cmd: TokenCommand) -> Resul
                 );
             }
             TokenCommand::Revoke { id } => {
-                db.revoke_api_token(id).await?;
-                db.audit(&cli_audit("revoke_api_token", &format!("token/{id}"), ""))
-                    .await?;
+                app.revoke_token(&op, id).await?;
                 eprintln!("Token {id} revoked.");
             }
             TokenCommand::List => {
-                for t in db.api_tokens().await? {
+                for t in app.tokens(&op).await? {
                     println!(
                         "{}\t{}\tuser {}\t{}\t{}",
                         t.id,
@@ -309,10 +242,11 @@ pub fn run_token(data_dir: &Path, url: Option<&str>, cmd: TokenCommand) -> Resul
 
 pub fn run_audit(data_dir: &Path, url: Option<&str>, cmd: AuditCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
+        let op = db::operator();
         match cmd {
             AuditCommand::Verify => {
-                let v = db.verify_audit().await?;
+                let v = app.verify_audit(&op).await?;
                 match v.first_broken {
                     None => eprintln!(
                         "The audit log's {} entries form an unbroken chain.",
@@ -324,12 +258,11 @@ pub fn run_audit(data_dir: &Path, url: Option<&str>, cmd: AuditCommand) -> Resul
                 }
             }
             AuditCommand::Export { out, limit } => {
+                let rows = app.export_audit_log(&op, limit).await?;
                 let mut w = csv::Writer::from_path(&out)?;
                 w.write_record([
                     "id", "at", "actor", "agency", "action", "target", "detail", "source", "hash",
                 ])?;
-                let mut rows = db.audit_log(limit).await?;
-                rows.reverse();
                 for r in &rows {
                     w.write_record([
                         &r.id.to_string(),
@@ -344,12 +277,6 @@ pub fn run_audit(data_dir: &Path, url: Option<&str>, cmd: AuditCommand) -> Resul
                     ])?;
                 }
                 w.flush()?;
-                db.audit(&cli_audit(
-                    "export_audit",
-                    &out.display().to_string(),
-                    &format!("{} entries", rows.len()),
-                ))
-                .await?;
                 eprintln!("Exported {} entries to {}.", rows.len(), out.display());
             }
         }

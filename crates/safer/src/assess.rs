@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use safer_analysis::{Assessment, AssessmentRequest, DistrictCounts};
+use safer_analysis::Assessment;
+use safer_app::AssessmentQuery;
 use safer_domain::{FinancialYear, Month};
-use safer_store::{DataDir, StoredPartnership};
+
+use crate::db;
 
 #[derive(Debug, Args)]
 pub struct AssessArgs {
@@ -31,38 +33,35 @@ pub struct AssessArgs {
     pub no_pdf: bool,
 }
 
-/// A district's counts from the data held, with the partnership covering
-/// it if one is imported.
-pub fn district_counts(
-    data_dir: &Path,
-    district: &str,
-) -> Result<(DistrictCounts, Option<StoredPartnership>)> {
-    Ok(DataDir::open(data_dir)?.district_counts(district)?)
-}
-
-/// Computes an assessment from the data held.
+/// Computes an assessment from the data held, with the partnership's name.
 pub fn compute(
     data_dir: &Path,
+    url: Option<&str>,
     district: &str,
     year: FinancialYear,
     as_at: Option<Month>,
 ) -> Result<(Assessment, Option<String>)> {
-    let (counts, partnership) = district_counts(data_dir, district)?;
-    let p = partnership.as_ref().map(|p| &p.partnership);
-    let req = AssessmentRequest {
-        district: counts.district.clone(),
-        year,
+    let query = AssessmentQuery {
+        district: Some(district.to_owned()),
+        year: Some(year),
         as_at,
-        groups: p.map(|p| p.groups.clone()).unwrap_or_default(),
-        population: p.and_then(|p| p.population.clone()),
-        areas: p.map(safer_analysis::Areas::of).unwrap_or_default(),
     };
-    let a = Assessment::build(&counts, &req).context("cannot assess that period")?;
-    Ok((a, p.map(|p| p.name.clone())))
+    let assessed = db::block_on(async {
+        let app = db::open(data_dir, url).await?;
+        let assessed = app
+            .assess(&db::operator(), &query)
+            .context("cannot assess that period");
+        app.close().await;
+        assessed
+    })??;
+    Ok((
+        assessed.assessment,
+        assessed.partnership.map(|p| p.partnership.name),
+    ))
 }
 
-pub fn run(data_dir: &Path, args: &AssessArgs) -> Result<()> {
-    let (a, partnership_name) = compute(data_dir, &args.district, args.year, args.as_at)?;
+pub fn run(data_dir: &Path, url: Option<&str>, args: &AssessArgs) -> Result<()> {
+    let (a, partnership_name) = compute(data_dir, url, &args.district, args.year, args.as_at)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&a));
     let meta = safer_report::ReportMeta {
         partnership_name,
@@ -136,5 +135,6 @@ fn default_out(a: &Assessment) -> PathBuf {
 
 /// The current time as an RFC 3339 UTC timestamp.
 pub fn now_utc() -> String {
-    safer_store::db::now()
+    use safer_app::Clock;
+    safer_app::SystemClock.now().to_rfc3339()
 }

@@ -67,17 +67,29 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             .filter(|p| p.file_name().is_some_and(|n| !whole.contains(n)))
             .collect();
     filtered.sort();
+    demo_accounts(data_dir, url)?;
     eprintln!(
         "1/7 Importing Charnwood's police.uk records, 2022-01 to 2024-12 outside 2023/24 (files filtered to Charnwood) …"
     );
-    let r = import::import_police_uk(data_dir, &filtered, Default::default())?;
-    eprintln!("    {} files, {} records.", r.files, r.rows_kept);
-    eprintln!("2/7 Importing the whole Leicestershire force for 2023/24 (unfiltered files) …");
-    let r = import::import_police_uk(
-        data_dir,
-        &[leics.join("street-full-force")],
-        Default::default(),
-    )?;
+    let (r, r2) = db::block_on(async {
+        let app = db::open(data_dir, url).await?;
+        let r = import::import_police_uk(&app, Some(DEMO_USER), &filtered, false).await?;
+        eprintln!("    {} files, {} records.", r.files, r.rows_kept);
+        eprintln!("2/7 Importing the whole Leicestershire force for 2023/24 (unfiltered files) …");
+        let r2 = import::import_police_uk(
+            &app,
+            Some(DEMO_USER),
+            &[leics.join("street-full-force")],
+            false,
+        )
+        .await?;
+        eprintln!("3/7 Importing the partnership: beats, population, groups …");
+        import::import_partnership(&app, Some(DEMO_USER), &args.partnership).await?;
+        app.close().await;
+        anyhow::Ok((r, r2))
+    })??;
+    let _ = r;
+    let r = r2;
     eprintln!(
         "    {} files, {} records, {} force-months replaced.",
         r.files,
@@ -90,11 +102,10 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             eprintln!("    {force}: missing month(s) {}", list.join(", "));
         }
     }
-    eprintln!("3/7 Importing the partnership: beats, population, groups …");
-    import::import_partnership(data_dir, &args.partnership)?;
     eprintln!("4/7 Writing the Partnership Strategic Assessment 2023/24 …");
     assess::run(
         data_dir,
+        url,
         &assess::AssessArgs {
             district: "Charnwood".into(),
             year: "2023/24".parse()?,
@@ -112,7 +123,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             url,
             PlanCommand::Import {
                 file: examples.join(name),
-                by: Some("demo".into()),
+                by: Some(DEMO_USER.into()),
             },
         )?;
     }
@@ -176,8 +187,55 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
     )
 }
 
-/// The demonstration agencies and one user per role, with fresh passwords
-/// printed once. Running the demo again gives the same users new passwords.
+/// The user the demo's own entries are made by: a service account of the
+/// Charnwood Borough Council that no one signs in as (its password is
+/// random and never shown).
+const DEMO_USER: &str = "demo";
+
+/// The demonstration agencies, and the service user the demo enters its
+/// data as (audited as `demo`).
+fn demo_accounts(data_dir: &Path, url: Option<&str>) -> Result<()> {
+    use safer_domain::Role;
+    db::block_on(async {
+        let app = db::open(data_dir, url).await?;
+        let op = db::operator();
+        for (name, statutory) in [
+            ("Charnwood Borough Council", true),
+            ("Leicestershire Police", true),
+            ("Leicestershire Fire and Rescue Service", true),
+            ("Probation Service", true),
+            (
+                "Leicester, Leicestershire and Rutland Integrated Care Board",
+                true,
+            ),
+            ("Voluntary Action LeicesterShire", false),
+        ] {
+            if app.agency_named(name).await?.is_none() {
+                app.add_agency(&op, name, statutory).await?;
+            }
+        }
+        if app.user_named(DEMO_USER).await.is_err() {
+            app.add_user(
+                &op,
+                DEMO_USER,
+                "Safer demonstration (service account)",
+                "Charnwood Borough Council",
+                &[
+                    Role::Analyst,
+                    Role::CommunitySafetyOfficer,
+                    Role::JagCoordinator,
+                ],
+                &safer_app::generate_password(),
+            )
+            .await?;
+        }
+        app.close().await;
+        anyhow::Ok(())
+    })?
+}
+
+/// One user per role, with fresh passwords printed once. Running the demo
+/// again gives the same users new passwords.
 fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
     use safer_domain::Role;
     let users: [(&str, &str, &str, bool, Role); 7] = [
@@ -232,34 +290,16 @@ fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
         ),
     ];
     let printed = db::block_on(async {
-        let db = db::open(data_dir, url).await?;
-        for (name, statutory) in [
-            ("Charnwood Borough Council", true),
-            ("Leicestershire Police", true),
-            ("Leicestershire Fire and Rescue Service", true),
-            ("Probation Service", true),
-            (
-                "Leicester, Leicestershire and Rutland Integrated Care Board",
-                true,
-            ),
-            ("Voluntary Action LeicesterShire", false),
-        ] {
-            if db.agency_by_name(name).await?.is_none() {
-                db.add_agency(name, statutory).await?;
-            }
-        }
+        let app = db::open(data_dir, url).await?;
+        let op = db::operator();
         let mut printed = Vec::new();
         for (username, display, agency, _, role) in users {
-            let password = safer_web::generate_password();
-            let hash = safer_web::hash_password(&password, safer_web::PasswordCost::Production)?;
-            match db.login_state_by_username(username).await? {
-                Some(s) => db.set_password(s.user.id, &hash).await?,
-                None => {
-                    let a = db
-                        .agency_by_name(agency)
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("agency {agency}"))?;
-                    db.add_user(username, display, a.id, &[role], &hash).await?;
+            let password = safer_app::generate_password();
+            match app.user_named(username).await {
+                Ok(_) => app.reset_password(&op, username, &password).await?,
+                Err(_) => {
+                    app.add_user(&op, username, display, agency, &[role], &password)
+                        .await?;
                 }
             }
             printed.push((username, role, agency, password));
@@ -280,13 +320,14 @@ fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
 /// so the reports show every section. Each is marked as a demonstration;
 /// they are added once (a second demo run leaves them alone).
 fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
-    use safer_domain::{ActionStatus, ActionUpdate, Aim, Date, FinancialYear};
-    use safer_store::db::{NewAction, NewProject};
+    use safer_app::{ActionEntry, FundEntry};
+    use safer_domain::{ActionStatus, Aim, Date, FinancialYear};
     let plan_id = "charnwood-2023-26";
     let date = |d: &str| d.parse::<Date>().map_err(anyhow::Error::msg);
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
-        if !db.actions(plan_id).await?.is_empty() {
+        let app = db::open(data_dir, url).await?;
+        let actor = db::actor(&app, Some(DEMO_USER)).await?;
+        if !app.actions(&actor, plan_id).await?.is_empty() {
             eprintln!("    (already added)");
             return anyhow::Ok(());
         }
@@ -318,7 +359,7 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
         ];
         let mut ids = Vec::new();
         for (priority, aim, text, lead, due, measure) in actions {
-            let a = NewAction {
+            let a = ActionEntry {
                 plan_id: plan_id.into(),
                 priority_id: priority.into(),
                 aim,
@@ -331,39 +372,38 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
                 outcome_target: "See the measure it serves".into(),
                 measure_id: measure.map(str::to_owned),
             };
-            ids.push(db.add_action(&a, "demo").await?);
+            ids.push(app.add_action(&actor, &a).await?);
         }
         let updates = [
             (
                 ActionStatus::OnTrack,
                 "Two of four initiatives held",
                 "2024-09-20",
-                "Community safety officer",
             ),
             (
                 ActionStatus::AtRisk,
                 "Plan drafted; licensing input outstanding",
                 "2024-06-15",
-                "Police inspector",
             ),
             (
                 ActionStatus::OnTrack,
                 "Weekly sessions running",
                 "2024-09-01",
-                "Youth services lead",
             ),
         ];
-        for (id, (status, text, when, by)) in ids.iter().zip(updates) {
-            let u = ActionUpdate {
-                date: date(when)?,
-                author: by.into(),
-                text: format!("[Demonstration] {text}"),
+        for (id, (status, text, when)) in ids.iter().zip(updates) {
+            app.update_action(
+                &actor,
+                *id,
                 status,
-            };
-            db.add_update(*id, &u).await?;
+                &format!("[Demonstration] {text}"),
+                Some(date(when)?),
+            )
+            .await?;
         }
         let year: FinancialYear = "2024/25".parse()?;
-        db.set_allocation(
+        app.set_allocation(
+            &actor,
             "charnwood",
             year,
             4_000_000,
@@ -387,7 +427,7 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
             ),
         ];
         for (name, budget, priority, action, spend) in projects {
-            let p = NewProject {
+            let p = FundEntry {
                 partnership: "charnwood".into(),
                 year,
                 name: format!("[Demonstration] {name}"),
@@ -397,9 +437,9 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
                 priority_id: priority.into(),
                 action_id: Some(action),
             };
-            let project = db.add_project(&p).await?;
+            let project = app.add_project(&actor, &p).await?;
             for (q, amount) in [(1, spend[0]), (2, spend[1])] {
-                db.record_spend(project, q, amount, "[Demonstration]", "demo")
+                app.record_spend(&actor, project, q, amount, "[Demonstration]")
                     .await?;
             }
         }

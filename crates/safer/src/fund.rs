@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
+use safer_app::FundEntry;
 use safer_domain::{DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, parse_pounds, pounds};
-use safer_store::db::NewProject;
 
 use crate::db;
 
@@ -26,6 +26,9 @@ pub enum FundCommand {
             default_value = "Partnership Locality Fund (Police and Crime Commissioner)"
         )]
         source: String,
+        /// Who is entering it (a community safety officer or JAG coordinator). Default: SAFER_USER, else the login name.
+        #[arg(long, value_name = "USERNAME")]
+        by: Option<String>,
     },
     /// Add a project funded from a year's allocation, linked to the priority (and action) it serves.
     Project {
@@ -47,6 +50,9 @@ pub enum FundCommand {
         /// The action the project delivers, if any.
         #[arg(long, value_name = "ACTION_ID")]
         action: Option<i64>,
+        /// Who is entering it. Default: SAFER_USER, else the login name.
+        #[arg(long, value_name = "USERNAME")]
+        by: Option<String>,
     },
     /// Record spend on a project in a quarter (1–4) of its year; negative amounts record refunds.
     Spend {
@@ -85,15 +91,17 @@ fn parse_amount(s: &str) -> Result<i64, String> {
 
 pub fn run(data_dir: &Path, url: Option<&str>, cmd: FundCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
         match cmd {
             FundCommand::Allocate {
                 partnership,
                 year,
                 amount,
                 source,
+                by,
             } => {
-                db.set_allocation(&partnership, year, amount, &source)
+                let actor = db::actor(&app, by.as_deref()).await?;
+                app.set_allocation(&actor, &partnership, year, amount, &source)
                     .await?;
                 eprintln!("{partnership} {year}: allocation {}.", pounds(amount));
             }
@@ -106,18 +114,23 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: FundCommand) -> Result<()> {
                 plan,
                 priority,
                 action,
+                by,
             } => {
-                let id = db
-                    .add_project(&NewProject {
-                        partnership,
-                        year,
-                        name: name.clone(),
-                        lead_agency: lead,
-                        budget_pence: budget,
-                        plan_id: plan,
-                        priority_id: priority,
-                        action_id: action,
-                    })
+                let actor = db::actor(&app, by.as_deref()).await?;
+                let id = app
+                    .add_project(
+                        &actor,
+                        &FundEntry {
+                            partnership,
+                            year,
+                            name: name.clone(),
+                            lead_agency: lead,
+                            budget_pence: budget,
+                            plan_id: plan,
+                            priority_id: priority,
+                            action_id: action,
+                        },
+                    )
                     .await?;
                 println!("{id}");
                 eprintln!("Added project {id}: {name}, budget {}.", pounds(budget));
@@ -129,7 +142,8 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: FundCommand) -> Result<()> {
                 note,
                 by,
             } => {
-                db.record_spend(project, quarter, amount, &note, &db::who(by.as_deref()))
+                let actor = db::actor(&app, by.as_deref()).await?;
+                app.record_spend(&actor, project, quarter, amount, &note)
                     .await?;
                 eprintln!(
                     "Recorded {} on project {project} in quarter {quarter}.",
@@ -143,8 +157,15 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: FundCommand) -> Result<()> {
                 out,
                 underspend_threshold,
             } => {
-                let fund = db.fund(&partnership, year).await?;
-                let r = FundReturn::build(&fund, quarter, underspend_threshold);
+                let r = app
+                    .fund_return(
+                        &db::operator(),
+                        &partnership,
+                        year,
+                        quarter,
+                        underspend_threshold,
+                    )
+                    .await?;
                 write_return(&r, &out)?;
             }
         }

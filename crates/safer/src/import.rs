@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
+use safer_app::import::{ImportReport, describe_short};
+use safer_app::{App, AppConfig, AppError};
 use safer_domain::{Month, SizeRule};
-use safer_store::{DataDir, StoredPartnership};
-use safer_web::import::{ImportError, ImportOptions, ImportReport, describe_short};
+
+use crate::db;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -44,30 +46,40 @@ pub enum ImportCommand {
             value_parser = clap::value_parser!(u32).range(0..=100)
         )]
         min_rows_percent: u32,
+        /// The analyst importing (a user of Safer). Default: SAFER_USER, else the login name.
+        #[arg(long, value_name = "USERNAME")]
+        by: Option<String>,
     },
     /// Import a partnership configuration (TOML): district, population, groups and beats.
     Partnership {
         /// The partnership file, for example examples/charnwood/partnership.toml.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Who is importing (a community safety officer or analyst). Default: SAFER_USER, else the login name.
+        #[arg(long, value_name = "USERNAME")]
+        by: Option<String>,
     },
 }
 
-pub fn run(data_dir: &Path, cmd: ImportCommand) -> Result<()> {
+pub fn run(data_dir: &Path, url: Option<&str>, cmd: ImportCommand) -> Result<()> {
     match cmd {
         ImportCommand::PoliceUk {
             paths,
             json,
             accept_smaller,
             min_rows_percent,
+            by,
         } => {
-            let options = ImportOptions {
+            let config = AppConfig {
                 size_rule: SizeRule::new(min_rows_percent)
                     .context("--min-rows-percent must be from 0 to 100")?,
-                accept_smaller,
+                ..AppConfig::default()
             };
-            let report = match import_police_uk(data_dir, &paths, options) {
-                Err(e) if matches!(e.downcast_ref(), Some(ImportError::TooSmall(_))) => {
+            let report = match db::block_on(async {
+                let app = db::open_with(data_dir, url, config).await?;
+                import_police_uk(&app, by.as_deref(), &paths, accept_smaller).await
+            })? {
+                Err(e) if matches!(e.downcast_ref(), Some(AppError::TooSmall(_))) => {
                     anyhow::bail!(
                         "{e}\nCheck these files (a download cut short is the usual cause). To import them as they are, run the same command with --accept-smaller."
                     )
@@ -81,7 +93,10 @@ pub fn run(data_dir: &Path, cmd: ImportCommand) -> Result<()> {
             }
             Ok(())
         }
-        ImportCommand::Partnership { file } => import_partnership(data_dir, &file),
+        ImportCommand::Partnership { file, by } => db::block_on(async {
+            let app = db::open(data_dir, url).await?;
+            import_partnership(&app, by.as_deref(), &file).await
+        })?,
     }
 }
 
@@ -199,16 +214,25 @@ fn render(report: &ImportReport) -> String {
     s
 }
 
-/// Imports police.uk files, all or nothing, with a progress bar.
-pub fn import_police_uk(
-    data_dir: &Path,
+/// Imports police.uk files, all or nothing, with a progress bar, by the
+/// analyst `by` names.
+pub async fn import_police_uk(
+    app: &App,
+    by: Option<&str>,
     paths: &[PathBuf],
-    options: ImportOptions,
+    accept_smaller: bool,
 ) -> Result<ImportReport> {
-    let found = safer_ingest::sources::discover(paths)?;
+    let actor = db::actor(app, by).await?;
+    let found = safer_app::import::discover(paths)?;
     let total: u64 = found.files.iter().map(|f| f.size).sum();
     let bar = progress_bar(total);
-    let report = safer_web::import::import_police_uk(data_dir, &found, options, &|n| bar.inc(n));
+    let progress = {
+        let bar = bar.clone();
+        std::sync::Arc::new(move |n| bar.inc(n))
+    };
+    let report = app
+        .import_police_uk(&actor, found, accept_smaller, progress)
+        .await;
     bar.finish_and_clear();
     Ok(report?)
 }
@@ -229,15 +253,10 @@ fn progress_bar(total: u64) -> ProgressBar {
 }
 
 /// Imports a partnership configuration and the geography it names.
-pub fn import_partnership(data_dir: &Path, file: &Path) -> Result<()> {
-    let loaded = safer_ingest::config::load(file)?;
-    let dir = DataDir::open(data_dir)?;
-    let p = &loaded.partnership;
-    let stored = StoredPartnership {
-        partnership: loaded.partnership.clone(),
-        beats: loaded.beats,
-    };
-    let path = dir.save_partnership(&stored)?;
+pub async fn import_partnership(app: &App, by: Option<&str>, file: &Path) -> Result<()> {
+    let actor = db::actor(app, by).await?;
+    let stored = app.import_partnership(&actor, file).await?;
+    let p = &stored.partnership;
     eprintln!(
         "Imported partnership {:?} ({}): district {}, {} beat(s), {} group(s), population {}.",
         p.id,
@@ -252,6 +271,5 @@ pub fn import_partnership(data_dir: &Path, file: &Path) -> Result<()> {
                 x.value, x.source
             ))
     );
-    eprintln!("Saved to {}", path.display());
     Ok(())
 }

@@ -98,8 +98,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Import(cmd) => import::run(&cli.data_dir, cmd),
-        Command::Assess(args) => assess::run(&cli.data_dir, &args),
+        Command::Import(cmd) => import::run(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Assess(args) => assess::run(&cli.data_dir, cli.database_url.as_deref(), &args),
         Command::Demo(args) => demo::run(&cli.data_dir, cli.database_url.as_deref(), &args),
         Command::Plan(cmd) => plan::run_plan(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Measure(cmd) => plan::run_measure(&cli.data_dir, cli.database_url.as_deref(), cmd),
@@ -111,7 +111,7 @@ fn main() -> ExitCode {
         Command::Agency(cmd) => admin::run_agency(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Token(cmd) => admin::run_token(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Audit(cmd) => admin::run_audit(&cli.data_dir, cli.database_url.as_deref(), cmd),
-        Command::Status => status::run(&cli.data_dir),
+        Command::Status => status::run(&cli.data_dir, cli.database_url.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
-use safer_domain::{ActionStatus, ActionUpdate, Aim, Date, Plan, Quarter};
-use safer_store::DataDir;
-use safer_store::db::NewAction;
+use safer_app::ActionEntry;
+use safer_domain::{ActionStatus, Aim, Date, Plan, Quarter};
 
 use crate::db;
 
@@ -130,26 +129,19 @@ fn parse_status(s: &str) -> Result<ActionStatus, String> {
 }
 
 /// The groups of the plan's partnership, which its police.uk measures may name.
-fn partnership_groups(data_dir: &Path, partnership: Option<&str>) -> Result<Vec<String>> {
-    let dir = DataDir::open(data_dir)?;
-    Ok(dir
-        .partnerships()?
-        .into_iter()
-        .filter(|p| partnership.is_none_or(|id| p.partnership.id == id))
-        .flat_map(|p| p.partnership.groups.into_iter().map(|g| g.name))
-        .collect())
-}
-
-/// Reads a plan file, allowing the groups of any imported partnership.
-pub fn load_plan(data_dir: &Path, file: &Path) -> Result<Plan> {
-    let groups = partnership_groups(data_dir, None)?;
-    Ok(safer_ingest::plan::load(file, &groups)?)
+pub fn load_plan(data_dir: &Path, url: Option<&str>, file: &Path) -> Result<Plan> {
+    db::block_on(async {
+        let app = db::open(data_dir, url).await?;
+        let plan = app.check_plan(file);
+        app.close().await;
+        Ok(plan?)
+    })?
 }
 
 pub fn run_plan(data_dir: &Path, url: Option<&str>, cmd: PlanCommand) -> Result<()> {
     match cmd {
         PlanCommand::Check { file } => {
-            let plan = load_plan(data_dir, &file)?;
+            let plan = load_plan(data_dir, url, &file)?;
             let measures = plan.measures().count();
             eprintln!(
                 "{}: valid. {} ({} to {}): {} priorities, {} objectives, {} responses, {} measures.",
@@ -170,18 +162,16 @@ pub fn run_plan(data_dir: &Path, url: Option<&str>, cmd: PlanCommand) -> Result<
             );
             Ok(())
         }
-        PlanCommand::Import { file, by } => {
-            let plan = load_plan(data_dir, &file)?;
-            db::block_on(async {
-                let db = db::open(data_dir, url).await?;
-                db.save_plan(&plan, &db::who(by.as_deref())).await?;
-                eprintln!("Stored plan {:?}: {}.", plan.id, plan.title);
-                anyhow::Ok(())
-            })?
-        }
+        PlanCommand::Import { file, by } => db::block_on(async {
+            let app = db::open(data_dir, url).await?;
+            let actor = db::actor(&app, by.as_deref()).await?;
+            let plan = app.import_plan(&actor, &file).await?;
+            eprintln!("Stored plan {:?}: {}.", plan.id, plan.title);
+            anyhow::Ok(())
+        })?,
         PlanCommand::List => db::block_on(async {
-            let db = db::open(data_dir, url).await?;
-            for (id, title, first) in db.plans().await? {
+            let app = db::open(data_dir, url).await?;
+            for (id, title, first) in app.plans(&db::operator()).await? {
                 println!("{id}\t{first}\t{title}");
             }
             anyhow::Ok(())
@@ -191,7 +181,7 @@ pub fn run_plan(data_dir: &Path, url: Option<&str>, cmd: PlanCommand) -> Result<
 
 pub fn run_measure(data_dir: &Path, url: Option<&str>, cmd: MeasureCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
         match cmd {
             MeasureCommand::Record {
                 plan,
@@ -201,32 +191,13 @@ pub fn run_measure(data_dir: &Path, url: Option<&str>, cmd: MeasureCommand) -> R
                 note,
                 by,
             } => {
-                let p = db.plan(&plan).await?;
-                let Some((_, m)) = p.measures().find(|(_, m)| m.id == measure) else {
-                    bail!("plan {plan:?} has no measure {measure:?}");
-                };
-                if !matches!(m.source, safer_domain::MeasureSource::Manual) {
-                    bail!(
-                        "measure {measure:?} is computed from its source ({:?}); only manual measures take entered values",
-                        m.source
-                    );
-                }
-                if !value.is_finite() {
-                    bail!("the value must be a number");
-                }
-                db.record_value(
-                    &plan,
-                    &measure,
-                    quarter,
-                    value,
-                    &note,
-                    &db::who(by.as_deref()),
-                )
-                .await?;
+                let actor = db::actor(&app, by.as_deref()).await?;
+                app.record_value(&actor, &plan, &measure, quarter, value, &note)
+                    .await?;
                 eprintln!("Recorded {value} for {measure} in {quarter}.");
             }
             MeasureCommand::Show { plan, measure } => {
-                for v in db.values(&plan, &measure).await? {
+                for v in app.values(&db::operator(), &plan, &measure).await? {
                     println!(
                         "{}\t{}\t{}\t{}\t{}",
                         v.quarter, v.value, v.entered_by, v.entered_at, v.note
@@ -240,7 +211,7 @@ pub fn run_measure(data_dir: &Path, url: Option<&str>, cmd: MeasureCommand) -> R
 
 pub fn run_action(data_dir: &Path, url: Option<&str>, cmd: ActionCommand) -> Result<()> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open(data_dir, url).await?;
         match cmd {
             ActionCommand::Add {
                 plan,
@@ -256,7 +227,8 @@ pub fn run_action(data_dir: &Path, url: Option<&str>, cmd: ActionCommand) -> Res
                 measure,
                 by,
             } => {
-                let a = NewAction {
+                let actor = db::actor(&app, by.as_deref()).await?;
+                let a = ActionEntry {
                     plan_id: plan,
                     priority_id: priority,
                     aim,
@@ -269,7 +241,7 @@ pub fn run_action(data_dir: &Path, url: Option<&str>, cmd: ActionCommand) -> Res
                     outcome_target: outcome,
                     measure_id: measure,
                 };
-                let id = db.add_action(&a, &db::who(by.as_deref())).await?;
+                let id = app.add_action(&actor, &a).await?;
                 println!("{id}");
                 eprintln!("Added action {id}.");
             }
@@ -280,29 +252,17 @@ pub fn run_action(data_dir: &Path, url: Option<&str>, cmd: ActionCommand) -> Res
                 date,
                 by,
             } => {
-                let date = match date {
-                    Some(d) => d,
-                    None => crate::assess::now_utc()[..10]
-                        .parse()
-                        .map_err(anyhow::Error::msg)?,
-                };
-                db.add_update(
-                    id,
-                    &ActionUpdate {
-                        date,
-                        author: db::who(by.as_deref()),
-                        text,
-                        status,
-                    },
-                )
-                .await?;
+                let actor = db::actor(&app, by.as_deref()).await?;
+                app.update_action(&actor, id, status, &text, date).await?;
                 eprintln!("Action {id}: {}.", status.label());
             }
             ActionCommand::List { plan, overdue } => {
-                let today: Date = crate::assess::now_utc()[..10]
-                    .parse()
-                    .map_err(anyhow::Error::msg)?;
-                for a in db.actions(&plan).await.context("could not list actions")? {
+                let today = app.today();
+                for a in app
+                    .actions(&db::operator(), &plan)
+                    .await
+                    .context("could not list actions")?
+                {
                     let late = a.is_overdue(today);
                     if overdue && !late {
                         continue;

@@ -3,14 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
-use safer_analysis::{ManualValues, PerformanceReview, ReviewInputs};
-use safer_domain::{
-    DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, MeasureSource, Quarter,
-};
-use safer_store::DataDir;
-use safer_store::db::DbError;
+use safer_analysis::PerformanceReview;
+use safer_domain::{FinancialYear, FundReturn, Quarter};
 
 use crate::{assess, db};
 
@@ -106,63 +102,11 @@ pub fn review(
     quarter: Quarter,
 ) -> Result<(PerformanceReview, Option<FundReturn>, Option<String>)> {
     db::block_on(async {
-        let db = db::open(data_dir, url).await?;
-        let plan = db.plan(plan_id).await?;
-        let dir = DataDir::open(data_dir)?;
-        let partnership = dir
-            .partnerships()?
-            .into_iter()
-            .find(|p| p.partnership.id == plan.partnership);
-        let counts = match &partnership {
-            Some(p) => match assess::district_counts(data_dir, &p.partnership.district) {
-                Ok((c, _)) => Some(c),
-                Err(e) => {
-                    eprintln!("note: police.uk measures show no data: {e}");
-                    None
-                }
-            },
-            None => {
-                eprintln!(
-                    "note: partnership {:?} is not imported, so police.uk measures show no data",
-                    plan.partnership
-                );
-                None
-            }
-        };
-        let mut manual = ManualValues::new();
-        for (_, m) in plan.measures() {
-            if matches!(m.source, MeasureSource::Manual) {
-                let values = db.values(&plan.id, &m.id).await?;
-                manual.insert(
-                    m.id.clone(),
-                    values.into_iter().map(|v| (v.quarter, v.value)).collect(),
-                );
-            }
+        let app = db::open(data_dir, url).await?;
+        let r = app.review(&db::operator(), plan_id, Some(quarter)).await?;
+        if let Some(note) = &r.note {
+            eprintln!("note: {note}");
         }
-        let actions = db.actions(&plan.id).await?;
-        let groups = partnership
-            .as_ref()
-            .map(|p| p.partnership.groups.clone())
-            .unwrap_or_default();
-        let review = PerformanceReview::build(
-            &plan,
-            quarter,
-            &ReviewInputs {
-                counts: counts.as_ref(),
-                groups: &groups,
-                manual: &manual,
-                actions: &actions,
-            },
-        );
-        let fund = match db.fund(&plan.partnership, quarter.year).await {
-            Ok(f) => Some(FundReturn::build(
-                &f,
-                quarter.number,
-                DEFAULT_UNDERSPEND_THRESHOLD,
-            )),
-            Err(DbError::NotFound(_)) => None,
-            Err(e) => return Err(e).context("could not read the fund"),
-        };
-        anyhow::Ok((review, fund, partnership.map(|p| p.partnership.name)))
+        anyhow::Ok((r.review, r.fund, r.partnership.map(|p| p.partnership.name)))
     })?
 }

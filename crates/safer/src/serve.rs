@@ -45,13 +45,14 @@ pub fn assets_dir(given: Option<PathBuf>) -> Option<PathBuf> {
 
 pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
     let config = safer_web::WebConfig {
-        data_dir: data_dir.to_owned(),
         session_idle_secs: args.idle_minutes * 60,
         secure_cookies: args.secure_cookies,
         static_dir: assets_dir(args.assets.clone()),
-        argon2_cost: safer_web::PasswordCost::Production,
+    };
+    let app_config = safer_app::AppConfig {
         size_rule: safer_domain::SizeRule::new(args.min_rows_percent)
             .context("--min-rows-percent must be from 0 to 100")?,
+        ..safer_app::AppConfig::default()
     };
     if config.static_dir.is_none() {
         eprintln!(
@@ -59,7 +60,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
         );
     }
     db::block_on(async move {
-        let db = db::open(data_dir, url).await?;
+        let app = db::open_with(data_dir, url, app_config).await?;
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -67,7 +68,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
             "Safer is running at http://{}/ (Ctrl-C to stop).",
             listener.local_addr()?
         );
-        safer_web::serve(listener, db, config).await?;
+        safer_web::serve(listener, app, config).await?;
         anyhow::Ok(())
     })?
 }

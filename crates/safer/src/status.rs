@@ -5,11 +5,16 @@ use std::path::Path;
 
 use anyhow::Result;
 use safer_domain::Month;
-use safer_store::DataDir;
 
-pub fn run(data_dir: &Path) -> Result<()> {
-    let dir = DataDir::open(data_dir)?;
-    let entries = dir.crimes()?.entries()?;
+use crate::db;
+
+pub fn run(data_dir: &Path, url: Option<&str>) -> Result<()> {
+    let (entries, partnerships) = db::block_on(async {
+        let app = db::open(data_dir, url).await?;
+        let held = (app.holdings()?, app.partnerships()?);
+        app.close().await;
+        anyhow::Ok(held)
+    })??;
     println!("Data directory: {}", data_dir.display());
     if entries.is_empty() {
         println!("No police.uk data held. Import some with `safer import police-uk PATH`.");
@@ -57,7 +62,7 @@ pub fn run(data_dir: &Path) -> Result<()> {
             );
         }
     }
-    for p in dir.partnerships()? {
+    for p in partnerships {
         println!(
             "Partnership {:?}: {} (district {}, {} beats)",
             p.partnership.id,

@@ -8,7 +8,8 @@ use safer_domain::{Agency, Role, User};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Database, DbError, now, on_constraint, unix_now};
+use super::audit::{AuditEntry, append};
+use super::{Database, DbError, on_constraint};
 
 /// What sign-in needs to know about a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,17 +46,35 @@ const USER_SELECT: &str =
     FROM users u JOIN agencies a ON a.id = u.agency_id";
 
 impl Database {
-    pub async fn add_agency(&self, name: &str, statutory: bool) -> Result<i64, DbError> {
+    /// Adds an agency with its audit entry. Names are unique whatever
+    /// their case.
+    pub async fn add_agency(
+        &self,
+        name: &str,
+        statutory: bool,
+        audit: &AuditEntry,
+    ) -> Result<i64, DbError> {
+        let mut tx = self.pool.begin().await?;
         let row =
             sqlx::query("INSERT INTO agencies (name, statutory) VALUES ($1, $2) RETURNING id")
                 .bind(name)
                 .bind(i64::from(statutory))
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| {
                     on_constraint(e, || format!("an agency named {name:?} already exists"))
                 })?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(row.try_get(0)?)
+    }
+
+    pub async fn agency(&self, id: i64) -> Result<Agency, DbError> {
+        self.agencies()
+            .await?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| DbError::NotFound(format!("agency {id}")))
     }
 
     pub async fn agencies(&self) -> Result<Vec<Agency>, DbError> {
@@ -81,7 +100,8 @@ impl Database {
             .find(|a| a.name.eq_ignore_ascii_case(name)))
     }
 
-    /// Adds a user with roles; `password_hash` is a PHC string.
+    /// Adds a user with roles and its audit entry; `password_hash` is a PHC
+    /// string.
     pub async fn add_user(
         &self,
         username: &str,
@@ -89,6 +109,7 @@ impl Database {
         agency_id: i64,
         roles: &[Role],
         password_hash: &str,
+        audit: &AuditEntry,
     ) -> Result<i64, DbError> {
         if roles.is_empty() {
             return Err(DbError::Conflict("a user needs at least one role".into()));
@@ -102,7 +123,7 @@ impl Database {
         .bind(display_name)
         .bind(agency_id)
         .bind(password_hash)
-        .bind(now())
+        .bind(self.now_text())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || format!("the username {username:?} is taken, or agency {agency_id} does not exist")))?;
@@ -115,6 +136,7 @@ impl Database {
                 .await
                 .map_err(|e| on_constraint(e, || format!("role {r} given twice")))?;
         }
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -191,32 +213,63 @@ impl Database {
         Ok(out)
     }
 
-    /// Records a failed sign-in; `lock_until` (Unix seconds) locks the account.
+    /// Records a failed sign-in and its audit entry; `lock_until` (Unix
+    /// seconds) locks the account.
     pub async fn record_login_failure(
         &self,
         user_id: i64,
         lock_until: Option<i64>,
+        audit: &AuditEntry,
     ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE WHEN $1 > locked_until THEN $1 ELSE locked_until END WHERE id = $2",
         )
         .bind(lock_until.unwrap_or(0))
         .bind(user_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn record_login_success(&self, user_id: i64) -> Result<(), DbError> {
+    /// A successful sign-in: the failure count cleared, the new session
+    /// stored and the audit entry written, in one transaction.
+    pub async fn sign_in(
+        &self,
+        user_id: i64,
+        session_token_hash: &str,
+        csrf_token: &str,
+        expires_at: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(session_token_hash)
+            .bind(user_id)
+            .bind(csrf_token)
+            .bind(self.now_secs())
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Sets a new password (hashed) and unlocks the account; ends its sessions.
-    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), DbError> {
+    /// Sets a new password (hashed), unlocks the account and ends its
+    /// sessions, with the audit entry.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2")
             .bind(password_hash)
@@ -231,25 +284,8 @@ impl Database {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        csrf_token: &str,
-        expires_at: i64,
-    ) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(csrf_token)
-            .bind(unix_now())
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 
@@ -263,8 +299,8 @@ impl Database {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let expires_at: i64 = row.try_get(2)?;
-        if expires_at <= unix_now() {
-            self.delete_session(token_hash).await?;
+        if expires_at <= self.now_secs() {
+            self.end_session(token_hash, None).await?;
             return Ok(None);
         }
         let user = self.user(row.try_get(0)?).await?;
@@ -288,14 +324,25 @@ impl Database {
         Ok(())
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
+    /// Ends a session; with an audit entry (a sign-out), in one transaction.
+    pub async fn end_session(
+        &self,
+        token_hash: &str,
+        audit: Option<&AuditEntry>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if let Some(a) = audit {
+            append(&mut tx, self.backend(), &self.now_text(), a).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
+    /// Creates an API token with its audit entry; returns its id.
     pub async fn create_api_token(
         &self,
         user_id: i64,
@@ -303,7 +350,9 @@ impl Database {
         token_hash: &str,
         scopes: &[String],
         expires_at: i64,
+        audit: &AuditEntry,
     ) -> Result<i64, DbError> {
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at, revoked_at)
              VALUES ($1, $2, $3, $4, $5, $6, 0) RETURNING id",
@@ -312,11 +361,13 @@ impl Database {
         .bind(name)
         .bind(token_hash)
         .bind(scopes.join(" "))
-        .bind(unix_now())
+        .bind(self.now_secs())
         .bind(expires_at)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || format!("no user {user_id}")))?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(row.try_get(0)?)
     }
 
@@ -328,7 +379,7 @@ impl Database {
             .await?;
         let Some(r) = row else { return Ok(None) };
         let t = token_of(&r)?;
-        if t.revoked || t.expires_at <= unix_now() {
+        if t.revoked || t.expires_at <= self.now_secs() {
             return Ok(None);
         }
         let user = self.user(t.user_id).await?;
@@ -344,17 +395,21 @@ impl Database {
         rows.iter().map(token_of).collect()
     }
 
-    pub async fn revoke_api_token(&self, id: i64) -> Result<(), DbError> {
+    /// Revokes a live token, with its audit entry.
+    pub async fn revoke_api_token(&self, id: i64, audit: &AuditEntry) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         let n =
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at = 0")
-                .bind(unix_now())
+                .bind(self.now_secs())
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected();
         if n == 0 {
             return Err(DbError::NotFound(format!("a live API token {id}")));
         }
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,10 +1,11 @@
 //! Action plans: actions per priority and their dated progress updates.
 
-use safer_domain::{Action, ActionStatus, ActionUpdate, Aim, Date};
+use safer_domain::{Action, ActionScope, ActionStatus, ActionUpdate, Aim, Date};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Database, DbError, now, on_constraint};
+use super::audit::{AuditEntry, append};
+use super::{Database, DbError, on_constraint};
 
 /// An action as entered, before it has an id.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +14,8 @@ pub struct NewAction {
     pub priority_id: String,
     pub aim: Aim,
     pub key_action: String,
-    pub lead_agency: String,
+    /// The lead agency, by id (it must exist).
+    pub lead_agency_id: i64,
     pub start: Date,
     pub due: Date,
     pub financial_implications: String,
@@ -23,24 +25,31 @@ pub struct NewAction {
 }
 
 impl Database {
-    /// Adds an action; returns its id.
-    pub async fn add_action(&self, a: &NewAction, created_by: &str) -> Result<i64, DbError> {
+    /// Adds an action and its audit entry, in one transaction; returns its id.
+    pub async fn add_action(
+        &self,
+        a: &NewAction,
+        created_by: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64, DbError> {
         if a.due < a.start {
             return Err(DbError::Conflict(format!(
                 "the due date {} is before the start date {}",
                 a.due, a.start
             )));
         }
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO actions (plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
+            "INSERT INTO actions (plan_id, priority_id, aim, key_action, lead_agency, lead_agency_id, start_date, due_date,
                financial_implications, resource_implications, outcome_target, measure_id, status, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             SELECT $1, $2, $3, $4, name, id, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM agencies WHERE id = $5
+             RETURNING id",
         )
         .bind(&a.plan_id)
         .bind(&a.priority_id)
         .bind(a.aim.as_str())
         .bind(&a.key_action)
-        .bind(&a.lead_agency)
+        .bind(a.lead_agency_id)
         .bind(a.start.to_string())
         .bind(a.due.to_string())
         .bind(&a.financial_implications)
@@ -49,26 +58,44 @@ impl Database {
         .bind(a.measure_id.clone())
         .bind(ActionStatus::NotStarted.as_str())
         .bind(created_by)
-        .bind(now())
-        .fetch_one(&self.pool)
+        .bind(self.now_text())
+        .fetch_optional(&mut *tx)
         .await
         .map_err(|e| {
             on_constraint(e, || {
                 format!("plan {:?} has no priority {:?} (or no measure {:?})", a.plan_id, a.priority_id, a.measure_id)
             })
-        })?;
-        Ok(row.try_get(0)?)
+        })?
+        .ok_or_else(|| DbError::NotFound(format!("agency {}", a.lead_agency_id)))?;
+        let id: i64 = row.try_get(0)?;
+        let mut audit = audit.clone();
+        audit.target = format!("action {id}");
+        append(&mut tx, self.backend(), &self.now_text(), &audit).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// Records a progress update and sets the action's status to it.
-    pub async fn add_update(&self, action_id: i64, update: &ActionUpdate) -> Result<(), DbError> {
+    /// Records a progress update on an action in `scope`, sets the action's
+    /// status to it, and writes the audit entry, in one transaction. An
+    /// action outside the scope is not found.
+    pub async fn add_update(
+        &self,
+        action_id: i64,
+        scope: ActionScope,
+        update: &ActionUpdate,
+        audit: &AuditEntry,
+    ) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query("UPDATE actions SET status = $1 WHERE id = $2")
-            .bind(update.status.as_str())
-            .bind(action_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let changed = sqlx::query(
+            "UPDATE actions SET status = $1 WHERE id = $2 AND ($3 = 0 OR lead_agency_id = $4)",
+        )
+        .bind(update.status.as_str())
+        .bind(action_id)
+        .bind(i64::from(scope.agency().is_some()))
+        .bind(scope.agency().unwrap_or(0))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if changed == 0 {
             return Err(DbError::NotFound(format!("action {action_id}")));
         }
@@ -81,20 +108,52 @@ impl Database {
         .bind(&update.author)
         .bind(&update.text)
         .bind(update.status.as_str())
-        .bind(now())
+        .bind(self.now_text())
         .execute(&mut *tx)
         .await?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
+    /// One action with its updates, if it is in `scope` (else not found).
+    pub async fn action_in_scope(
+        &self,
+        action_id: i64,
+        scope: ActionScope,
+    ) -> Result<Action, DbError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ACTION_SELECT} WHERE a.id = $1 AND ($2 = 0 OR a.lead_agency_id = $3)"
+        )))
+        .bind(action_id)
+        .bind(i64::from(scope.agency().is_some()))
+        .bind(scope.agency().unwrap_or(0))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| DbError::NotFound(format!("action {action_id}")))?;
+        let mut a = action_of(&row)?;
+        let updates = sqlx::query(
+            "SELECT update_date, author, text, status FROM action_updates WHERE action_id = $1 ORDER BY update_date, id",
+        )
+        .bind(action_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in updates {
+            a.updates.push(ActionUpdate {
+                date: parse(r.try_get::<String, _>(0)?)?,
+                author: r.try_get(1)?,
+                text: r.try_get(2)?,
+                status: status(&r.try_get::<String, _>(3)?)?,
+            });
+        }
+        Ok(a)
+    }
+
     /// Every action of a plan with its updates, by priority then id.
     pub async fn actions(&self, plan_id: &str) -> Result<Vec<Action>, DbError> {
-        let rows = sqlx::query(
-            "SELECT id, plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
-               financial_implications, resource_implications, outcome_target, measure_id, status
-             FROM actions WHERE plan_id = $1 ORDER BY priority_id, id",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ACTION_SELECT} WHERE a.plan_id = $1 ORDER BY a.priority_id, a.id"
+        )))
         .bind(plan_id)
         .fetch_all(&self.pool)
         .await?;
@@ -120,18 +179,13 @@ impl Database {
         }
         Ok(actions)
     }
-
-    /// The lead agency of an action (for "agency leads update their own
-    /// agency's actions only").
-    pub async fn action_lead(&self, action_id: i64) -> Result<String, DbError> {
-        let row = sqlx::query("SELECT lead_agency FROM actions WHERE id = $1")
-            .bind(action_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| DbError::NotFound(format!("action {action_id}")))?;
-        Ok(row.try_get(0)?)
-    }
 }
+
+/// An action's columns, its lead agency's name by id where it has one.
+const ACTION_SELECT: &str = "SELECT a.id, a.plan_id, a.priority_id, a.aim, a.key_action,
+    COALESCE(g.name, a.lead_agency), a.start_date, a.due_date, a.financial_implications,
+    a.resource_implications, a.outcome_target, a.measure_id, a.status, a.lead_agency_id
+    FROM actions a LEFT JOIN agencies g ON g.id = a.lead_agency_id";
 
 fn parse<T: std::str::FromStr<Err = String>>(s: String) -> Result<T, DbError> {
     s.parse().map_err(DbError::Corrupt)
@@ -149,6 +203,7 @@ fn action_of(r: &AnyRow) -> Result<Action, DbError> {
         priority_id: r.try_get(2)?,
         aim: Aim::parse(&aim).ok_or_else(|| DbError::Corrupt(format!("aim {aim:?}")))?,
         key_action: r.try_get(4)?,
+        lead_agency_id: r.try_get(13)?,
         lead_agency: r.try_get(5)?,
         start: parse(r.try_get(6)?)?,
         due: parse(r.try_get(7)?)?,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{Backend, Database, DbError, now};
+use super::{Backend, Database, DbError};
 
 /// What happened, as the caller describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,41 +63,77 @@ fn chain_hash(prev: &str, at: &str, e: &AuditEntry) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Appends an entry to the chain on `conn`, inside the caller's transaction:
+/// the entry is kept only if the transaction commits, and the change it
+/// records is kept only if the entry could be written.
+pub(crate) async fn append(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    at: &str,
+    e: &AuditEntry,
+) -> Result<(), DbError> {
+    if backend == Backend::Postgres {
+        // Two writers must not both chain onto the same last entry.
+        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await?;
+    }
+    let prev: String = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .unwrap_or_else(|| GENESIS.to_owned());
+    let hash = chain_hash(&prev, at, e);
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, agency, action, target, detail, source, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(at)
+    .bind(&e.actor)
+    .bind(&e.agency)
+    .bind(&e.action)
+    .bind(&e.target)
+    .bind(&e.detail)
+    .bind(&e.source)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// SQL that makes every later audit write fail, by backend: for tests that
+/// a change whose audit entry cannot be written is not kept.
+pub const FAULT_INJECTION_SQL: [(Backend, &str); 2] = [
+    (
+        Backend::Sqlite,
+        "CREATE TRIGGER audit_log_fault BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit write refused (fault injected)'); END",
+    ),
+    (
+        Backend::Postgres,
+        "CREATE FUNCTION audit_log_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit write refused (fault injected)'; END $$; CREATE TRIGGER audit_log_fault BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_fault()",
+    ),
+];
+
 impl Database {
-    /// Appends an entry to the chain.
+    /// Appends an entry that records no change (a sign-in, a refusal, a
+    /// view or export): one transaction of its own.
     pub async fn audit(&self, e: &AuditEntry) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
-        if self.backend() == Backend::Postgres {
-            // Two writers must not both chain onto the same last entry.
-            sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
-        }
-        let prev: String = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?
-            .unwrap_or_else(|| GENESIS.to_owned());
-        let at = now();
-        let hash = chain_hash(&prev, &at, e);
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, agency, action, target, detail, source, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&at)
-        .bind(&e.actor)
-        .bind(&e.agency)
-        .bind(&e.action)
-        .bind(&e.target)
-        .bind(&e.detail)
-        .bind(&e.source)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
+        append(&mut tx, self.backend(), &self.now_text(), e).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Makes every later audit write fail (see [`FAULT_INJECTION_SQL`]).
+    pub async fn inject_audit_fault(&self) -> Result<(), DbError> {
+        let sql = FAULT_INJECTION_SQL
+            .iter()
+            .find(|(b, _)| *b == self.backend())
+            .map(|(_, s)| *s)
+            .unwrap_or_default();
+        self.execute_admin(sql).await
     }
 
     /// The most recent entries, newest first.

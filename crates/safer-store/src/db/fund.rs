@@ -4,7 +4,8 @@
 use safer_domain::{FinancialYear, Fund, FundProject};
 use sqlx::Row;
 
-use super::{Database, DbError, now, on_constraint};
+use super::audit::{AuditEntry, append};
+use super::{Database, DbError, on_constraint};
 
 /// A project as entered.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,14 +21,16 @@ pub struct NewProject {
 }
 
 impl Database {
-    /// Sets (or replaces) a year's allocation.
+    /// Sets (or replaces) a year's allocation, with its audit entry.
     pub async fn set_allocation(
         &self,
         partnership: &str,
         year: FinancialYear,
         amount_pence: i64,
         source: &str,
+        audit: &AuditEntry,
     ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO fund_allocations (partnership, year, amount_pence, source) VALUES ($1, $2, $3, $4)
              ON CONFLICT (partnership, year) DO UPDATE SET amount_pence = excluded.amount_pence, source = excluded.source",
@@ -36,13 +39,18 @@ impl Database {
         .bind(year.to_string())
         .bind(amount_pence)
         .bind(source)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || "an allocation cannot be negative".into()))?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn add_project(&self, p: &NewProject) -> Result<i64, DbError> {
+    /// Adds a project with its audit entry (whose target becomes the new
+    /// project); returns its id.
+    pub async fn add_project(&self, p: &NewProject, audit: &AuditEntry) -> Result<i64, DbError> {
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO fund_projects (partnership, year, name, lead_agency, budget_pence, plan_id, priority_id, action_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -55,7 +63,7 @@ impl Database {
         .bind(&p.plan_id)
         .bind(&p.priority_id)
         .bind(p.action_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
             on_constraint(e, || {
@@ -65,11 +73,16 @@ impl Database {
                 )
             })
         })?;
-        Ok(row.try_get(0)?)
+        let id: i64 = row.try_get(0)?;
+        let mut audit = audit.clone();
+        audit.target = format!("fund project {id}");
+        append(&mut tx, self.backend(), &self.now_text(), &audit).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// Records spend on a project in a quarter (1–4) of its year. A
-    /// negative amount records a refund or correction.
+    /// Records spend on a project in a quarter (1–4) of its year, with its
+    /// audit entry. A negative amount records a refund or correction.
     pub async fn record_spend(
         &self,
         project_id: i64,
@@ -77,7 +90,9 @@ impl Database {
         amount_pence: i64,
         note: &str,
         entered_by: &str,
+        audit: &AuditEntry,
     ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO fund_spend (project_id, quarter, amount_pence, note, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -86,10 +101,12 @@ impl Database {
         .bind(amount_pence)
         .bind(note)
         .bind(entered_by)
-        .bind(now())
-        .execute(&self.pool)
+        .bind(self.now_text())
+        .execute(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || format!("no project {project_id}, or quarter {quarter} is not 1 to 4")))?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 

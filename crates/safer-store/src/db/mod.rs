@@ -15,12 +15,14 @@ mod values;
 
 pub use access::{ApiToken, LoginState, SessionRecord};
 pub use actions::NewAction;
+pub use audit::FAULT_INJECTION_SQL;
 pub use audit::{AuditEntry, AuditRecord, Verification};
 pub use fund::NewProject;
 pub use values::MeasureValue;
 
 use std::borrow::Cow;
 
+use safer_domain::{Clock, Timestamp};
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -49,11 +51,23 @@ pub enum DbError {
     Corrupt(String),
 }
 
-/// A connection pool and the backend behind it.
+/// A connection pool, the backend behind it, and the clock that stamps
+/// what is written.
 #[derive(Debug, Clone)]
 pub struct Database {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    clock: std::sync::Arc<dyn Clock>,
+}
+
+/// The operating system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_unix_seconds(unix_now())
+    }
 }
 
 impl Database {
@@ -75,9 +89,35 @@ impl Database {
             .max_connections(max)
             .connect(url)
             .await?;
-        let db = Database { pool, backend };
+        let db = Database {
+            pool,
+            backend,
+            clock: std::sync::Arc::new(SystemClock),
+        };
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// The same database, stamping what it writes (and judging expiry) by
+    /// `clock`.
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn Clock>) -> Database {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the database's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Now as stored in `*_at` columns (RFC 3339, UTC).
+    pub(crate) fn now_text(&self) -> String {
+        self.clock.now().to_rfc3339()
+    }
+
+    /// Now in Unix seconds, as stored in columns compared with it.
+    pub(crate) fn now_secs(&self) -> i64 {
+        self.clock.now().unix_seconds()
     }
 
     /// Connects without migrating: for administration (creating and
@@ -93,7 +133,11 @@ impl Database {
             .max_connections(1)
             .connect(url)
             .await?;
-        Ok(Database { pool, backend })
+        Ok(Database {
+            pool,
+            backend,
+            clock: std::sync::Arc::new(SystemClock),
+        })
     }
 
     /// Runs one administrative statement built at run time (such as
@@ -179,6 +223,11 @@ impl Database {
                     "access",
                     include_str!("../../migrations/sqlite/0002_access.sql"),
                 ),
+                (
+                    3,
+                    "agency ids",
+                    include_str!("../../migrations/sqlite/0003_agency_ids.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -190,6 +239,11 @@ impl Database {
                     2,
                     "access",
                     include_str!("../../migrations/postgres/0002_access.sql"),
+                ),
+                (
+                    3,
+                    "agency ids",
+                    include_str!("../../migrations/postgres/0003_agency_ids.sql"),
                 ),
             ],
         };
@@ -216,35 +270,17 @@ impl Database {
     }
 }
 
-/// Seconds since the Unix epoch.
+/// Seconds since the Unix epoch, by the operating system's clock (what
+/// [`SystemClock`] tells).
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// The current time, RFC 3339 UTC, as stored in `*_at` columns.
+/// The current time by the operating system's clock, RFC 3339 UTC.
 pub fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    Timestamp::from_unix_seconds(unix_now()).to_rfc3339()
 }
 
 /// Turns a foreign-key or unique violation into a [`DbError::Conflict`]

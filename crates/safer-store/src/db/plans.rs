@@ -4,13 +4,19 @@
 use safer_domain::Plan;
 use sqlx::Row;
 
-use super::{Database, DbError, now, on_constraint};
+use super::audit::{AuditEntry, append};
+use super::{Database, DbError, on_constraint};
 
 impl Database {
     /// Saves a plan, replacing an earlier version with the same id (the
     /// annual refresh). Priorities and measures are kept in step; one that
     /// has actions or values recorded against it cannot be removed.
-    pub async fn save_plan(&self, plan: &Plan, imported_by: &str) -> Result<(), DbError> {
+    pub async fn save_plan(
+        &self,
+        plan: &Plan,
+        imported_by: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), DbError> {
         let document = serde_json::to_string(plan).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -26,7 +32,7 @@ impl Database {
         .bind(plan.first_year.to_string())
         .bind(plan.last_year.to_string())
         .bind(&document)
-        .bind(now())
+        .bind(self.now_text())
         .bind(imported_by)
         .execute(&mut *tx)
         .await?;
@@ -95,6 +101,7 @@ impl Database {
                     })
                 })?;
         }
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -5,7 +5,8 @@ use safer_domain::Quarter;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Database, DbError, now, on_constraint};
+use super::audit::{AuditEntry, append};
+use super::{Database, DbError, on_constraint};
 
 /// A value entered for a measure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -19,6 +20,8 @@ pub struct MeasureValue {
 }
 
 impl Database {
+    /// Records a value and its audit entry, in one transaction.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_value(
         &self,
         plan_id: &str,
@@ -27,7 +30,9 @@ impl Database {
         value: f64,
         note: &str,
         entered_by: &str,
+        audit: &AuditEntry,
     ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO measure_values (plan_id, measure_id, quarter, value, note, entered_by, entered_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -38,10 +43,12 @@ impl Database {
         .bind(value)
         .bind(note)
         .bind(entered_by)
-        .bind(now())
-        .execute(&self.pool)
+        .bind(self.now_text())
+        .execute(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || format!("plan {plan_id:?} has no measure {measure_id:?}")))?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -4,9 +4,45 @@
 
 use std::path::Path;
 
-use safer_domain::{ActionStatus, ActionUpdate, Aim, Plan, Role};
-use safer_store::db::{AuditEntry, DbError, NewAction, NewProject, Verification, unix_now};
+use std::sync::Arc;
+
+use safer_domain::{
+    ActionScope, ActionStatus, ActionUpdate, Aim, FixedClock, Plan, Role, Timestamp,
+};
+use safer_store::db::{AuditEntry, DbError, NewAction, NewProject, Verification};
 use safer_store::{Backend, Database};
+
+/// The audit entry a change is recorded with.
+fn entry(action: &str) -> AuditEntry {
+    AuditEntry {
+        actor: "tester".into(),
+        agency: "Charnwood Borough Council".into(),
+        action: action.into(),
+        target: String::new(),
+        detail: String::new(),
+        source: "test".into(),
+    }
+}
+
+/// Unix seconds now by the database's clock.
+fn now(db: &Database) -> i64 {
+    db.now().unix_seconds()
+}
+
+/// Adds an agency for the tests that need one to lead an action.
+async fn council(db: &Database) -> i64 {
+    match db
+        .agency_by_name("Charnwood Borough Council")
+        .await
+        .unwrap()
+    {
+        Some(a) => a.id,
+        None => db
+            .add_agency("Charnwood Borough Council", true, &entry("add_agency"))
+            .await
+            .unwrap(),
+    }
+}
 
 /// A fresh database on each configured backend.
 struct TestDb {
@@ -53,13 +89,13 @@ fn charnwood_plan() -> Plan {
     safer_ingest::plan::load(&p, &[]).expect("the example plan loads")
 }
 
-fn action(plan: &Plan, priority: &str, measure: Option<&str>) -> NewAction {
+fn action(plan: &Plan, lead: i64, priority: &str, measure: Option<&str>) -> NewAction {
     NewAction {
         plan_id: plan.id.clone(),
         priority_id: priority.into(),
         aim: Aim::Prevention,
         key_action: "Four domestic abuse awareness initiatives".into(),
-        lead_agency: "Charnwood Borough Council".into(),
+        lead_agency_id: lead,
         start: "2024-04-01".parse().unwrap(),
         due: "2024-09-30".parse().unwrap(),
         financial_implications: "£2,000 from the PLF".into(),
@@ -86,13 +122,17 @@ macro_rules! on_every_backend {
 
 on_every_backend!(plans_round_trip_and_refresh, |db| {
     let plan = charnwood_plan();
-    db.save_plan(&plan, "analyst").await.unwrap();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
     assert_eq!(db.plan(&plan.id).await.unwrap(), plan);
     // The annual refresh: saving again replaces, never duplicates.
     let mut refreshed = plan.clone();
     refreshed.title = "Refreshed".into();
     refreshed.min_coverage = 0.5;
-    db.save_plan(&refreshed, "analyst").await.unwrap();
+    db.save_plan(&refreshed, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
     assert_eq!(db.plan(&plan.id).await.unwrap().title, "Refreshed");
     assert_eq!(db.plan(&plan.id).await.unwrap().min_coverage, 0.5);
     assert_eq!(db.plans().await.unwrap().len(), 1);
@@ -113,7 +153,9 @@ on_every_backend!(
     a_measure_with_values_cannot_be_dropped_from_the_plan,
     |db| {
         let plan = charnwood_plan();
-        db.save_plan(&plan, "analyst").await.unwrap();
+        db.save_plan(&plan, "analyst", &entry("import_plan"))
+            .await
+            .unwrap();
         let (_, m) = plan.measures().next().unwrap();
         db.record_value(
             &plan.id,
@@ -122,12 +164,16 @@ on_every_backend!(
             3.0,
             "",
             "officer",
+            &entry("record_value"),
         )
         .await
         .unwrap();
         let mut smaller = plan.clone();
         smaller.priorities[0].measures.remove(0);
-        let e = db.save_plan(&smaller, "analyst").await.unwrap_err();
+        let e = db
+            .save_plan(&smaller, "analyst", &entry("import_plan"))
+            .await
+            .unwrap_err();
         assert!(matches!(e, DbError::Conflict(_)), "{e}");
         // Nothing of the failed refresh is kept.
         assert_eq!(db.plan(&plan.id).await.unwrap(), plan);
@@ -136,24 +182,21 @@ on_every_backend!(
 
 on_every_backend!(the_latest_entry_for_a_quarter_counts, |db| {
     let plan = charnwood_plan();
-    db.save_plan(&plan, "analyst").await.unwrap();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
     let m = "p1-m4";
-    db.record_value(&plan.id, m, "2024-Q1".parse().unwrap(), 10.0, "first", "a")
-        .await
-        .unwrap();
-    db.record_value(&plan.id, m, "2024-Q2".parse().unwrap(), 12.0, "", "a")
-        .await
-        .unwrap();
-    db.record_value(
-        &plan.id,
-        m,
-        "2024-Q1".parse().unwrap(),
-        11.0,
-        "corrected",
-        "b",
-    )
-    .await
-    .unwrap();
+    let record = |q: &str, v: f64, note: &'static str, by: &'static str| {
+        let q = q.parse().unwrap();
+        let plan_id = plan.id.clone();
+        async move {
+            db.record_value(&plan_id, m, q, v, note, by, &entry("record_value"))
+                .await
+        }
+    };
+    record("2024-Q1", 10.0, "first", "a").await.unwrap();
+    record("2024-Q2", 12.0, "", "a").await.unwrap();
+    record("2024-Q1", 11.0, "corrected", "b").await.unwrap();
     let v = db.values(&plan.id, m).await.unwrap();
     assert_eq!(v.len(), 2);
     assert_eq!(
@@ -170,27 +213,41 @@ on_every_backend!(the_latest_entry_for_a_quarter_counts, |db| {
             1.0,
             "",
             "a",
+            &entry("record_value"),
         )
         .await
         .unwrap_err();
     assert!(matches!(e, DbError::Conflict(_)), "{e}");
 });
 
+fn update(text: &str, status: ActionStatus) -> ActionUpdate {
+    ActionUpdate {
+        date: "2024-07-01".parse().unwrap(),
+        author: "lead".into(),
+        text: text.into(),
+        status,
+    }
+}
+
 on_every_backend!(actions_updates_and_overdue, |db| {
     let plan = charnwood_plan();
-    db.save_plan(&plan, "analyst").await.unwrap();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
+    let lead = council(db).await;
     let id = db
-        .add_action(&action(&plan, "p1", Some("p1-m4")), "coordinator")
+        .add_action(
+            &action(&plan, lead, "p1", Some("p1-m4")),
+            "coordinator",
+            &entry("add_action"),
+        )
         .await
         .unwrap();
     db.add_update(
         id,
-        &ActionUpdate {
-            date: "2024-07-01".parse().unwrap(),
-            author: "lead".into(),
-            text: "Two held".into(),
-            status: ActionStatus::OnTrack,
-        },
+        ActionScope::LeadAgency(lead),
+        &update("Two held", ActionStatus::OnTrack),
+        &entry("update_action"),
     )
     .await
     .unwrap();
@@ -198,41 +255,90 @@ on_every_backend!(actions_updates_and_overdue, |db| {
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0].status, ActionStatus::OnTrack);
     assert_eq!(actions[0].updates[0].text, "Two held");
+    assert_eq!(actions[0].lead_agency, "Charnwood Borough Council");
+    assert_eq!(actions[0].lead_agency_id, Some(lead));
     assert!(actions[0].is_overdue("2024-10-01".parse().unwrap()));
-    assert_eq!(
-        db.action_lead(id).await.unwrap(),
-        "Charnwood Borough Council"
-    );
-    // An action must name a priority of its plan.
+    // The audit entry names the new action.
+    let log = db.audit_log(10).await.unwrap();
+    assert_eq!(log[1].target, format!("action {id}"));
+    // An action must name a priority of its plan, and an agency that exists.
     let e = db
-        .add_action(&action(&plan, "p9", None), "x")
+        .add_action(&action(&plan, lead, "p9", None), "x", &entry("add_action"))
         .await
         .unwrap_err();
     assert!(matches!(e, DbError::Conflict(_)), "{e}");
     let e = db
+        .add_action(&action(&plan, 9999, "p1", None), "x", &entry("add_action"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, DbError::NotFound(_)), "{e}");
+    let e = db
         .add_update(
             999,
-            &ActionUpdate {
-                date: "2024-07-01".parse().unwrap(),
-                author: "x".into(),
-                text: "x".into(),
-                status: ActionStatus::Complete,
-            },
+            ActionScope::All,
+            &update("x", ActionStatus::Complete),
+            &entry("update_action"),
         )
         .await
         .unwrap_err();
     assert!(matches!(e, DbError::NotFound(_)), "{e}");
 });
 
+on_every_backend!(an_action_outside_the_scope_is_not_found, |db| {
+    let plan = charnwood_plan();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
+    let lead = council(db).await;
+    let fire = db
+        .add_agency("Leicestershire Fire and Rescue", true, &entry("add_agency"))
+        .await
+        .unwrap();
+    let id = db
+        .add_action(&action(&plan, lead, "p1", None), "c", &entry("add_action"))
+        .await
+        .unwrap();
+    let before = db.audit_log(100).await.unwrap().len();
+    // Another agency can neither read nor update it: not found, as if absent.
+    assert!(matches!(
+        db.action_in_scope(id, ActionScope::LeadAgency(fire)).await,
+        Err(DbError::NotFound(_))
+    ));
+    assert!(matches!(
+        db.add_update(
+            id,
+            ActionScope::LeadAgency(fire),
+            &update("not mine", ActionStatus::Complete),
+            &entry("update_action"),
+        )
+        .await,
+        Err(DbError::NotFound(_))
+    ));
+    let a = db.action_in_scope(id, ActionScope::All).await.unwrap();
+    assert_eq!((a.status, a.updates.len()), (ActionStatus::NotStarted, 0));
+    assert_eq!(db.audit_log(100).await.unwrap().len(), before);
+    // Its own lead agency can.
+    assert_eq!(
+        db.action_in_scope(id, ActionScope::LeadAgency(lead))
+            .await
+            .unwrap()
+            .id,
+        id
+    );
+});
+
 on_every_backend!(fund_spend_adds_up_by_quarter, |db| {
     let plan = charnwood_plan();
-    db.save_plan(&plan, "analyst").await.unwrap();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
     let year = "2024/25".parse().unwrap();
     db.set_allocation(
         "charnwood",
         year,
         4_500_000,
         "PCC Partnership Locality Fund",
+        &entry("set_allocation"),
     )
     .await
     .unwrap();
@@ -246,45 +352,55 @@ on_every_backend!(fund_spend_adds_up_by_quarter, |db| {
         priority_id: "p2".into(),
         action_id: None,
     };
-    let pid = db.add_project(&project).await.unwrap();
-    db.record_spend(pid, 1, 250_050, "", "finance")
+    let pid = db
+        .add_project(&project, &entry("add_project"))
         .await
         .unwrap();
-    db.record_spend(pid, 2, 300_000, "", "finance")
-        .await
-        .unwrap();
-    db.record_spend(pid, 2, -50, "refund", "finance")
-        .await
-        .unwrap();
+    assert_eq!(
+        db.audit_log(1).await.unwrap()[0].target,
+        format!("fund project {pid}")
+    );
+    for (q, pence, note) in [(1, 250_050, ""), (2, 300_000, ""), (2, -50, "refund")] {
+        db.record_spend(pid, q, pence, note, "finance", &entry("record_spend"))
+            .await
+            .unwrap();
+    }
     let f = db.fund("charnwood", year).await.unwrap();
     assert_eq!(f.allocation_pence, 4_500_000);
     assert_eq!(f.projects[0].spend_pence, [250_050, 299_950, 0, 0]);
     // The same project name twice in a year, a bad quarter, a negative allocation: refused.
     assert!(matches!(
-        db.add_project(&project).await,
+        db.add_project(&project, &entry("add_project")).await,
         Err(DbError::Conflict(_))
     ));
     assert!(matches!(
-        db.record_spend(pid, 5, 1, "", "x").await,
+        db.record_spend(pid, 5, 1, "", "x", &entry("record_spend"))
+            .await,
         Err(DbError::Conflict(_))
     ));
     assert!(matches!(
-        db.set_allocation("charnwood", year, -1, "x").await,
+        db.set_allocation("charnwood", year, -1, "x", &entry("set_allocation"))
+            .await,
         Err(DbError::Conflict(_))
     ));
     // A project needs the year's allocation first.
     let mut other = project.clone();
     other.year = "2025/26".parse().unwrap();
     assert!(matches!(
-        db.add_project(&other).await,
+        db.add_project(&other, &entry("add_project")).await,
         Err(DbError::Conflict(_))
     ));
 });
 
 on_every_backend!(users_roles_and_sign_in_state, |db| {
-    let police = db.add_agency("Leicestershire Police", true).await.unwrap();
+    let police = db
+        .add_agency("Leicestershire Police", true, &entry("add_agency"))
+        .await
+        .unwrap();
+    // Agency names are unique whatever their case.
     assert!(matches!(
-        db.add_agency("Leicestershire Police", true).await,
+        db.add_agency("leicestershire police", true, &entry("add_agency"))
+            .await,
         Err(DbError::Conflict(_))
     ));
     let id = db
@@ -294,6 +410,7 @@ on_every_backend!(users_roles_and_sign_in_state, |db| {
             police,
             &[Role::AgencyLead, Role::Caseworker],
             "$argon2id$fake",
+            &entry("add_user"),
         )
         .await
         .unwrap();
@@ -302,65 +419,110 @@ on_every_backend!(users_roles_and_sign_in_state, |db| {
     assert!(s.user.agency.statutory);
     assert_eq!(s.user.roles, vec![Role::AgencyLead, Role::Caseworker]);
     assert!(matches!(
-        db.add_user("jsmith", "Again", police, &[Role::Analyst], "x")
-            .await,
+        db.add_user(
+            "jsmith",
+            "Again",
+            police,
+            &[Role::Analyst],
+            "x",
+            &entry("add_user")
+        )
+        .await,
         Err(DbError::Conflict(_))
     ));
     assert!(matches!(
-        db.add_user("nobody", "No roles", police, &[], "x").await,
+        db.add_user("nobody", "No roles", police, &[], "x", &entry("add_user"))
+            .await,
         Err(DbError::Conflict(_))
     ));
-    db.record_login_failure(id, None).await.unwrap();
-    db.record_login_failure(id, Some(unix_now() + 900))
+    db.record_login_failure(id, None, &entry("sign_in_failed"))
+        .await
+        .unwrap();
+    db.record_login_failure(id, Some(now(db) + 900), &entry("sign_in_failed"))
         .await
         .unwrap();
     let s = db.login_state_by_username("jsmith").await.unwrap().unwrap();
     assert_eq!(s.failed_logins, 2);
-    assert!(s.locked_until > unix_now());
-    db.record_login_success(id).await.unwrap();
+    assert!(s.locked_until > now(db));
+    db.sign_in(id, "t", "csrf", now(db) + 600, &entry("sign_in"))
+        .await
+        .unwrap();
     let s = db.login_state_by_username("jsmith").await.unwrap().unwrap();
     assert_eq!((s.failed_logins, s.locked_until), (0, 0));
+    assert_eq!(db.session("t").await.unwrap().unwrap().csrf_token, "csrf");
 });
 
-on_every_backend!(sessions_expire_and_end_with_a_new_password, |db| {
-    let a = db
-        .add_agency("Charnwood Borough Council", true)
-        .await
-        .unwrap();
-    let id = db
-        .add_user("cso", "CSO", a, &[Role::CommunitySafetyOfficer], "h")
-        .await
-        .unwrap();
-    db.create_session("live", id, "csrf1", unix_now() + 600)
-        .await
-        .unwrap();
-    db.create_session("old", id, "csrf2", unix_now() - 1)
-        .await
-        .unwrap();
-    assert_eq!(
-        db.session("live").await.unwrap().unwrap().csrf_token,
-        "csrf1"
-    );
-    assert!(
-        db.session("old").await.unwrap().is_none(),
-        "an expired session is gone"
-    );
-    assert!(db.session("unknown").await.unwrap().is_none());
-    db.set_password(id, "h2").await.unwrap();
-    assert!(
-        db.session("live").await.unwrap().is_none(),
-        "a password reset ends sessions"
-    );
-});
+#[tokio::test]
+async fn sessions_expire_by_the_clock_and_end_with_a_new_password() {
+    let dbs = backends().await;
+    for t in &dbs {
+        let clock = Arc::new(FixedClock::at(Timestamp::from_unix_seconds(1_750_000_000)));
+        let db = &t.db.clone().with_clock(clock.clone());
+        let a = council(db).await;
+        let id = db
+            .add_user(
+                "cso",
+                "CSO",
+                a,
+                &[Role::CommunitySafetyOfficer],
+                "h",
+                &entry("add_user"),
+            )
+            .await
+            .unwrap();
+        db.sign_in(id, "live", "csrf1", now(db) + 600, &entry("sign_in"))
+            .await
+            .unwrap();
+        db.sign_in(id, "short", "csrf2", now(db) + 60, &entry("sign_in"))
+            .await
+            .unwrap();
+        assert_eq!(
+            db.session("live").await.unwrap().unwrap().csrf_token,
+            "csrf1"
+        );
+        assert!(db.session("short").await.unwrap().is_some());
+        clock.advance(60);
+        assert!(
+            db.session("short").await.unwrap().is_none(),
+            "a session is gone the second it expires"
+        );
+        assert!(db.session("unknown").await.unwrap().is_none());
+        db.end_session("none such", None).await.unwrap();
+        db.set_password(id, "h2", &entry("reset_password"))
+            .await
+            .unwrap();
+        assert!(
+            db.session("live").await.unwrap().is_none(),
+            "a password reset ends sessions"
+        );
+        // What was written carries the clock's time.
+        assert!(
+            db.audit_log(1).await.unwrap()[0]
+                .at
+                .starts_with(&Timestamp::from_unix_seconds(1_750_000_060).to_rfc3339()[..16])
+        );
+    }
+    cleanup(dbs).await;
+}
 
 on_every_backend!(api_tokens_are_scoped_and_revocable, |db| {
-    let a = db.add_agency("Fire", true).await.unwrap();
+    let a = db
+        .add_agency("Fire", true, &entry("add_agency"))
+        .await
+        .unwrap();
     let id = db
-        .add_user("bot", "Bot", a, &[Role::Analyst], "h")
+        .add_user("bot", "Bot", a, &[Role::Analyst], "h", &entry("add_user"))
         .await
         .unwrap();
     let t = db
-        .create_api_token(id, "nightly", "digest", &["read".into()], unix_now() + 3600)
+        .create_api_token(
+            id,
+            "nightly",
+            "digest",
+            &["read".into()],
+            now(db) + 3600,
+            &entry("create_token"),
+        )
         .await
         .unwrap();
     let (user, token) = db.api_token("digest").await.unwrap().unwrap();
@@ -368,16 +530,199 @@ on_every_backend!(api_tokens_are_scoped_and_revocable, |db| {
         (user.username.as_str(), token.scopes.as_slice()),
         ("bot", ["read".to_owned()].as_slice())
     );
-    db.revoke_api_token(t).await.unwrap();
-    assert!(db.api_token("digest").await.unwrap().is_none());
-    assert!(matches!(
-        db.revoke_api_token(t).await,
-        Err(DbError::NotFound(_))
-    ));
-    db.create_api_token(id, "expired", "digest2", &[], unix_now() - 1)
+    db.revoke_api_token(t, &entry("revoke_token"))
         .await
         .unwrap();
+    assert!(db.api_token("digest").await.unwrap().is_none());
+    assert!(matches!(
+        db.revoke_api_token(t, &entry("revoke_token")).await,
+        Err(DbError::NotFound(_))
+    ));
+    db.create_api_token(
+        id,
+        "expired",
+        "digest2",
+        &[],
+        now(db) - 1,
+        &entry("create_token"),
+    )
+    .await
+    .unwrap();
     assert!(db.api_token("digest2").await.unwrap().is_none());
+});
+
+// Every change is written with its audit entry in one transaction: when the
+// entry cannot be written, the change is not kept either.
+on_every_backend!(a_change_whose_audit_entry_fails_is_not_kept, |db| {
+    let plan = charnwood_plan();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
+    let lead = council(db).await;
+    let user = db
+        .add_user(
+            "lead",
+            "Lead",
+            lead,
+            &[Role::AgencyLead],
+            "h",
+            &entry("add_user"),
+        )
+        .await
+        .unwrap();
+    let action_id = db
+        .add_action(&action(&plan, lead, "p1", None), "c", &entry("add_action"))
+        .await
+        .unwrap();
+    let year = "2024/25".parse().unwrap();
+    db.set_allocation("charnwood", year, 100, "PLF", &entry("set_allocation"))
+        .await
+        .unwrap();
+    let project = NewProject {
+        partnership: "charnwood".into(),
+        year,
+        name: "Street pastors".into(),
+        lead_agency: "Charnwood Borough Council".into(),
+        budget_pence: 50,
+        plan_id: plan.id.clone(),
+        priority_id: "p2".into(),
+        action_id: None,
+    };
+    let project_id = db
+        .add_project(&project, &entry("add_project"))
+        .await
+        .unwrap();
+    let token = db
+        .create_api_token(user, "t", "tok", &[], now(db) + 60, &entry("create_token"))
+        .await
+        .unwrap();
+    db.sign_in(user, "sess", "c", now(db) + 600, &entry("sign_in"))
+        .await
+        .unwrap();
+    let entries = db.verify_audit().await.unwrap().entries;
+
+    db.inject_audit_fault().await.unwrap();
+
+    let refused = |r: Result<(), DbError>, what: &str| {
+        assert!(r.is_err(), "{what} was kept without its audit entry");
+    };
+    let mut renamed = plan.clone();
+    renamed.title = "Changed".into();
+    refused(
+        db.save_plan(&renamed, "a", &entry("import_plan")).await,
+        "a plan",
+    );
+    refused(
+        db.add_agency("Probation", true, &entry("add_agency"))
+            .await
+            .map(drop),
+        "an agency",
+    );
+    refused(
+        db.add_user("x", "X", lead, &[Role::Analyst], "h", &entry("add_user"))
+            .await
+            .map(drop),
+        "a user",
+    );
+    refused(
+        db.record_login_failure(user, Some(now(db) + 900), &entry("sign_in_failed"))
+            .await,
+        "a failed sign-in",
+    );
+    refused(
+        db.sign_in(user, "sess2", "c", now(db) + 600, &entry("sign_in"))
+            .await,
+        "a session",
+    );
+    refused(
+        db.set_password(user, "new", &entry("reset_password")).await,
+        "a password",
+    );
+    refused(
+        db.end_session("sess", Some(&entry("sign_out"))).await,
+        "a sign-out",
+    );
+    refused(
+        db.create_api_token(user, "u", "tok2", &[], now(db) + 60, &entry("create_token"))
+            .await
+            .map(drop),
+        "a token",
+    );
+    refused(
+        db.revoke_api_token(token, &entry("revoke_token")).await,
+        "a revocation",
+    );
+    refused(
+        db.add_action(&action(&plan, lead, "p1", None), "c", &entry("add_action"))
+            .await
+            .map(drop),
+        "an action",
+    );
+    refused(
+        db.add_update(
+            action_id,
+            ActionScope::All,
+            &update("done", ActionStatus::Complete),
+            &entry("update_action"),
+        )
+        .await,
+        "an update",
+    );
+    refused(
+        db.record_value(
+            &plan.id,
+            "p1-m4",
+            "2024-Q1".parse().unwrap(),
+            1.0,
+            "",
+            "a",
+            &entry("record_value"),
+        )
+        .await,
+        "a value",
+    );
+    refused(
+        db.set_allocation("charnwood", year, 999, "PLF", &entry("set_allocation"))
+            .await,
+        "an allocation",
+    );
+    let mut second = project.clone();
+    second.name = "Another".into();
+    refused(
+        db.add_project(&second, &entry("add_project"))
+            .await
+            .map(drop),
+        "a project",
+    );
+    refused(
+        db.record_spend(project_id, 1, 10, "", "f", &entry("record_spend"))
+            .await,
+        "spend",
+    );
+
+    // Nothing changed.
+    assert_eq!(db.plan(&plan.id).await.unwrap(), plan);
+    assert_eq!(db.agencies().await.unwrap().len(), 1);
+    assert_eq!(db.users().await.unwrap().len(), 1);
+    let s = db.login_state_by_username("lead").await.unwrap().unwrap();
+    assert_eq!(
+        (s.failed_logins, s.locked_until, s.password_hash.as_str()),
+        (0, 0, "h")
+    );
+    assert!(db.session("sess").await.unwrap().is_some());
+    assert!(db.session("sess2").await.unwrap().is_none());
+    assert!(db.api_token("tok").await.unwrap().is_some());
+    assert_eq!(db.api_tokens().await.unwrap().len(), 1);
+    let actions = db.actions(&plan.id).await.unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].status, ActionStatus::NotStarted);
+    assert!(actions[0].updates.is_empty());
+    assert!(db.values(&plan.id, "p1-m4").await.unwrap().is_empty());
+    let f = db.fund("charnwood", year).await.unwrap();
+    assert_eq!(f.allocation_pence, 100);
+    assert_eq!(f.projects.len(), 1);
+    assert_eq!(f.projects[0].spend_pence, [0, 0, 0, 0]);
+    assert_eq!(db.verify_audit().await.unwrap().entries, entries);
 });
 
 on_every_backend!(the_audit_chain_detects_tampering, |db| {

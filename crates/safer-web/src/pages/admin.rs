@@ -20,8 +20,9 @@ pub(crate) async fn audit(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, WebError> {
-    let v = app.db.verify_audit().await?;
-    let entries = app.db.audit_log(PAGE_ENTRIES).await?;
+    let actor = caller.actor();
+    let v = app.app.verify_audit(&actor).await?;
+    let entries = app.app.audit_log(&actor, PAGE_ENTRIES).await?;
     let mut b = String::from("<h1 class=\"govuk-heading-xl\">Audit log</h1>\n");
     match v.first_broken {
         None => b.push_str(&format!(
@@ -56,7 +57,7 @@ pub(crate) async fn audit(
             "Who",
             "Agency",
             "Action",
-            "Path",
+            "What",
             "Detail",
             "From",
         ],
@@ -81,9 +82,14 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-pub(crate) async fn audit_csv(State(app): State<AppState>) -> Result<Response, WebError> {
-    let mut entries = app.db.audit_log(CSV_ENTRIES).await?;
-    entries.reverse();
+pub(crate) async fn audit_csv(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
+    let entries = app
+        .app
+        .export_audit_log(&caller.actor(), CSV_ENTRIES)
+        .await?;
     let mut csv = String::from("id,at,actor,agency,action,target,detail,source,hash\n");
     for e in &entries {
         let fields = [
@@ -101,9 +107,10 @@ pub(crate) async fn audit_csv(State(app): State<AppState>) -> Result<Response, W
         csv.push_str(&line.join(","));
         csv.push('\n');
     }
-    Ok(crate::guard::with_note(
-        download(csv.into_bytes(), "text/csv; charset=utf-8", "audit-log.csv"),
-        format!("{} entries", entries.len()),
+    Ok(download(
+        csv.into_bytes(),
+        "text/csv; charset=utf-8",
+        "audit-log.csv",
     ))
 }
 
@@ -111,9 +118,10 @@ pub(crate) async fn users(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, WebError> {
-    let users = app.db.users().await?;
-    let agencies = app.db.agencies().await?;
-    let tokens = app.db.api_tokens().await?;
+    let actor = caller.actor();
+    let users = app.app.users(&actor).await?;
+    let agencies = app.app.agencies().await?;
+    let tokens = app.app.tokens(&actor).await?;
     let mut b = String::from(
         "<h1 class=\"govuk-heading-xl\">Users</h1>\n<p class=\"govuk-body\">Users, agencies and API tokens are managed with <code>safer user</code> on the server.</p>\n",
     );

@@ -134,7 +134,7 @@ pub(crate) async fn explorer(
     Extension(caller): Extension<Caller>,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
-    let assessed = data::assess(&app, &q).await?;
+    let assessed = data::assess(&app, &caller, &q).await?;
     let a = &assessed.assessment;
     let c = &a.comparison;
     let category = q
@@ -179,7 +179,7 @@ pub(crate) async fn explorer(
         .map(|d| (d.clone(), d.clone()))
         .collect();
     let held = assessed.counts.months_held();
-    let years: Vec<(String, String)> = data::years_held(&assessed.counts)
+    let years: Vec<(String, String)> = safer_app::years_held(&assessed.counts)
         .into_iter()
         .map(|y| {
             let n = y.period().months().filter(|m| held.contains(m)).count();
@@ -488,28 +488,14 @@ pub(crate) async fn explorer(
 /// One table of the assessment as CSV, as `safer assess` writes it.
 pub(crate) async fn table_csv(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
-    if !safer_report::CSV_FILES.contains(&file.as_str()) {
-        return Err(WebError::NotFound(format!(
-            "The assessment has no table {file:?}. Its tables are: {}.",
-            safer_report::CSV_FILES.join(", ")
-        )));
-    }
-    let assessed = data::assess(&app, &q).await?;
-    let a = &assessed.assessment;
-    let tables = safer_report::csv_tables(a).map_err(|e| WebError::Internal(e.to_string()))?;
-    let Some((_, content)) = tables.into_iter().find(|(n, _)| *n == file) else {
-        return Err(WebError::NotFound(format!("No table {file:?}.")));
-    };
-    let stem = file.trim_end_matches(".csv");
-    let name = format!(
-        "{}-{}{}-{stem}.csv",
-        a.district.to_lowercase().replace(' ', "-"),
-        a.year.to_string().replace('/', "-"),
-        a.as_at.map(|m| format!("-to-{m}")).unwrap_or_default()
-    );
+    let (name, content) = app
+        .app
+        .assessment_table(&caller.actor(), &q.parse()?, &file)
+        .await?;
     Ok(super::download(
         content.into_bytes(),
         "text/csv; charset=utf-8",
@@ -520,12 +506,13 @@ pub(crate) async fn table_csv(
 /// The printable assessment, as `safer assess` writes it.
 pub(crate) async fn report(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
-    let assessed = data::assess(&app, &q).await?;
+    let assessed = data::assess(&app, &caller, &q).await?;
     let meta = safer_report::ReportMeta {
         partnership_name: assessed.partnership.map(|p| p.partnership.name),
-        generated_at: data::now_utc(),
+        generated_at: data::now_utc(&app),
     };
     Ok(super::report_response(safer_report::render_html(
         &assessed.assessment,

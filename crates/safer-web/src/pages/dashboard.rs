@@ -24,7 +24,7 @@ pub(crate) async fn dashboard(
     Extension(caller): Extension<Caller>,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, WebError> {
-    let plans = app.db.plans().await?;
+    let plans = app.app.plans(&caller.actor()).await?;
     let mut body = String::from("<h1 class=\"govuk-heading-xl\">Dashboard</h1>\n");
     if plans.is_empty() {
         body.push_str("<p class=\"govuk-body\">No plan is held yet. A community safety officer can import one with <code>safer plan import FILE</code>.</p>\n");
@@ -37,7 +37,7 @@ pub(crate) async fn dashboard(
         .unwrap_or(&plans[0].0)
         .to_owned();
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
-    let r = data::review(&app, &chosen, quarter).await?;
+    let r = data::review(&app, &caller, &chosen, quarter).await?;
     let review = &r.review;
 
     body.push_str("<h2 class=\"govuk-heading-m\">Plans held</h2>\n<ul class=\"govuk-list\">\n");
@@ -62,7 +62,7 @@ pub(crate) async fn dashboard(
         "<h2 class=\"govuk-heading-l\">{}</h2>\n",
         esc(&r.plan.title)
     ));
-    let options: Vec<(String, String)> = data::plan_quarters(&r.plan)
+    let options: Vec<(String, String)> = safer_app::plan_quarters(&r.plan)
         .into_iter()
         .map(|q| (q.to_string(), quarter_label(q)))
         .collect();

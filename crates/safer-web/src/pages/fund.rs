@@ -8,7 +8,6 @@ use axum::response::Response;
 use safer_domain::{DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, Quarter, pounds};
 
 use crate::auth::Caller;
-use crate::guard::with_note;
 use crate::html::{self, esc};
 use crate::pages::{download, year_in_url};
 use crate::{AppState, WebError, data};
@@ -21,11 +20,14 @@ pub(crate) struct FundQuery {
 
 /// The return asked for: the year from the path, the quarter (1–4) from
 /// the query, by default the current quarter of a current year, else 4.
+/// A download (`export`) is audited as an export.
 async fn fund_return(
     app: &AppState,
+    caller: &Caller,
     partnership: &str,
     year: &str,
     q: &FundQuery,
+    export: bool,
 ) -> Result<FundReturn, WebError> {
     let year: FinancialYear = year.parse().map_err(|_| {
         WebError::NotFound(format!("{year:?} is not a financial year such as 2024-25."))
@@ -45,7 +47,7 @@ async fn fund_return(
             }
         },
         None => {
-            let today = data::today();
+            let today = app.app.today();
             let now = safer_domain::Month::new(u32::from(today.year), u32::from(today.month));
             match now.map(Quarter::of) {
                 Some(q) if q.year == year => q.number,
@@ -53,7 +55,20 @@ async fn fund_return(
             }
         }
     };
-    let fund = app.db.fund(partnership, year).await?;
+    let actor = caller.actor();
+    if export {
+        return Ok(app
+            .app
+            .fund_return(
+                &actor,
+                partnership,
+                year,
+                quarter,
+                DEFAULT_UNDERSPEND_THRESHOLD,
+            )
+            .await?);
+    }
+    let fund = app.app.fund(&actor, partnership, year).await?;
     Ok(FundReturn::build(
         &fund,
         quarter,
@@ -76,7 +91,7 @@ pub(crate) async fn fund(
     Path((partnership, year)): Path<(String, String)>,
     Query(q): Query<FundQuery>,
 ) -> Result<Response, WebError> {
-    let r = fund_return(&app, &partnership, &year, &q).await?;
+    let r = fund_return(&app, &caller, &partnership, &year, &q, false).await?;
     let mut b = format!(
         "<span class=\"govuk-caption-l\">{}</span><h1 class=\"govuk-heading-xl\">Partnership Locality Fund {}</h1>\n",
         esc(&r.partnership),
@@ -173,28 +188,24 @@ pub(crate) async fn fund(
 
 pub(crate) async fn return_csv(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path((partnership, year)): Path<(String, String)>,
     Query(q): Query<FundQuery>,
 ) -> Result<Response, WebError> {
-    let r = fund_return(&app, &partnership, &year, &q).await?;
+    let r = fund_return(&app, &caller, &partnership, &year, &q, true).await?;
     let csv = safer_report::fund_return_csv(&r)
         .map_err(|e| WebError::Internal(format!("fund return CSV: {e}")))?;
     let name = format!("{}.csv", file_stem(&r));
-    Ok(with_note(
-        download(csv.into_bytes(), "text/csv; charset=utf-8", &name),
-        format!(
-            "fund return {} {} quarter {} (CSV)",
-            r.partnership, r.year, r.quarter.number
-        ),
-    ))
+    Ok(download(csv.into_bytes(), "text/csv; charset=utf-8", &name))
 }
 
 pub(crate) async fn return_xlsx(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path((partnership, year)): Path<(String, String)>,
     Query(q): Query<FundQuery>,
 ) -> Result<Response, WebError> {
-    let r = fund_return(&app, &partnership, &year, &q).await?;
+    let r = fund_return(&app, &caller, &partnership, &year, &q, true).await?;
     let name = format!("{}.xlsx", file_stem(&r));
     let rr = r.clone();
     let bytes = data::blocking(move || {
@@ -206,15 +217,9 @@ pub(crate) async fn return_xlsx(
         std::fs::read(&path).map_err(|e| WebError::Internal(format!("reading the XLSX: {e}")))
     })
     .await?;
-    Ok(with_note(
-        download(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &name,
-        ),
-        format!(
-            "fund return {} {} quarter {} (XLSX)",
-            r.partnership, r.year, r.quarter.number
-        ),
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &name,
     ))
 }

@@ -13,10 +13,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tokio::io::AsyncWriteExt;
 
+use safer_app::AppError;
+use safer_app::import::{self as importer, ImportReport};
+
 use crate::auth::Caller;
-use crate::guard::with_note;
 use crate::html::{self, esc};
-use crate::import::{self as importer, ImportError, ImportOptions, ImportReport};
 use crate::{AppState, WebError};
 
 /// The largest upload accepted: a year of a large force's files.
@@ -128,10 +129,8 @@ pub(crate) async fn upload(
             // The browser sends an empty part when no file was chosen.
             continue;
         }
-        let archive = safer_ingest::sources::is_archive(&original);
-        if !archive
-            && safer_ingest::police_uk::parse_file_name(std::path::Path::new(&original)).is_err()
-        {
+        let archive = importer::is_archive(&original);
+        if !archive && !importer::is_street_file_name(&original) {
             let msg = format!(
                 "{original} is not named as police.uk names its files, such as 2024-03-leicestershire-street.csv, and is not a zip"
             );
@@ -177,29 +176,33 @@ pub(crate) async fn upload(
             Some("Select the police.uk zip or one or more police.uk CSV files"),
         ));
     }
-    let data_dir = app.config.data_dir.clone();
-    let options = ImportOptions {
-        size_rule: app.config.size_rule,
-        accept_smaller,
-    };
-    let result = tokio::task::spawn_blocking(move || {
-        let mut found = safer_ingest::Discovery::default();
+    let found = tokio::task::spawn_blocking(move || {
+        let mut found = importer::Discovery::default();
         for (n, p) in &files {
-            safer_ingest::sources::add_named(
-                &std::path::Path::new("upload").join(n),
-                p,
-                &mut found,
-            )?;
+            importer::add_named(&std::path::Path::new("upload").join(n), p, &mut found)?;
         }
         found.files.sort();
-        let r = importer::import_police_uk(&data_dir, &found, options, &|_| {});
-        drop(dir);
-        r
+        Ok::<_, AppError>(found)
     })
-    .await?;
+    .await
+    .map_err(|e| WebError::Internal(format!("a background task failed: {e}")))?;
+    let result = match found {
+        Ok(found) => {
+            app.app
+                .import_police_uk(
+                    &caller.actor(),
+                    found,
+                    accept_smaller,
+                    std::sync::Arc::new(|_| {}),
+                )
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    drop(dir);
     let report = match result {
         Ok(r) => r,
-        Err(e @ ImportError::TooSmall(_)) => {
+        Err(e @ AppError::TooSmall(_)) => {
             let msg = format!(
                 "{e}\nTick the box below and choose the files again to import them anyway."
             );
@@ -211,8 +214,8 @@ pub(crate) async fn upload(
                 true,
             ));
         }
-        Err(ImportError::Rejected(m)) => {
-            let msg = format!("Nothing was imported. {m}");
+        Err(e @ (AppError::Invalid(_) | AppError::Busy)) => {
+            let msg = format!("Nothing was imported. {e}");
             return Ok(page(
                 &app,
                 &caller,
@@ -220,22 +223,13 @@ pub(crate) async fn upload(
                 Some(&msg),
             ));
         }
-        Err(ImportError::Internal(e)) => return Err(WebError::Internal(e)),
+        Err(e) => return Err(e.into()),
     };
-    let note = format!(
-        "{} file(s), {} rows kept: {}",
-        report.files,
-        report.rows_kept,
-        report
-            .months
-            .iter()
-            .map(|m| format!("{} {}", m.force, m.month))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    Ok(with_note(
-        html::page(&app, &caller, "Import report", &report_html(&report)),
-        note,
+    Ok(html::page(
+        &app,
+        &caller,
+        "Import report",
+        &report_html(&report),
     ))
 }
 

@@ -2,42 +2,22 @@
 //! its action plans; `/plans/{id}/report`: the printable quarterly report;
 //! `/actions/{id}/update`: recording an action's progress.
 //!
-//! The agency rule: an agency lead may update only the actions whose lead
+//! The agency rule (an agency lead may update only the actions whose lead
 //! agency is their own agency; JAG coordinators and community safety
-//! officers may update any ([`may_update`]). The API applies the same rule.
+//! officers may update any) is the app's: an action outside the caller's
+//! scope is not found, and the plan page offers "Update" only where the
+//! scope allows.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
-use safer_domain::{
-    Action, ActionStatus, ActionUpdate, Date, MeasureSource, Role, TargetKind, User,
-};
+use safer_domain::{Action, ActionStatus, Date, MeasureSource, TargetKind};
 
 use crate::auth::Caller;
-use crate::guard::with_note;
 use crate::html::{self, esc};
 use crate::pages::id_of;
 use crate::{AppState, WebError, data};
-
-/// Whether `user` may update an action led by `lead_agency`.
-pub(crate) fn may_update(user: &User, lead_agency: &str) -> bool {
-    user.has(Role::JagCoordinator)
-        || user.has(Role::CommunitySafetyOfficer)
-        || (user.has(Role::AgencyLead) && user.agency.name.eq_ignore_ascii_case(lead_agency.trim()))
-}
-
-/// Refuses unless `user` may update action `id` (looked up by its lead).
-pub(crate) async fn check_may_update(app: &AppState, user: &User, id: i64) -> Result<(), WebError> {
-    let lead = app.db.action_lead(id).await?;
-    if may_update(user, &lead) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden(format!(
-            "This action is led by {lead}. Agency leads can update only their own agency's actions."
-        )))
-    }
-}
 
 pub(crate) fn target_text(t: &TargetKind, baseline: Option<safer_domain::FinancialYear>) -> String {
     let base = baseline.map_or_else(|| "the baseline".to_owned(), |b| b.to_string());
@@ -80,10 +60,11 @@ pub(crate) async fn plan(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let plan = app.db.plan(&id).await?;
-    let actions = app.db.actions(&plan.id).await?;
-    let user = caller.user()?;
-    let today = data::today();
+    let actor = caller.actor();
+    let plan = app.app.plan(&actor, &id).await?;
+    let actions = app.app.actions(&actor, &plan.id).await?;
+    let scope = app.app.action_scope(&actor);
+    let today = app.app.today();
     let mut b = format!(
         "<span class=\"govuk-caption-l\">{} to {}</span><h1 class=\"govuk-heading-xl\">{}</h1>\n",
         esc(&plan.first_year.to_string()),
@@ -170,7 +151,7 @@ pub(crate) async fn plan(
                         )
                     },
                 );
-                let link = if may_update(user, &a.lead_agency) {
+                let link = if scope.is_some_and(|s| s.allows(a.lead_agency_id)) {
                     format!(
                         "<a class=\"govuk-link\" href=\"/actions/{}/update\">Update<span class=\"govuk-visually-hidden\"> action {}</span></a>",
                         a.id, a.id
@@ -219,14 +200,15 @@ pub(crate) struct QuarterQuery {
 /// The printable quarterly report, as `safer report quarterly` writes it.
 pub(crate) async fn report(
     State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     Query(q): Query<QuarterQuery>,
 ) -> Result<Response, WebError> {
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
-    let r = data::review(&app, &id, quarter).await?;
+    let r = data::review(&app, &caller, &id, quarter).await?;
     let meta = safer_report::ReportMeta {
         partnership_name: r.partnership.map(|p| p.partnership.name),
-        generated_at: data::now_utc(),
+        generated_at: data::now_utc(&app),
     };
     let html = safer_report::render_quarterly_html(&r.review, r.fund.as_ref(), &meta);
     Ok(super::report_response(html))
@@ -243,13 +225,21 @@ pub(crate) struct UpdateForm {
 /// The most an update's text may hold.
 pub(crate) const MAX_TEXT: usize = 4000;
 
-/// Checks an update as entered; errors are (field, message).
+/// An update as entered, checked: its status, text and date.
+pub(crate) struct CheckedUpdate {
+    pub status: ActionStatus,
+    pub text: String,
+    pub date: Date,
+}
+
+/// Checks an update as entered; errors are (field, message). An empty date
+/// is `today`.
 pub(crate) fn validate_update(
     status: &str,
     text: &str,
     date: Option<&str>,
-    author: &str,
-) -> Result<ActionUpdate, Vec<(&'static str, String)>> {
+    today: Date,
+) -> Result<CheckedUpdate, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let status = ActionStatus::parse(status);
     if status.is_none() {
@@ -268,8 +258,15 @@ pub(crate) fn validate_update(
         ));
     }
     let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Some(data::today()),
+        None => Some(today),
         Some(d) => match d.parse::<Date>() {
+            Ok(d) if d > today => {
+                errors.push((
+                    "date",
+                    format!("The date must be today or earlier: progress is recorded when it has happened (today is {today})"),
+                ));
+                None
+            }
             Ok(d) => Some(d),
             Err(_) => {
                 errors.push((
@@ -281,11 +278,10 @@ pub(crate) fn validate_update(
         },
     };
     match (status, date) {
-        (Some(status), Some(date)) if errors.is_empty() => Ok(ActionUpdate {
-            date,
-            author: author.to_owned(),
-            text: text.to_owned(),
+        (Some(status), Some(date)) if errors.is_empty() => Ok(CheckedUpdate {
             status,
+            text: text.to_owned(),
+            date,
         }),
         _ => Err(errors),
     }
@@ -298,6 +294,7 @@ fn update_page(
     form: &UpdateForm,
     errors: &[(&str, String)],
 ) -> Response {
+    let today = app.app.today();
     let err = |f: &str| {
         errors
             .iter()
@@ -347,7 +344,7 @@ fn update_page(
         err("text"),
     ));
     let date = if form.date.is_empty() && errors.is_empty() {
-        data::today().to_string()
+        today.to_string()
     } else {
         form.date.clone()
     };
@@ -398,8 +395,7 @@ pub(crate) async fn update_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    check_may_update(&app, caller.user()?, id).await?;
-    let (_, action) = data::plan_of_action(&app, id).await?;
+    let (_, action) = app.app.action_to_update(&caller.actor(), id).await?;
     Ok(update_page(
         &app,
         &caller,
@@ -416,25 +412,18 @@ pub(crate) async fn update(
     Form(form): Form<UpdateForm>,
 ) -> Result<Response, WebError> {
     let id = id_of(&id)?;
-    let user = caller.user()?;
-    check_may_update(&app, user, id).await?;
-    let (plan, action) = data::plan_of_action(&app, id).await?;
-    let update = match validate_update(
-        &form.status,
-        &form.text,
-        Some(&form.date),
-        &user.display_name,
-    ) {
+    let actor = caller.actor();
+    let (plan, action) = app.app.action_to_update(&actor, id).await?;
+    let update = match validate_update(&form.status, &form.text, Some(&form.date), app.app.today())
+    {
         Ok(u) => u,
         Err(errors) => return Ok(update_page(&app, &caller, &action, &form, &errors)),
     };
-    app.db.add_update(id, &update).await?;
-    let resp = html::redirect(&format!(
+    app.app
+        .update_action(&actor, id, update.status, &update.text, Some(update.date))
+        .await?;
+    Ok(html::redirect(&format!(
         "/plans/{}#action-{id}",
         html::url_encode(&plan.id)
-    ));
-    Ok(with_note(
-        resp,
-        format!("action {id}: {} on {}", update.status.as_str(), update.date),
-    ))
+    )))
 }

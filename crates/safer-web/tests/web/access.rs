@@ -116,11 +116,12 @@ async fn agency_leads_update_only_their_own_agencys_actions() {
         let lead = app.login_as(Role::AgencyLead).await;
         let own = format!("/actions/{}/update", app.ids.own_action);
         let other = format!("/actions/{}/update", app.ids.other_action);
-        // The form and the plan page offer only the agency's own action.
+        // The form and the plan page offer only the agency's own action;
+        // another agency's action is, to the update form, not there.
         assert_eq!(lead.get(&own).await.status(), StatusCode::OK, "[{b}]");
         assert_eq!(
             lead.get(&other).await.status(),
-            StatusCode::FORBIDDEN,
+            StatusCode::NOT_FOUND,
             "[{b}]"
         );
         let plan = lead
@@ -147,12 +148,12 @@ async fn agency_leads_update_only_their_own_agencys_actions() {
             format!("/plans/{}#action-{}", app.ids.plan, app.ids.own_action)
         );
         let r = lead.post_form(&other, &update).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "[{b}]");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "[{b}]");
         let log = app.db.audit_log(20).await.unwrap();
         assert!(
             log.iter().any(|e| e.action == "access_denied"
                 && e.actor == "agency_lead"
-                && e.target == other
+                && e.target == format!("action {}", app.ids.other_action)
                 && e.detail.contains("Agency leads can update only")),
             "[{b}] the refusal is audited"
         );

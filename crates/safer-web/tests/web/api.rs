@@ -17,7 +17,10 @@ async fn bearer_tokens_read_and_write_by_scope() {
         let (lead_read, _) = app.token(Role::AgencyLead, &["read"]).await;
         let (lead_write, _) = app.token(Role::AgencyLead, &["read", "write"]).await;
         let (revoked, revoked_id) = app.token(Role::Analyst, &["read", "write"]).await;
-        app.db.revoke_api_token(revoked_id).await.unwrap();
+        app.db
+            .revoke_api_token(revoked_id, &crate::helpers::seeded())
+            .await
+            .unwrap();
 
         let get = |path: &str, token: &str| http.get(app.url(path)).bearer_auth(token).send();
         let r = get("/api/v1/plans", &read).await.unwrap();
@@ -104,9 +107,10 @@ async fn bearer_tokens_read_and_write_by_scope() {
         assert!(p["detail"].as_str().unwrap().contains("write"), "{p}");
         let p = problem(post(app.ids.own_action, &read, good).await.unwrap(), 403).await;
         assert_eq!(p["title"], "Forbidden");
+        // Another agency's action is not there for this lead.
         problem(
             post(app.ids.other_action, &lead_write, good).await.unwrap(),
-            403,
+            404,
         )
         .await;
         let r = post(app.ids.own_action, &lead_write, good).await.unwrap();
@@ -152,7 +156,7 @@ async fn bearer_tokens_read_and_write_by_scope() {
         let log = app.db.audit_log(100).await.unwrap();
         assert!(
             log.iter()
-                .any(|e| e.action == "update_action" && e.detail.contains("(API)"))
+                .any(|e| e.action == "update_action" && e.source.starts_with("api token "))
         );
         app.stop().await;
     }

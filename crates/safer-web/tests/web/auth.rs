@@ -205,12 +205,15 @@ async fn five_failures_lock_the_account() {
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
         // Resetting the password unlocks.
-        let hash = safer_web::hash_password(
+        let hash = safer_app::hash_password(
             "a brand new password",
-            safer_web::PasswordCost::FastForTests,
+            safer_app::PasswordCost::FastForTests,
         )
         .unwrap();
-        app.db.set_password(state.user.id, &hash).await.unwrap();
+        app.db
+            .set_password(state.user.id, &hash, &crate::helpers::seeded())
+            .await
+            .unwrap();
         let c = app.client();
         let r = c.sign_in("analyst", "a brand new password").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
@@ -232,10 +235,16 @@ async fn sessions_expire_when_idle() {
         ..Options::default()
     };
     for app in spawn_apps(opts).await {
-        // Signed in (login_as checks it); with a 1-second idle limit even
-        // the first page may come too late, so only the end is checked.
+        // The application's clock stands still until moved: within the
+        // idle limit the session lives, a second past it, it is gone.
         let c = app.login_as(Role::ReadOnlyPartner).await;
-        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        assert_eq!(
+            c.get("/").await.status(),
+            StatusCode::OK,
+            "[{}]",
+            app.backend
+        );
+        app.clock.advance(1);
         let r = c.get("/").await;
         assert!(to_sign_in(&r), "[{}] {:?}", app.backend, r.status());
         app.stop().await;

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use reqwest::StatusCode;
+use safer_app::{AppConfig, FixedClock, PasswordCost, Timestamp};
 use safer_domain::{Aim, Role};
-use safer_store::db::{NewAction, NewProject};
+use safer_store::db::{AuditEntry, NewAction, NewProject};
 use safer_store::{DataDir, Database, StoredPartnership};
-use safer_web::{PasswordCost, WebConfig};
+use safer_web::WebConfig;
 
 /// How a test wants its application.
 #[derive(Clone, Copy)]
@@ -49,6 +50,8 @@ pub struct Ids {
 pub struct App {
     pub addr: SocketAddr,
     pub db: Database,
+    /// The application's clock, which a test may move on.
+    pub clock: std::sync::Arc<FixedClock>,
     pub ids: Ids,
     pub backend: &'static str,
     pub data_dir: PathBuf,
@@ -172,21 +175,36 @@ async fn databases() -> Vec<(
     out
 }
 
+/// The audit entry of what the seed writes.
+pub fn seeded() -> AuditEntry {
+    AuditEntry {
+        actor: "test".into(),
+        agency: String::new(),
+        action: "seed".into(),
+        target: String::new(),
+        detail: String::new(),
+        source: "test".into(),
+    }
+}
+
 /// Agencies, users, the plan, actions and the fund.
 async fn seed(db: &Database) -> Ids {
+    let mut agency_ids = std::collections::HashMap::new();
     for role in Role::ALL {
         let agency = db
-            .add_agency(&agency_of(role), role != Role::ReadOnlyPartner)
+            .add_agency(&agency_of(role), role != Role::ReadOnlyPartner, &seeded())
             .await
             .expect("agency");
+        agency_ids.insert(agency_of(role), agency);
         let hash =
-            safer_web::hash_password(&password_of(role), PasswordCost::FastForTests).expect("hash");
+            safer_app::hash_password(&password_of(role), PasswordCost::FastForTests).expect("hash");
         db.add_user(
             role.as_str(),
             &format!("{} user", role.label()),
             agency,
             &[role],
             &hash,
+            &seeded(),
         )
         .await
         .expect("user");
@@ -197,14 +215,16 @@ async fn seed(db: &Database) -> Ids {
         &groups,
     )
     .expect("the example plan loads");
-    db.save_plan(&plan, "test").await.expect("save plan");
+    db.save_plan(&plan, "test", &seeded())
+        .await
+        .expect("save plan");
     let priority = plan.priorities[0].id.clone();
     let action = |lead: String, key: &str| NewAction {
         plan_id: plan.id.clone(),
         priority_id: priority.clone(),
         aim: Aim::Prevention,
         key_action: key.into(),
-        lead_agency: lead,
+        lead_agency_id: agency_ids[&lead],
         start: "2022-04-01".parse().expect("date"),
         due: "2022-09-30".parse().expect("date"),
         financial_implications: String::new(),
@@ -216,6 +236,7 @@ async fn seed(db: &Database) -> Ids {
         .add_action(
             &action(agency_of(Role::AgencyLead), "Run four awareness events"),
             "test",
+            &seeded(),
         )
         .await
         .expect("action");
@@ -223,27 +244,31 @@ async fn seed(db: &Database) -> Ids {
         .add_action(
             &action(agency_of(Role::Caseworker), "Patrol the town centre"),
             "test",
+            &seeded(),
         )
         .await
         .expect("action");
     let year = "2022/23".parse().expect("year");
-    db.set_allocation("charnwood", year, 5_000_000, "PCC grant 2022/23")
+    db.set_allocation("charnwood", year, 5_000_000, "PCC grant 2022/23", &seeded())
         .await
         .expect("allocation");
     let project = db
-        .add_project(&NewProject {
-            partnership: "charnwood".into(),
-            year,
-            name: "Diversionary football".into(),
-            lead_agency: agency_of(Role::AgencyLead),
-            budget_pence: 1_200_000,
-            plan_id: plan.id.clone(),
-            priority_id: priority,
-            action_id: Some(own_action),
-        })
+        .add_project(
+            &NewProject {
+                partnership: "charnwood".into(),
+                year,
+                name: "Diversionary football".into(),
+                lead_agency: agency_of(Role::AgencyLead),
+                budget_pence: 1_200_000,
+                plan_id: plan.id.clone(),
+                priority_id: priority,
+                action_id: Some(own_action),
+            },
+            &seeded(),
+        )
         .await
         .expect("project");
-    db.record_spend(project, 1, 250_000, "first quarter", "test")
+    db.record_spend(project, 1, 250_000, "first quarter", "test", &seeded())
         .await
         .expect("spend");
     Ids {
@@ -265,26 +290,37 @@ pub async fn spawn_apps(opts: Options) -> Vec<App> {
         }
         let ids = seed(&db).await;
         let config = WebConfig {
-            data_dir: data_dir.path().to_owned(),
             session_idle_secs: opts.session_idle_secs,
             secure_cookies: opts.secure_cookies,
             static_dir: None,
-            argon2_cost: PasswordCost::FastForTests,
-            size_rule: Default::default(),
         };
+        // The real time to start with, moved on only by the test.
+        let clock = std::sync::Arc::new(FixedClock::at(Timestamp::from_unix_seconds(
+            safer_store::db::unix_now(),
+        )));
+        let app = safer_app::App::with_database(
+            db.clone(),
+            data_dir.path(),
+            clock.clone(),
+            AppConfig {
+                password_cost: PasswordCost::FastForTests,
+                ..AppConfig::default()
+            },
+        )
+        .expect("the app");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("address");
-        let server_db = db.clone();
         let server = tokio::spawn(async move {
-            let _ = safer_web::serve(listener, server_db, config).await;
+            let _ = safer_web::serve(listener, app, config).await;
         });
         let mut dirs = vec![data_dir];
         dirs.extend(db_dir);
         apps.push(App {
             addr,
-            db,
+            db: db.with_clock(clock.clone()),
+            clock,
             ids,
             backend,
             data_dir: dirs[0].path().to_owned(),
@@ -354,11 +390,18 @@ impl App {
                 "test",
                 &digest,
                 &scopes.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
-                safer_store::db::unix_now() + 3600,
+                self.clock_now() + 3600,
+                &seeded(),
             )
             .await
             .expect("token");
         (token, id)
+    }
+
+    /// Now by the application's clock, in Unix seconds.
+    pub fn clock_now(&self) -> i64 {
+        use safer_app::Clock;
+        self.clock.now().unix_seconds()
     }
 
     /// Stops the server and drops a PostgreSQL test database.

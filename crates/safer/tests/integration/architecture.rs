@@ -11,8 +11,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("safer-ingest", &["safer-domain", "safer-analysis"]),
     ("safer-store", &["safer-domain", "safer-analysis"]),
     ("safer-report", &["safer-domain", "safer-analysis"]),
+    // The application layer: every task, with its actor, scope and audit.
     (
-        "safer-web",
+        "safer-app",
         &[
             "safer-domain",
             "safer-analysis",
@@ -21,14 +22,24 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "safer-report",
         ],
     ),
+    // The two edges reach storage and files only through the application
+    // layer, so no page or command can skip its checks or its audit.
+    (
+        "safer-web",
+        &[
+            "safer-domain",
+            "safer-analysis",
+            "safer-report",
+            "safer-app",
+        ],
+    ),
     (
         "safer",
         &[
             "safer-domain",
             "safer-analysis",
-            "safer-ingest",
-            "safer-store",
             "safer-report",
+            "safer-app",
             "safer-web",
         ],
     ),

@@ -27,7 +27,7 @@ fn months_of_fy(start: u32) -> Vec<String> {
 #[test]
 fn charnwood_2023_24_matches_the_reference_and_an_independent_count() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     import_real(&data);
     let a = assess_json(&data, &tmp.path().join("out"), "Charnwood", "2023/24", None);
 
@@ -72,7 +72,7 @@ fn charnwood_2023_24_matches_the_reference_and_an_independent_count() {
 #[test]
 fn a_missing_month_is_never_compared_silently() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     safer_ok(
         &data,
         &["import", "police-uk", charnwood_only().to_str().unwrap()],
@@ -129,7 +129,7 @@ fn a_missing_month_is_never_compared_silently() {
 #[test]
 fn year_to_date_compares_the_same_months_a_year_earlier() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     safer_ok(
         &data,
         &["import", "police-uk", charnwood_only().to_str().unwrap()],
@@ -166,7 +166,7 @@ fn year_to_date_compares_the_same_months_a_year_earlier() {
 #[test]
 fn beats_partition_the_district_and_rates_use_the_configured_population() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     import_real(&data);
     safer_ok(
         &data,
@@ -225,7 +225,7 @@ fn beats_partition_the_district_and_rates_use_the_configured_population() {
 #[test]
 fn an_unknown_district_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     safer_ok(
         &data,
         &[
@@ -257,7 +257,7 @@ fn an_unknown_district_is_a_clear_error() {
 #[test]
 fn a_year_with_nothing_held_is_refused_and_a_part_year_says_not_held() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     import_real(&data);
     let out = safer(
         &data,
@@ -273,7 +273,7 @@ fn a_year_with_nothing_held_is_refused_and_a_part_year_says_not_held() {
     assert!(!out.status.success());
     let e = stderr(&out);
     assert!(
-        e.contains("no month of 2020-04 to 2021-03 is held for Charnwood")
+        e.contains("No month of 2020-04 to 2021-03 is held for Charnwood")
             && e.contains("2021/22 (3 of 12 months)")
             && e.contains("2023/24 (12 of 12 months)"),
         "{e}"
@@ -313,7 +313,7 @@ fn a_year_with_nothing_held_is_refused_and_a_part_year_says_not_held() {
 #[test]
 fn a_district_is_held_by_its_own_force_only() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     let national = shared_data().join("police-uk/national-2022-04");
     safer_ok(&data, &["import", "police-uk", national.to_str().unwrap()]);
     let out = safer(

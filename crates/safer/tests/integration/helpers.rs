@@ -25,14 +25,62 @@ pub fn example_partnership() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/charnwood/partnership.toml")
 }
 
+/// The user the tests act as: every command runs with `SAFER_USER` set to
+/// it, as a partnership's scheduled jobs would.
+pub const ANALYST: &str = "analyst";
+
+/// The command `safer --data-dir DIR`, acting as [`ANALYST`].
+pub fn safer_command(data_dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safer"));
+    c.env("SAFER_USER", ANALYST).arg("--data-dir").arg(data_dir);
+    c
+}
+
 /// Runs `safer --data-dir DIR ARGS…`.
 pub fn safer(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safer"))
-        .arg("--data-dir")
-        .arg(data_dir)
+    safer_command(data_dir)
         .args(args)
         .output()
         .expect("the safer binary runs")
+}
+
+/// Adds a user of `agency` (adding the agency first if it is new) to the
+/// data directory, or to the database `base` names (`--database-url URL`).
+pub fn add_user(data: &Path, base: &[&str], username: &str, agency: &str, roles: &str) {
+    let with = |args: &[&str]| {
+        let mut all = base.to_vec();
+        all.extend(args);
+        safer(data, &all)
+    };
+    let out = with(&["agency", "add", agency, "--statutory"]);
+    assert!(
+        out.status.success() || stderr(&out).contains("already exists"),
+        "{}",
+        stderr(&out)
+    );
+    let out = with(&[
+        "user", "add", username, "--name", username, "--agency", agency, "--roles", roles,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// A data directory at `path` whose users include [`ANALYST`] (of Charnwood
+/// Borough Council; analyst, community safety officer and JAG
+/// coordinator), who may import data and keep the plan.
+pub fn data_dir_at(path: PathBuf) -> PathBuf {
+    add_user(
+        &path,
+        &[],
+        ANALYST,
+        "Charnwood Borough Council",
+        "analyst,community_safety_officer,jag_coordinator",
+    );
+    path
+}
+
+/// `data_dir_at(tmp/data)`.
+pub fn data_dir(tmp: &tempfile::TempDir) -> PathBuf {
+    data_dir_at(tmp.path().join("data"))
 }
 
 /// Runs safer and fails the test, showing stderr, unless it succeeds.

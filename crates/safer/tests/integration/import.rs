@@ -8,7 +8,7 @@ use crate::helpers::*;
 #[test]
 fn a_failed_import_leaves_the_data_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     safer_ok(
         &data,
         &[
@@ -58,7 +58,7 @@ fn a_failed_import_leaves_the_data_byte_for_byte() {
 #[test]
 fn reimporting_replaces_and_never_doubles() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     let dir = charnwood_only();
     safer_ok(&data, &["import", "police-uk", dir.to_str().unwrap()]);
     let first = assess_json(&data, &tmp.path().join("o1"), "Charnwood", "2023/24", None);
@@ -76,7 +76,7 @@ fn reimporting_replaces_and_never_doubles() {
 #[test]
 fn the_import_report_gives_rows_per_month_and_the_missing_months() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     let out = safer_ok(
         &data,
         &[
@@ -127,7 +127,7 @@ fn the_import_report_gives_rows_per_month_and_the_missing_months() {
 #[test]
 fn the_same_force_month_twice_in_one_import_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     let out = safer(
         &data,
         &[
@@ -156,7 +156,7 @@ fn crlf_and_lf_files_import_alike() {
         .into_bytes();
     std::fs::write(src.join("2022-01-leicestershire-street.csv"), lf).unwrap();
     let a = safer_ok(
-        &tmp.path().join("a"),
+        &data_dir_at(tmp.path().join("a")),
         &[
             "import",
             "police-uk",
@@ -168,7 +168,7 @@ fn crlf_and_lf_files_import_alike() {
         ],
     );
     let b = safer_ok(
-        &tmp.path().join("b"),
+        &data_dir_at(tmp.path().join("b")),
         &["import", "police-uk", src.to_str().unwrap(), "--json"],
     );
     let ra: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
@@ -212,7 +212,7 @@ fn independent_repeats(file: &Path) -> (u64, u64) {
 #[test]
 fn repeated_crime_ids_are_kept_and_reported() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     let out = safer_ok(
         &data,
         &[
@@ -285,7 +285,7 @@ fn cut_file(from: &Path, to: &Path, keep: usize, month: Option<(&str, &str)>) {
 #[test]
 fn a_short_file_is_refused_unless_accepted() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     safer_ok(
         &data,
         &["import", "police-uk", charnwood_only().to_str().unwrap()],
@@ -333,12 +333,13 @@ fn a_short_file_is_refused_unless_accepted() {
         "{e}"
     );
     // The limit can be set: 20% lets 300 of 1,153 through.
+    let other = data_dir_at(tmp.path().join("other"));
     safer_ok(
-        &tmp.path().join("other"),
+        &other,
         &["import", "police-uk", charnwood_only().to_str().unwrap()],
     );
     safer_ok(
-        &tmp.path().join("other"),
+        &other,
         &[
             "import",
             "police-uk",
@@ -365,13 +366,14 @@ fn a_short_file_is_refused_unless_accepted() {
     assert_eq!(accepted[0]["rows"], 683);
     assert_eq!(accepted[0]["reference"]["kind"], "replaced");
     assert_eq!(accepted[0]["reference"]["rows"], 1366);
+    let third = data_dir_at(tmp.path().join("third"));
     let text = stderr(&safer_ok(
-        &tmp.path().join("third"),
+        &third,
         &["import", "police-uk", charnwood_only().to_str().unwrap()],
     ));
     assert!(!text.contains("smaller than expected"), "{text}");
     let text = stderr(&safer_ok(
-        &tmp.path().join("third"),
+        &third,
         &[
             "import",
             "police-uk",
@@ -412,7 +414,7 @@ fn the_police_uk_zip_imports_as_it_comes() {
     w.write_all(b"x").unwrap();
     w.finish().unwrap();
 
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     let out = safer_ok(
         &data,
         &["import", "police-uk", z.to_str().unwrap(), "--json"],
@@ -437,7 +439,7 @@ fn the_police_uk_zip_imports_as_it_comes() {
     let manifest = std::fs::read_to_string(data.join("crimes/manifest.json")).unwrap();
     assert!(manifest.contains("police-uk-download.zip/2023-04/2023-04-leicestershire-street.csv"));
     let text = stderr(&safer_ok(
-        &tmp.path().join("d2"),
+        &data_dir_at(tmp.path().join("d2")),
         &["import", "police-uk", z.to_str().unwrap()],
     ));
     assert!(
@@ -453,16 +455,14 @@ fn the_police_uk_zip_imports_as_it_comes() {
 #[test]
 fn a_killed_import_blocks_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     safer_ok(
         &data,
         &["import", "police-uk", charnwood_only().to_str().unwrap()],
     );
     let start = std::time::Instant::now();
     let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_safer"))
-            .arg("--data-dir")
-            .arg(&data)
+        safer_command(&data)
             .args(["import", "police-uk", full_force().to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -473,7 +473,7 @@ fn a_killed_import_blocks_nothing() {
     let probe = tempfile::tempdir().unwrap();
     let t0 = std::time::Instant::now();
     safer_ok(
-        probe.path(),
+        &data_dir_at(probe.path().join("data")),
         &["import", "police-uk", full_force().to_str().unwrap()],
     );
     let whole = t0.elapsed().as_micros().max(1_000) as u64;

@@ -124,7 +124,7 @@ fn every_seed_priority_and_measure_is_in_the_example_plans() {
 #[test]
 fn plan_check_accepts_the_examples_and_names_the_line_of_an_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let data = data_dir(&tmp);
     for name in ["plan-2020-23.toml", "plan-2023-26.toml"] {
         let out = safer_ok(&data, &["plan", "check", example(name).to_str().unwrap()]);
         assert!(stderr(&out).contains("valid"), "{}", stderr(&out));
@@ -158,6 +158,32 @@ fn setup(data: &Path, db: Option<&str>) -> Vec<String> {
         all.extend(args);
         safer_ok(data, &all)
     };
+    // The people who keep the plan: the tests act as ANALYST by default.
+    let b: Vec<&str> = base.iter().map(String::as_str).collect();
+    let council = "Charnwood Borough Council";
+    add_user(
+        data,
+        &b,
+        ANALYST,
+        council,
+        "analyst,community_safety_officer",
+    );
+    add_user(data, &b, "jag", council, "jag_coordinator");
+    add_user(data, &b, "cso", council, "community_safety_officer");
+    add_user(
+        data,
+        &b,
+        "police-lead",
+        "Leicestershire Police",
+        "agency_lead",
+    );
+    add_user(
+        data,
+        &b,
+        "fire-lead",
+        "Leicestershire Fire and Rescue",
+        "agency_lead",
+    );
     run(&["import", "police-uk", charnwood_only().to_str().unwrap()]);
     run(&[
         "import",
@@ -325,8 +351,31 @@ fn actions_values_and_the_fund_flow_into_the_report() {
             "--date",
             "2022-11-01",
             "--by",
-            "police lead",
+            "police-lead",
         ],
+    );
+    // Another agency's lead cannot update it: to them it does not exist.
+    let out = safer(
+        &data,
+        &[
+            "action",
+            "update",
+            &id,
+            "--status",
+            "complete",
+            "--text",
+            "Not ours",
+            "--date",
+            "2022-11-02",
+            "--by",
+            "fire-lead",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!("There is no action {id}")),
+        "{}",
+        stderr(&out)
     );
     // p5-m1: 90% feel safe after dark (a manual level measure).
     for (q, v) in [
@@ -429,7 +478,8 @@ fn actions_values_and_the_fund_flow_into_the_report() {
     assert_eq!(safe["actual"], 91.0);
     assert_eq!(safe["status"], "on_track");
     let p1 = &review["priorities"][0];
-    assert_eq!(p1["actions"][0]["updates"][0]["author"], "police lead");
+    // The update is signed with the display name of the user who made it.
+    assert_eq!(p1["actions"][0]["updates"][0]["author"], "police-lead");
     assert!(
         p1["overdue"].as_array().unwrap().is_empty(),
         "not yet due at the end of Q2"

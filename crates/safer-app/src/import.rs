@@ -1,5 +1,5 @@
 //! The police.uk import, all or nothing: the one pipeline behind both
-//! `safer import police-uk` and the web upload page. It knows no HTTP.
+//! `safer import police-uk` and the web upload page.
 //!
 //! Files are found first (folders, police.uk's zip download, single files;
 //! [`safer_ingest::sources`]) and checked by name (police.uk's
@@ -8,20 +8,27 @@
 //! one store file in a staging state, so memory holds only the chunks in
 //! flight. When every file has parsed, each is checked against the month
 //! it replaces and its neighbours ([`SizeRule`]): a file far smaller is
-//! refused unless the person importing accepts it. Nothing is visible until
-//! then, when the manifest is replaced in one atomic rename; any failure
-//! drops the staging, which removes its files.
+//! refused unless the person importing accepts it. Then the audit entry is
+//! written, and only then is the manifest replaced in one atomic rename, so
+//! no import is kept without its entry; any failure drops the staging,
+//! which removes its files. (If the rename itself fails after the entry is
+//! written, a second entry, `import_police_uk_failed`, says so.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 use safer_analysis::MonthlyCrimes;
-use safer_domain::{Month, ShortFile, SizeReference, SizeRule};
+use safer_domain::{Month, Role, ShortFile, SizeReference, SizeRule};
 use safer_ingest::police_uk::{self, RepeatedCrimeIds};
-use safer_ingest::{Discovery, FileReport, LeftOut, SkipReason, Source, SourceReader};
-use safer_store::{DataDir, ManifestEntry, Staged, StagedTable, StoreError};
+use safer_ingest::{FileReport, SourceReader};
+use safer_store::{DataDir, ManifestEntry, Staged, StagedTable};
 use serde::Serialize;
+
+pub use safer_ingest::sources::{add_named, discover, is_archive};
+pub use safer_ingest::{Discovery, LeftOut, LeftOutKind, SkipReason, Source};
+
+use crate::{Actor, App, AppError};
 
 /// How an import treats files smaller than expected.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,21 +76,6 @@ pub struct MonthReport {
     pub repeated_crime_ids: RepeatedCrimeIds,
 }
 
-/// Why an import did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The files were refused; the message (file, line, field, what was
-    /// expected) is for the person importing.
-    #[error("{0}")]
-    Rejected(String),
-    /// Files much smaller than the months they replace or their neighbours.
-    #[error("{}", describe_short(.0))]
-    TooSmall(Vec<ShortFile>),
-    /// Something went wrong on the server's side.
-    #[error("{0}")]
-    Internal(String),
-}
-
 /// The figures of short files, for people.
 pub fn describe_short(files: &[ShortFile]) -> String {
     let mut s = format!(
@@ -117,38 +109,130 @@ pub fn describe_short(files: &[ShortFile]) -> String {
     s
 }
 
-impl From<StoreError> for ImportError {
-    fn from(e: StoreError) -> ImportError {
-        match e {
-            StoreError::Locked { .. } => ImportError::Rejected(
-                "Another import is running. Wait for it to finish and try again.".into(),
-            ),
-            other => ImportError::Internal(other.to_string()),
-        }
+/// Whether a name is police.uk's for a street-level file
+/// (`YYYY-MM-<force>-street.csv`).
+pub fn is_street_file_name(name: &str) -> bool {
+    police_uk::parse_file_name(std::path::Path::new(name)).is_ok()
+}
+
+/// What may report an import's progress: called with each file's size once
+/// it is read, from any thread.
+pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+impl App {
+    /// Imports the street-level files found, all or nothing, for an
+    /// analyst; audited as `import_police_uk`.
+    pub async fn import_police_uk(
+        &self,
+        actor: &Actor,
+        found: Discovery,
+        accept_smaller: bool,
+        progress: Progress,
+    ) -> Result<ImportReport, AppError> {
+        actor.require(&[Role::Analyst])?;
+        let options = ImportOptions {
+            size_rule: self.config().size_rule,
+            accept_smaller,
+        };
+        let data_dir = self.data_dir().to_owned();
+        let prepared =
+            tokio::task::spawn_blocking(move || prepare(&data_dir, &found, options, &*progress))
+                .await??;
+        let detail = format!(
+            "{} file(s), {} rows kept: {}",
+            prepared.report.files,
+            prepared.report.rows_kept,
+            prepared
+                .report
+                .months
+                .iter()
+                .map(|m| format!("{} {}", m.force, m.month))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.db
+            .audit(&actor.audit("import_police_uk", "police.uk", &detail))
+            .await?;
+        let report = match prepared.commit() {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = self
+                    .db
+                    .audit(&actor.audit(
+                        "import_police_uk_failed",
+                        "police.uk",
+                        &format!("the files were checked but not kept: {e}"),
+                    ))
+                    .await;
+                return Err(e);
+            }
+        };
+        Ok(report)
     }
 }
 
-impl From<safer_ingest::IngestError> for ImportError {
-    fn from(e: safer_ingest::IngestError) -> ImportError {
-        ImportError::Rejected(e.to_string())
+/// An import checked and staged, not yet visible.
+struct Prepared {
+    staging: safer_store::Staging,
+    staged: Vec<Staged>,
+    report: ImportReport,
+    store: safer_store::CrimeStore,
+}
+
+impl Prepared {
+    /// Makes the staged files the store's and completes the report.
+    fn commit(self) -> Result<ImportReport, AppError> {
+        let Prepared {
+            staging,
+            staged,
+            mut report,
+            store,
+        } = self;
+        let summary = staging.commit(staged)?;
+        report.replaced = summary
+            .replaced
+            .iter()
+            .map(|(f, m)| format!("{f} {m}"))
+            .collect();
+        let entries = store.entries()?;
+        let forces: BTreeSet<&str> = report.months.iter().map(|r| r.force.as_str()).collect();
+        report.missing_months = forces
+            .into_iter()
+            .map(|force| {
+                let months: Vec<Month> = entries
+                    .iter()
+                    .filter(|e| e.force == force)
+                    .map(|e| e.month)
+                    .collect();
+                let missing = match (months.first(), months.last()) {
+                    (Some(a), Some(b)) => (a.ordinal()..=b.ordinal())
+                        .map(Month::from_ordinal)
+                        .filter(|m| !months.contains(m))
+                        .collect(),
+                    _ => vec![],
+                };
+                (force.to_owned(), missing)
+            })
+            .collect();
+        Ok(report)
     }
 }
 
-/// Imports the street-level files found into the data directory, all or
-/// nothing. `progress` is called with each file's size once it is read.
-pub fn import_police_uk(
+/// Parses and stages every file and checks their sizes; nothing is
+/// visible yet.
+fn prepare(
     data_dir: &std::path::Path,
     found: &Discovery,
     options: ImportOptions,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<ImportReport, ImportError> {
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Prepared, AppError> {
     let names: Vec<PathBuf> = found.files.iter().map(|s| s.name.clone()).collect();
     police_uk::check_file_names(&names)?;
     let dir = DataDir::open(data_dir)?;
     let store = dir.crimes()?;
     let staging = store.begin()?;
     let chunks = chunks_by_force(&found.files, rayon::current_num_threads());
-    let results: Vec<Result<Vec<(Staged, FileReport)>, ImportError>> = chunks
+    let results: Vec<Result<Vec<(Staged, FileReport)>, AppError>> = chunks
         .par_iter()
         .map(|chunk| {
             let mut reader = SourceReader::new();
@@ -191,30 +275,8 @@ pub fn import_police_uk(
     let held = store.entries()?;
     let short = short_files(&held, &staged, options.size_rule);
     if !short.is_empty() && !options.accept_smaller {
-        return Err(ImportError::TooSmall(short));
+        return Err(AppError::TooSmall(short));
     }
-    let summary = staging.commit(staged)?;
-
-    let entries = store.entries()?;
-    let forces: BTreeSet<&str> = reports.iter().map(|r| r.force.as_str()).collect();
-    let missing_months = forces
-        .into_iter()
-        .map(|force| {
-            let months: Vec<Month> = entries
-                .iter()
-                .filter(|e| e.force == force)
-                .map(|e| e.month)
-                .collect();
-            let missing = match (months.first(), months.last()) {
-                (Some(a), Some(b)) => (a.ordinal()..=b.ordinal())
-                    .map(Month::from_ordinal)
-                    .filter(|m| !months.contains(m))
-                    .collect(),
-                _ => vec![],
-            };
-            (force.to_owned(), missing)
-        })
-        .collect();
     let mut months: Vec<MonthReport> = reports
         .into_iter()
         .map(|r| MonthReport {
@@ -230,20 +292,22 @@ pub fn import_police_uk(
         })
         .collect();
     months.sort_by(|a, b| (&a.force, a.month).cmp(&(&b.force, b.month)));
-    Ok(ImportReport {
+    let report = ImportReport {
         files: months.len(),
         rows_read: months.iter().map(|m| m.rows_read).sum(),
         rows_kept: months.iter().map(|m| m.rows_kept).sum(),
         rows_skipped: months.iter().map(|m| m.skipped.values().sum::<u64>()).sum(),
-        replaced: summary
-            .replaced
-            .iter()
-            .map(|(f, m)| format!("{f} {m}"))
-            .collect(),
+        replaced: vec![],
         months,
-        missing_months,
+        missing_months: BTreeMap::new(),
         left_out: found.left_out.clone(),
         accepted_smaller: short,
+    };
+    Ok(Prepared {
+        staging,
+        staged,
+        report,
+        store,
     })
 }
 

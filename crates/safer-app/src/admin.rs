@@ -1,0 +1,209 @@
+//! Administration: agencies, users and their passwords, API tokens, and
+//! the audit log. For administrators, or the machine's operator at the
+//! command line (who makes the first administrator).
+
+use safer_domain::{Agency, Role, User};
+use safer_store::db::{ApiToken, AuditRecord, Verification};
+
+use crate::{Actor, App, AppError, digest, generate_password, hash_password};
+
+/// API token scopes.
+pub const SCOPES: [&str; 2] = ["read", "write"];
+
+impl App {
+    /// Adds an agency; audited as `add_agency`. Names are unique whatever
+    /// their case.
+    pub async fn add_agency(
+        &self,
+        actor: &Actor,
+        name: &str,
+        statutory: bool,
+    ) -> Result<i64, AppError> {
+        actor.require_admin()?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::Invalid("An agency needs a name.".into()));
+        }
+        let audit = actor.audit("add_agency", "agency", name);
+        Ok(self.db.add_agency(name, statutory, &audit).await?)
+    }
+
+    /// Every agency, by name (not personal data).
+    pub async fn agencies(&self) -> Result<Vec<Agency>, AppError> {
+        Ok(self.db.agencies().await?)
+    }
+
+    /// An agency by name, ignoring case.
+    pub async fn agency_named(&self, name: &str) -> Result<Option<Agency>, AppError> {
+        Ok(self.db.agency_by_name(name).await?)
+    }
+
+    /// Adds a user with roles and a password; audited as `add_user`.
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        display_name: &str,
+        agency: &str,
+        roles: &[Role],
+        password: &str,
+    ) -> Result<i64, AppError> {
+        actor.require_admin()?;
+        safer_domain::check_username(username)
+            .map_err(|why| AppError::Invalid(format!("The username is refused: {why}.")))?;
+        let a = self.db.agency_by_name(agency).await?.ok_or_else(|| {
+            AppError::Invalid(format!(
+                "No agency is named {agency:?}; add it first with `safer agency add {agency:?}`."
+            ))
+        })?;
+        let hash = hash_password(password, self.config().password_cost)?;
+        let audit = actor.audit(
+            "add_user",
+            &format!("user {username}"),
+            &format!(
+                "{display_name}, {}: {}",
+                a.name,
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        );
+        Ok(self
+            .db
+            .add_user(username, display_name, a.id, roles, &hash, &audit)
+            .await?)
+    }
+
+    /// Sets a new password, unlocks the account and ends its sessions;
+    /// audited as `reset_password`.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        username: &str,
+        password: &str,
+    ) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let user = self.user_named(username).await?;
+        let hash = hash_password(password, self.config().password_cost)?;
+        let audit = actor.audit("reset_password", &format!("user {username}"), "");
+        Ok(self.db.set_password(user.id, &hash, &audit).await?)
+    }
+
+    /// A user by username (not found: an error naming them).
+    pub async fn user_named(&self, username: &str) -> Result<User, AppError> {
+        self.db
+            .login_state_by_username(username)
+            .await?
+            .map(|s| s.user)
+            .ok_or_else(|| AppError::NotFound(format!("There is no user {username:?}.")))
+    }
+
+    /// A user acting at the command line as `--by` names them: a real,
+    /// active user of Safer, or the command is refused.
+    pub async fn command_line_actor(&self, username: &str, login: &str) -> Result<Actor, AppError> {
+        let user = self.user_named(username).await.map_err(|_| {
+            AppError::Refused(format!(
+                "There is no user {username:?}: give --by (or SAFER_USER) as the username of a user of Safer."
+            ))
+        })?;
+        if !user.active {
+            return Err(AppError::Refused(format!(
+                "The user {username:?} is disabled."
+            )));
+        }
+        Ok(Actor::user(user, crate::Channel::CommandLine, login))
+    }
+
+    /// Every user, audited as a view of personal data.
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<User>, AppError> {
+        actor.require_admin()?;
+        let users = self.db.users().await?;
+        self.db
+            .audit(&actor.audit("view", "users", &format!("{} users", users.len())))
+            .await?;
+        Ok(users)
+    }
+
+    /// Creates an API token for a user; returns its id and the secret,
+    /// shown once. Audited as `create_api_token`.
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        username: &str,
+        name: &str,
+        scopes: &[String],
+        days: i64,
+    ) -> Result<(i64, String), AppError> {
+        actor.require_admin()?;
+        if let Some(bad) = scopes.iter().find(|s| !SCOPES.contains(&s.as_str())) {
+            return Err(AppError::Invalid(format!(
+                "Scopes are read and write, not {bad:?}."
+            )));
+        }
+        if !(1..=3650).contains(&days) {
+            return Err(AppError::Invalid(
+                "A token lives from 1 to 3,650 days.".into(),
+            ));
+        }
+        let user = self.user_named(username).await?;
+        let token = format!("safer_{}", generate_password());
+        let audit = actor.audit(
+            "create_api_token",
+            &format!("user {username}"),
+            &format!("{name}: {}", scopes.join(" ")),
+        );
+        let expires = self.now().unix_seconds() + days * 86_400;
+        let id = self
+            .db
+            .create_api_token(user.id, name, &digest(&token), scopes, expires, &audit)
+            .await?;
+        Ok((id, token))
+    }
+
+    /// Revokes a token; audited as `revoke_api_token`.
+    pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let audit = actor.audit("revoke_api_token", &format!("token {id}"), "");
+        Ok(self.db.revoke_api_token(id, &audit).await?)
+    }
+
+    /// Every API token (without secrets).
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
+        actor.require_admin()?;
+        Ok(self.db.api_tokens().await?)
+    }
+
+    /// The latest audit entries, newest first; audited as a view.
+    pub async fn audit_log(&self, actor: &Actor, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
+        actor.require_admin()?;
+        let rows = self.db.audit_log(limit).await?;
+        self.db
+            .audit(&actor.audit("view", "audit log", &format!("{} entries", rows.len())))
+            .await?;
+        Ok(rows)
+    }
+
+    /// The latest audit entries, oldest first, for export; audited as an
+    /// export before they are returned.
+    pub async fn export_audit_log(
+        &self,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, AppError> {
+        actor.require_admin()?;
+        let mut rows = self.db.audit_log(limit).await?;
+        rows.reverse();
+        self.db
+            .audit(&actor.audit("export", "audit log", &format!("{} entries", rows.len())))
+            .await?;
+        Ok(rows)
+    }
+
+    /// Checks the audit log's hash chain from the first entry.
+    pub async fn verify_audit(&self, actor: &Actor) -> Result<Verification, AppError> {
+        actor.require_admin()?;
+        Ok(self.db.verify_audit().await?)
+    }
+}

@@ -1,0 +1,187 @@
+//! Safer's tasks: every use case of the partnership is one method of
+//! [`App`], called the same way by the web pages, the JSON API and the
+//! command line.
+//!
+//! Each task takes an [`Actor`] (who asks, their agency and roles, and by
+//! which channel) and:
+//!
+//! 1. **authorises** it: the actor's role must allow the task
+//!    ([`Actor::require`]), or it is refused;
+//! 2. **scopes** what it reads: the actor becomes a scope (such as
+//!    [`safer_domain::ActionScope`]) that the store applies in its queries,
+//!    so a list, count or change cannot forget it, and a record outside it
+//!    is "not found", never "forbidden" with its owner named;
+//! 3. **audits** it: a change and its audit entry are written in one
+//!    database transaction, so a change whose entry cannot be written is
+//!    not kept; views of personal data and exports are audited before they
+//!    are returned.
+//!
+//! Time comes from the app's [`Clock`], which tests set.
+//!
+//! **Architecture invariant:** the edges (`safer-web`, `safer`) reach the
+//! store and the readers only through this crate, which knows no HTTP and
+//! no terminal.
+//!
+//! **Adding a task:** write a method on [`App`] in the module of its
+//! subject, taking `&Actor` first; call `actor.require(&[roles])` (or
+//! `require_admin`) before anything else; read through scoped store
+//! queries; pass `actor.audit(action, target, detail)` to the store's
+//! change method, which writes it in the change's transaction; return
+//! [`AppError`]s whose messages are for people. Then call it from the
+//! page, the API handler and the command, and add a test in
+//! `tests/app/` that it is audited and that a failed audit write leaves no
+//! change.
+
+mod actions;
+mod actor;
+mod admin;
+mod assess;
+mod error;
+mod fund;
+pub mod import;
+mod measures;
+mod passwords;
+mod plans;
+mod review;
+mod sessions;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use actions::ActionEntry;
+pub use actor::{Actor, Channel};
+pub use assess::{Assessed, AssessmentQuery, default_year, years_held};
+pub use error::AppError;
+pub use fund::FundEntry;
+pub use import::{ImportReport, Progress};
+pub use passwords::{
+    PasswordCost, check_password_strength, digest, generate_password, hash_password, random_token,
+    verify_password,
+};
+pub use review::{Reviewed, default_quarter, plan_quarters};
+pub use safer_domain::{Clock, FixedClock, SizeRule, Timestamp};
+pub use safer_store::db::SystemClock;
+pub use safer_store::db::{
+    ApiToken, AuditRecord, Backend, MeasureValue, SessionRecord, Verification,
+};
+pub use safer_store::{ManifestEntry, StoredPartnership};
+pub use sessions::{SignIn, SignInRefusal};
+
+use safer_store::Database;
+
+/// How the application runs.
+#[derive(Debug, Clone, Copy)]
+pub struct AppConfig {
+    /// How much smaller than the month it replaces an imported file may be.
+    pub size_rule: SizeRule,
+    pub password_cost: PasswordCost,
+}
+
+impl Default for AppConfig {
+    fn default() -> AppConfig {
+        AppConfig {
+            size_rule: SizeRule::default(),
+            password_cost: PasswordCost::Production,
+        }
+    }
+}
+
+/// The application: the data directory, the database and the clock.
+#[derive(Debug, Clone)]
+pub struct App {
+    db: Database,
+    data_dir: PathBuf,
+    clock: Arc<dyn Clock>,
+    config: AppConfig,
+    /// A hash verified when a username is unknown, so that the time taken
+    /// does not tell whether a user exists. Made at the first sign-in, so
+    /// that commands that never sign anyone in do not pay for it.
+    dummy_hash: Arc<std::sync::OnceLock<String>>,
+    throttle: Arc<sessions::Throttle>,
+}
+
+impl App {
+    /// Opens the data directory (creating it) and the database: SQLite in
+    /// the data directory, or `database_url` (`postgres://…`), migrated to
+    /// the current schema.
+    pub async fn open(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+    ) -> Result<App, AppError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| AppError::Invalid(format!("cannot create {}: {e}", data_dir.display())))?;
+        let url = match database_url {
+            Some(u) => u.to_owned(),
+            None => Database::sqlite_url(data_dir),
+        };
+        let db = Database::connect(&url).await?.with_clock(clock.clone());
+        Ok(App {
+            db,
+            data_dir: data_dir.to_owned(),
+            clock,
+            config,
+            dummy_hash: Arc::default(),
+            throttle: Arc::default(),
+        })
+    }
+
+    /// The same application over an open database (for tests that made
+    /// one, such as a scratch PostgreSQL database).
+    pub fn with_database(
+        db: Database,
+        data_dir: &Path,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+    ) -> Result<App, AppError> {
+        Ok(App {
+            db: db.with_clock(clock.clone()),
+            data_dir: data_dir.to_owned(),
+            clock,
+            config,
+            dummy_hash: Arc::default(),
+            throttle: Arc::default(),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Now, by the app's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Today's date (UTC), by the app's clock.
+    pub fn today(&self) -> safer_domain::Date {
+        let (y, m, d) = self.now().ymd();
+        // The clock's calendar day is always a real date.
+        format!("{y:04}-{m:02}-{d:02}")
+            .parse()
+            .unwrap_or(safer_domain::Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            })
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// The database, for tests that inject faults or read it directly.
+    #[doc(hidden)]
+    pub fn database_for_tests(&self) -> &Database {
+        &self.db
+    }
+}

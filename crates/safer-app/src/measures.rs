@@ -1,0 +1,73 @@
+//! Values entered by hand for a plan's measures.
+
+use safer_domain::{MeasureSource, Quarter, Role};
+use safer_store::db::MeasureValue;
+
+use crate::assess::require_reader;
+use crate::{Actor, App, AppError};
+
+impl App {
+    /// Records a quarter's value of a manual measure, for a community
+    /// safety officer; audited as `record_value` in the same transaction.
+    pub async fn record_value(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+        measure_id: &str,
+        quarter: Quarter,
+        value: f64,
+        note: &str,
+    ) -> Result<(), AppError> {
+        actor.require(&[Role::CommunitySafetyOfficer])?;
+        let plan = self.db.plan(plan_id).await?;
+        let Some((_, m)) = plan.measures().find(|(_, m)| m.id == measure_id) else {
+            return Err(AppError::NotFound(format!(
+                "Plan {plan_id:?} has no measure {measure_id:?}."
+            )));
+        };
+        if !matches!(m.source, MeasureSource::Manual) {
+            return Err(AppError::Invalid(format!(
+                "Measure {measure_id:?} is computed from its source ({:?}); only manual measures take entered values.",
+                m.source
+            )));
+        }
+        if !value.is_finite() {
+            return Err(AppError::Invalid("The value must be a number.".into()));
+        }
+        let audit = actor.audit(
+            "record_value",
+            &format!("measure {plan_id} {measure_id}"),
+            &format!(
+                "{quarter}: {value}{}",
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({note})")
+                }
+            ),
+        );
+        self.db
+            .record_value(
+                plan_id,
+                measure_id,
+                quarter,
+                value,
+                note,
+                &actor.name(),
+                &audit,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Every value entered for a measure, oldest quarter first.
+    pub async fn values(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+        measure_id: &str,
+    ) -> Result<Vec<MeasureValue>, AppError> {
+        require_reader(actor)?;
+        Ok(self.db.values(plan_id, measure_id).await?)
+    }
+}

@@ -1,0 +1,151 @@
+//! The performance review of a plan at a quarter: every measure evaluated
+//! from the police.uk counts and the values entered, with the actions and
+//! the fund. One set of steps for the reports, the pages and the API.
+
+use std::collections::BTreeSet;
+
+use safer_analysis::{DistrictCounts, ManualValues, PerformanceReview, ReviewInputs};
+use safer_domain::{
+    DEFAULT_UNDERSPEND_THRESHOLD, FundReturn, MeasureSource, Period, Plan, Quarter,
+};
+use safer_store::{DbError, StoredPartnership};
+
+use crate::assess::require_reader;
+use crate::{Actor, App, AppError};
+
+/// A plan's review at a quarter, with what is shown beside it.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub plan: Plan,
+    pub review: PerformanceReview,
+    pub fund: Option<FundReturn>,
+    pub partnership: Option<StoredPartnership>,
+    /// Why police.uk measures cannot be computed, when they cannot.
+    pub note: Option<String>,
+}
+
+impl App {
+    /// The review of a plan at `quarter` (default: the latest complete
+    /// quarter held within the plan's years).
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+        quarter: Option<Quarter>,
+    ) -> Result<Reviewed, AppError> {
+        require_reader(actor)?;
+        let plan = self.db.plan(plan_id).await?;
+        let app = self.clone();
+        let partnership_id = plan.partnership.clone();
+        let (partnership, counts, note) = tokio::task::spawn_blocking(move || {
+            let partnership = app
+                .partnerships()?
+                .into_iter()
+                .find(|p| p.partnership.id == partnership_id);
+            let (counts, note) = match &partnership {
+                Some(p) => match app.district_counts(&p.partnership.district) {
+                    Ok((c, _)) => (Some(c), None),
+                    Err(AppError::NotFound(m)) => (None, Some(m)),
+                    Err(e) => return Err(e),
+                },
+                None => (
+                    None,
+                    Some(format!(
+                        "The partnership {partnership_id:?} has not been imported, so police.uk measures show no data."
+                    )),
+                ),
+            };
+            Ok::<_, AppError>((partnership, counts, note))
+        })
+        .await??;
+        let quarter = quarter.unwrap_or_else(|| default_quarter(&plan, counts.as_ref()));
+        let mut manual = ManualValues::new();
+        for (_, m) in plan.measures() {
+            if matches!(m.source, MeasureSource::Manual) {
+                let values = self.db.values(&plan.id, &m.id).await?;
+                manual.insert(
+                    m.id.clone(),
+                    values.into_iter().map(|v| (v.quarter, v.value)).collect(),
+                );
+            }
+        }
+        let actions = self.db.actions(&plan.id).await?;
+        let groups = partnership
+            .as_ref()
+            .map(|p| p.partnership.groups.clone())
+            .unwrap_or_default();
+        let review = PerformanceReview::build(
+            &plan,
+            quarter,
+            &ReviewInputs {
+                counts: counts.as_ref(),
+                groups: &groups,
+                manual: &manual,
+                actions: &actions,
+            },
+        );
+        let fund = match self.db.fund(&plan.partnership, quarter.year).await {
+            Ok(f) => Some(FundReturn::build(
+                &f,
+                quarter.number,
+                DEFAULT_UNDERSPEND_THRESHOLD,
+            )),
+            Err(DbError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Reviewed {
+            plan,
+            review,
+            fund,
+            partnership,
+            note,
+        })
+    }
+}
+
+/// Quarters whose three months are all held.
+fn complete_quarters(counts: &DistrictCounts) -> Vec<Quarter> {
+    let held = counts.months_held();
+    let mut quarters: BTreeSet<Quarter> = BTreeSet::new();
+    for m in &held {
+        let q = Quarter::of(*m);
+        let p = Period {
+            first: q.first_month(),
+            last: q.last_month(),
+        };
+        if p.months().all(|x| held.contains(&x)) {
+            quarters.insert(q);
+        }
+    }
+    quarters.into_iter().collect()
+}
+
+/// The quarter to show by default: the latest complete quarter held within
+/// the plan's years, else the latest held, else the plan's first.
+pub fn default_quarter(plan: &Plan, counts: Option<&DistrictCounts>) -> Quarter {
+    let held = counts.map(complete_quarters).unwrap_or_default();
+    let first = Quarter {
+        year: plan.first_year,
+        number: 1,
+    };
+    held.iter()
+        .rev()
+        .find(|q| q.year >= plan.first_year && q.year <= plan.last_year)
+        .or(held.last())
+        .copied()
+        .unwrap_or(first)
+}
+
+/// Every quarter of a plan's years.
+pub fn plan_quarters(plan: &Plan) -> Vec<Quarter> {
+    let mut out = Vec::new();
+    let mut q = Quarter {
+        year: plan.first_year,
+        number: 1,
+    };
+    while q.year <= plan.last_year && out.len() < 80 {
+        out.push(q);
+        q = q.next();
+    }
+    out
+}

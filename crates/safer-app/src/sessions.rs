@@ -1,0 +1,251 @@
+//! Signing in and out, sessions and API tokens.
+//!
+//! * Lockout: the fifth failed sign-in in a row locks the account for
+//!   [`LOCK_SECS`]; while locked even the right password is refused, and
+//!   each failure after the lock ends locks it again until a sign-in
+//!   succeeds. Each source address may fail [`IP_FAILURES`] times in
+//!   [`LOCK_SECS`] (kept in memory). Every refusal is the same to the
+//!   person signing in; the audit log says why.
+//! * Passwords are verified against a dummy hash when the username is
+//!   unknown or the account cannot sign in, so the time taken says nothing.
+//! * A successful sign-in ends the browser's earlier session and starts a
+//!   new one: the session stored and the sign-in audited in one
+//!   transaction.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use safer_domain::User;
+use safer_store::db::{ApiToken, SessionRecord};
+
+use crate::{
+    Actor, App, AppError, digest, generate_password, hash_password, random_token, verify_password,
+};
+
+/// Failed sign-ins in a row that lock an account.
+pub const MAX_FAILURES: i64 = 5;
+/// How long a lock lasts, and the window of the per-address throttle.
+pub const LOCK_SECS: i64 = 15 * 60;
+/// Failed sign-ins allowed from one address in [`LOCK_SECS`].
+pub const IP_FAILURES: usize = 20;
+
+/// A sign-in that succeeded: the user and the new session's token (for the
+/// cookie; the database holds only its digest) and CSRF token.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub user: User,
+    pub session_token: String,
+}
+
+/// Why a sign-in was refused. The person signing in is told the same in
+/// every case but the throttle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// Too many failures from this address lately.
+    Throttled,
+    /// The username or password is not right, or the account is locked or
+    /// disabled.
+    Refused,
+}
+
+/// When each recent failed sign-in came (Unix seconds), by source address:
+/// the per-address throttle, held by the running application.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle(Mutex<HashMap<String, Vec<i64>>>);
+
+/// A username as written to the audit log: no control characters, at most
+/// 100 characters.
+fn audit_name(username: &str) -> String {
+    username
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect()
+}
+
+impl App {
+    /// The hash checked in place of an unknown user's.
+    fn dummy_hash(&self) -> Result<&str, AppError> {
+        if let Some(h) = self.dummy_hash.get() {
+            return Ok(h);
+        }
+        let h = hash_password(&generate_password(), self.config.password_cost)?;
+        Ok(self.dummy_hash.get_or_init(|| h))
+    }
+
+    /// Whether the address has failed too often lately; prunes old entries.
+    fn throttled(&self, source: &str, now: i64) -> bool {
+        let Ok(mut map) = self.throttle.0.lock() else {
+            return false;
+        };
+        map.retain(|_, v| {
+            v.retain(|t| now - t < LOCK_SECS);
+            !v.is_empty()
+        });
+        map.get(source)
+            .is_some_and(|v| v.len() >= IP_FAILURES)
+    }
+
+    fn note_failure(&self, source: &str, now: i64) {
+        if let Ok(mut map) = self.throttle.0.lock() {
+            map.entry(source.to_owned()).or_default().push(now);
+        }
+    }
+
+    /// Signs a user in from `source`: a new session that lives `idle_secs`
+    /// without use. `previous` is the digest of a session the browser had,
+    /// which is ended. Every attempt is audited.
+    pub async fn sign_in(
+        &self,
+        source: &str,
+        username: &str,
+        password: &str,
+        previous: Option<&str>,
+        idle_secs: i64,
+    ) -> Result<Result<SignIn, SignInRefusal>, AppError> {
+        // Made before anything is looked up, so that every path pays for
+        // the first one alike.
+        let dummy_hash = self.dummy_hash()?;
+        let now = self.now().unix_seconds();
+        let anonymous = Actor::anonymous(source);
+        let named = |agency: &str, action: &str, detail: &str| {
+            let mut e = anonymous.audit(action, "sign-in", detail);
+            e.actor = audit_name(username);
+            e.agency = agency.to_owned();
+            e
+        };
+        if self.throttled(source, now) {
+            self.db
+                .audit(&named(
+                    "",
+                    "sign_in_throttled",
+                    "too many failed sign-ins from this address",
+                ))
+                .await?;
+            return Ok(Err(SignInRefusal::Throttled));
+        }
+        let state = self.db.login_state_by_username(username).await?;
+        let refused = match state {
+            None => {
+                verify_password(password, dummy_hash);
+                Some(("", "sign_in_failed", "unknown username".to_owned()))
+            }
+            Some(ref s) if !s.user.active => {
+                verify_password(password, dummy_hash);
+                Some((
+                    s.user.agency.name.as_str(),
+                    "sign_in_failed",
+                    "account disabled".to_owned(),
+                ))
+            }
+            Some(ref s) if s.locked_until > now => {
+                verify_password(password, dummy_hash);
+                Some((
+                    s.user.agency.name.as_str(),
+                    "sign_in_locked",
+                    "account locked".to_owned(),
+                ))
+            }
+            Some(ref s) if !verify_password(password, &s.password_hash) => {
+                let failures = s.failed_logins + 1;
+                let lock = (failures >= MAX_FAILURES).then_some(now + LOCK_SECS);
+                // The failure that locks the account is its own action, so
+                // that an administrator can find locked accounts.
+                let (action, why) = match lock {
+                    Some(_) => (
+                        "account_locked",
+                        format!(
+                            "wrong password; locked for 15 minutes after {failures} failed sign-ins"
+                        ),
+                    ),
+                    None => ("sign_in_failed", "wrong password".to_owned()),
+                };
+                let mut audit = named(&s.user.agency.name, action, &why);
+                audit.actor = s.user.username.clone();
+                self.db
+                    .record_login_failure(s.user.id, lock, &audit)
+                    .await?;
+                self.note_failure(source, now);
+                return Ok(Err(SignInRefusal::Refused));
+            }
+            Some(_) => None,
+        };
+        if let Some((agency, action, why)) = refused {
+            self.note_failure(source, now);
+            self.db.audit(&named(agency, action, &why)).await?;
+            return Ok(Err(SignInRefusal::Refused));
+        }
+        let Some(s) = state else {
+            return Ok(Err(SignInRefusal::Refused));
+        };
+        if let Some(old) = previous {
+            self.db.end_session(old, None).await?;
+        }
+        let token = random_token();
+        let actor = Actor::user(s.user.clone(), crate::Channel::Page, source);
+        self.db
+            .sign_in(
+                s.user.id,
+                &digest(&token),
+                &random_token(),
+                now + idle_secs,
+                &actor.audit("sign_in", "sign-in", ""),
+            )
+            .await?;
+        Ok(Ok(SignIn {
+            user: s.user,
+            session_token: token,
+        }))
+    }
+
+    /// The live session of a token digest, its idle expiry moved on (at
+    /// most every 30 seconds); `None` for an unknown or expired session or a
+    /// disabled user.
+    pub async fn session(
+        &self,
+        token_digest: &str,
+        idle_secs: i64,
+    ) -> Result<Option<SessionRecord>, AppError> {
+        let Some(s) = self.db.session(token_digest).await? else {
+            return Ok(None);
+        };
+        let now = self.now().unix_seconds();
+        if now + idle_secs - s.expires_at >= (idle_secs / 60).min(30) {
+            self.db
+                .extend_session(token_digest, now + idle_secs)
+                .await?;
+        }
+        Ok(Some(s))
+    }
+
+    /// The user and scopes of a live API token (by its secret).
+    pub async fn api_token(&self, secret: &str) -> Result<Option<(User, ApiToken)>, AppError> {
+        Ok(self.db.api_token(&digest(secret)).await?)
+    }
+
+    /// Ends a session (sign-out); audited as `sign_out`.
+    pub async fn sign_out(
+        &self,
+        actor: &Actor,
+        token_digest: Option<&str>,
+    ) -> Result<(), AppError> {
+        let audit = actor.audit("sign_out", "sign-out", "");
+        match token_digest {
+            Some(d) => self.db.end_session(d, Some(&audit)).await?,
+            None => self.db.audit(&audit).await?,
+        }
+        Ok(())
+    }
+
+    /// Records a refusal or other event of the gate (`access_denied`,
+    /// `csrf_rejected`) that changes nothing.
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        Ok(self.db.audit(&actor.audit(action, target, detail)).await?)
+    }
+}

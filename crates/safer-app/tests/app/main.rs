@@ -1,0 +1,1 @@
+//! The tasks of the application layer, on SQLite and PostgreSQL.
