@@ -123,7 +123,7 @@ fn comparison_year(m: &Measure, quarter: Quarter) -> safer_domain::FinancialYear
             | TargetKind::ReachLevel { .. },
             Some(b),
         ) => b,
-        _ => quarter.year.previous(),
+        _ => quarter.year().previous(),
     }
 }
 
@@ -168,10 +168,10 @@ fn measure_row(
     };
     let cmp_year = comparison_year(m, quarter);
     let ytd = Period {
-        first: quarter.year.first_month(),
+        first: quarter.year().first_month(),
         last: quarter.last_month(),
     };
-    let years_back = quarter.year.start_year() as i32 - cmp_year.start_year() as i32;
+    let years_back = quarter.year().start_year() as i32 - cmp_year.start_year() as i32;
     let no_data = |reason: String| {
         let mut e = rule.evaluate(None, None);
         e.reason = reason;

@@ -119,15 +119,15 @@ fn status_tag(s: Status) -> String {
 
 /// A date in words: `"30 September 2024"`.
 pub fn date_long(d: Date) -> String {
-    match Month::new(u32::from(d.year), u32::from(d.month)) {
-        Some(m) => format!("{} {}", d.day, month_long(m)),
+    match Month::new(u32::from(d.year()), u32::from(d.month())) {
+        Some(m) => format!("{} {}", d.day(), month_long(m)),
         None => d.to_string(),
     }
 }
 
 /// `"2024/25 quarter 2"`.
 fn quarter_words(q: Quarter) -> String {
-    format!("{} quarter {}", q.year, q.number)
+    format!("{} quarter {}", q.year(), q.number())
 }
 
 /// The quarters of a year so far: "quarter 1", "quarters 1 and 2",
@@ -142,7 +142,7 @@ fn quarters_so_far(n: u8) -> String {
 
 /// The year to date of a quarter in words: `"April to September 2024"`.
 fn year_to_date(q: Quarter) -> String {
-    month_span(q.year.first_month(), q.last_month())
+    month_span(q.year().first_month(), q.last_month())
 }
 
 /// A figure as reports print it: a whole number with thousands separators,
@@ -207,9 +207,10 @@ pub fn quarterly_title(r: &PerformanceReview) -> String {
 pub fn annual_title(r: &PerformanceReview) -> String {
     let mut t = format!(
         "{}: annual report to the crime and disorder scrutiny committee, {}",
-        r.plan_title, r.quarter.year
+        r.plan_title,
+        r.quarter.year()
     );
-    if r.quarter.number != 4 {
+    if r.quarter.number() != 4 {
         let _ = write!(t, " (year to date, {})", year_to_date(r.quarter));
     }
     t
@@ -315,7 +316,7 @@ fn summary(o: &mut String, r: &PerformanceReview, fund: Option<&FundReturn>, kin
         },
         &format!(
             "{}, {}",
-            escape(&r.quarter.year.to_string()),
+            escape(&r.quarter.year().to_string()),
             escape(&year_to_date(r.quarter))
         ),
     );
@@ -350,7 +351,7 @@ fn summary(o: &mut String, r: &PerformanceReview, fund: Option<&FundReturn>, kin
             money(f.allocation_pence),
             escape(&format!(
                 "{} of {}",
-                quarters_so_far(f.quarter.number),
+                quarters_so_far(f.quarter.number()),
                 f.year
             ))
         );
@@ -377,13 +378,13 @@ fn how_to_read(o: &mut String, r: &PerformanceReview, kind: Kind) {
     let _ = writeln!(
         o,
         "<p><strong>{}.</strong> Every figure covers {} ({}) and is compared with the same months of its comparison year: the plan's baseline year for a target set against a baseline, otherwise the year before. A part-year figure is never compared with a whole year: a month not held in one of the years is left out of both, and the figure says how many months it compares (for example “11 of 12 months”). Quarters are financial quarters: quarter 1 is April to June.</p>",
-        if kind == Kind::Annual && q.number == 4 {
+        if kind == Kind::Annual && q.number() == 4 {
             "The whole year"
         } else {
             "Year to date"
         },
         escape(&year_to_date(q)),
-        escape(&format!("{} of {}", quarters_so_far(q.number), q.year)),
+        escape(&format!("{} of {}", quarters_so_far(q.number()), q.year())),
     );
     o.push_str("<p><strong>Status.</strong> Each status is written as a word; the colour only repeats it.</p>\n<ul>\n");
     for (s, text) in [
@@ -429,7 +430,7 @@ fn trend_desc(m: &MeasureRow) -> String {
         "Value in each quarter, oldest first: {}.",
         m.trend
             .iter()
-            .map(|(q, v)| format!("{} Q{} {}", q.year, q.number, figure(*v)))
+            .map(|(q, v)| format!("{} Q{} {}", q.year(), q.number(), figure(*v)))
             .collect::<Vec<_>>()
             .join("; ")
     )
@@ -441,7 +442,7 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
         return;
     }
     let (target_h, actual_h) = match kind {
-        Kind::Annual if r.quarter.number == 4 => ("Target for the year", "Outcome for the year"),
+        Kind::Annual if r.quarter.number() == 4 => ("Target for the year", "Outcome for the year"),
         _ => ("Target (year to date)", "Actual (year to date)"),
     };
     table_open(
@@ -475,7 +476,7 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
             }
             _ => "<span class=\"na\">n/a</span>".to_owned(),
         };
-        let actual = actual_cell(e, kind == Kind::Annual && r.quarter.number == 4);
+        let actual = actual_cell(e, kind == Kind::Annual && r.quarter.number() == 4);
         let values: Vec<f64> = m.trend.iter().map(|(_, v)| *v).collect();
         let spark = sparkline(
             &format!("spark-{pi}-{mi}"),
@@ -685,7 +686,7 @@ fn priority_name(r: &PerformanceReview, id: &str) -> String {
 
 fn fund_section(o: &mut String, r: &PerformanceReview, f: &FundReturn, kind: Kind) {
     o.push_str("<section class=\"section major\" aria-labelledby=\"fund-heading\">\n<h2 id=\"fund-heading\">Partnership Locality Fund</h2>\n");
-    let q = f.quarter.number;
+    let q = f.quarter.number();
     let to_date = format!(
         "{} of {} ({})",
         quarters_so_far(q),
@@ -862,15 +863,15 @@ pub fn render_annual_html(
         o,
         "<p class=\"lead\">The outcome of {} for {}, for the council's crime and disorder scrutiny committee.</p>",
         escape(&r.plan_title),
-        escape(&r.quarter.year.to_string()),
+        escape(&r.quarter.year().to_string()),
     );
     let _ = writeln!(
         o,
         "<div class=\"inset\"><p>Section 19 of the Police and Justice Act 2006 gives the council a crime and disorder committee to review and scrutinise the work of the responsible authorities in the Community Safety Partnership. This report sets out, for each priority of {}'s plan, the year's outcome of every measure against the same months of its comparison year, where each action stands, and the spend of the Partnership Locality Fund.</p></div>",
         who
     );
-    if r.quarter.number != 4 {
-        let last = r.quarter.year.last_month();
+    if r.quarter.number() != 4 {
+        let last = r.quarter.year().last_month();
         warning_panel(
             &mut o,
             "year-warning-heading",

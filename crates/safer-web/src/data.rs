@@ -217,13 +217,10 @@ fn complete_quarters(counts: &DistrictCounts) -> Vec<Quarter> {
 /// the plan's years, else the latest held, else the plan's first.
 pub(crate) fn default_quarter(plan: &Plan, counts: Option<&DistrictCounts>) -> Quarter {
     let held = counts.map(complete_quarters).unwrap_or_default();
-    let first = Quarter {
-        year: plan.first_year,
-        number: 1,
-    };
+    let first = Quarter::first_of(plan.first_year);
     held.iter()
         .rev()
-        .find(|q| q.year >= plan.first_year && q.year <= plan.last_year)
+        .find(|q| q.year() >= plan.first_year && q.year() <= plan.last_year)
         .or(held.last())
         .copied()
         .unwrap_or(first)
@@ -232,11 +229,8 @@ pub(crate) fn default_quarter(plan: &Plan, counts: Option<&DistrictCounts>) -> Q
 /// Every quarter of a plan's years.
 pub(crate) fn plan_quarters(plan: &Plan) -> Vec<Quarter> {
     let mut out = Vec::new();
-    let mut q = Quarter {
-        year: plan.first_year,
-        number: 1,
-    };
-    while q.year <= plan.last_year && out.len() < 80 {
+    let mut q = Quarter::first_of(plan.first_year);
+    while q.year() <= plan.last_year && out.len() < 80 {
         out.push(q);
         q = q.next();
     }
@@ -305,10 +299,10 @@ pub(crate) async fn review(
             actions: &actions,
         },
     );
-    let fund = match app.db.fund(&plan.partnership, quarter.year).await {
+    let fund = match app.db.fund(&plan.partnership, quarter.year()).await {
         Ok(f) => Some(FundReturn::build(
             &f,
-            quarter.number,
+            quarter.number(),
             DEFAULT_UNDERSPEND_THRESHOLD,
         )),
         Err(DbError::NotFound(_)) => None,
@@ -349,11 +343,7 @@ pub(crate) fn today() -> safer_domain::Date {
     // The RFC 3339 timestamp starts with the date, always well formed.
     safer_store::db::now()[..10]
         .parse()
-        .unwrap_or(safer_domain::Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        })
+        .unwrap_or(safer_domain::Date::UNIX_EPOCH)
 }
 
 /// The current time, RFC 3339 UTC.
@@ -368,7 +358,7 @@ mod tests {
     #[test]
     fn today_is_a_real_date() {
         let d = today();
-        assert!(d.year >= 2024);
+        assert!(d.year() >= 2024);
         assert!(d.to_string().parse::<safer_domain::Date>().is_ok());
         assert!(now_utc().ends_with('Z'));
     }

@@ -56,7 +56,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
             year,
             out,
             json,
-        } => (plan, Quarter { year, number: 4 }, out, json, true),
+        } => (plan, Quarter::last_of(year), out, json, true),
     };
     let (review, fund, partnership_name) = review(data_dir, url, &plan_id, quarter)?;
     let meta = safer_report::ReportMeta {
@@ -74,7 +74,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
             "{}-{}",
             plan_id,
             if annual {
-                quarter.year.to_string().replace('/', "-")
+                quarter.year().to_string().replace('/', "-")
             } else {
                 quarter.to_string().replace('/', "-")
             }
@@ -154,10 +154,10 @@ pub fn review(
                 actions: &actions,
             },
         );
-        let fund = match db.fund(&plan.partnership, quarter.year).await {
+        let fund = match db.fund(&plan.partnership, quarter.year()).await {
             Ok(f) => Some(FundReturn::build(
                 &f,
-                quarter.number,
+                quarter.number(),
                 DEFAULT_UNDERSPEND_THRESHOLD,
             )),
             Err(DbError::NotFound(_)) => None,

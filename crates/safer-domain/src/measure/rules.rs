@@ -1551,7 +1551,7 @@ mod tests {
         let q = |s: &str| s.parse::<crate::Quarter>().unwrap();
         let r = level(Direction::Higher, TargetKind::ReachLevel { level: 90.0 });
         let held = |x: crate::Quarter| x != q("2023-Q2");
-        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year()), held);
         let e = r.evaluate_with_coverage(
             Some(Observation::complete(85.0, 9)),
             Some(Observation::complete(91.0, 9)),
@@ -1567,7 +1567,7 @@ mod tests {
             e.reason
         );
         let held = |x: crate::Quarter| x != q("2023-Q2") && x != q("2022-Q3");
-        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year()), held);
         let e = r.evaluate_with_coverage(
             Some(Observation::complete(85.0, 6)),
             Some(Observation::complete(91.0, 6)),

@@ -365,13 +365,13 @@ fn left_out_text(c: &Coverage) -> String {
             "not held",
         ),
         CoverageUnit::Quarter => (
-            quarter_positions(c.missing.iter().map(|g| g.quarter().number)),
+            quarter_positions(c.missing.iter().map(|g| g.quarter().number())),
             join(
                 not_held
                     .iter()
                     .map(|p| {
                         let q = crate::Quarter::of(p.first);
-                        format!("quarter {} of {}", q.number, q.year)
+                        format!("quarter {} of {}", q.number(), q.year())
                     })
                     .collect(),
             ),

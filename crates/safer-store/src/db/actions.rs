@@ -133,8 +133,12 @@ impl Database {
     }
 }
 
-fn parse<T: std::str::FromStr<Err = String>>(s: String) -> Result<T, DbError> {
-    s.parse().map_err(DbError::Corrupt)
+fn parse<T: std::str::FromStr>(s: String) -> Result<T, DbError>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse()
+        .map_err(|e: T::Err| DbError::Corrupt(e.to_string()))
 }
 
 fn status(s: &str) -> Result<ActionStatus, DbError> {

@@ -46,9 +46,9 @@ async fn fund_return(
         },
         None => {
             let today = data::today();
-            let now = safer_domain::Month::new(u32::from(today.year), u32::from(today.month));
+            let now = safer_domain::Month::new(u32::from(today.year()), u32::from(today.month()));
             match now.map(Quarter::of) {
-                Some(q) if q.year == year => q.number,
+                Some(q) if q.year() == year => q.number(),
                 _ => 4,
             }
         }
@@ -66,7 +66,7 @@ fn file_stem(r: &FundReturn) -> String {
         "fund-return-{}-{}-q{}",
         r.partnership,
         year_in_url(r.year),
-        r.quarter.number
+        r.quarter.number()
     )
 }
 
@@ -89,7 +89,7 @@ pub(crate) async fn fund(
         "<form method=\"get\" action=\"/fund/{}/{}\" class=\"safer-filter\">{}<button type=\"submit\" class=\"govuk-button govuk-button--secondary\">Show quarter</button></form>\n",
         html::url_encode(&r.partnership),
         year_in_url(r.year),
-        html::select("quarter", "Return to the end of", &options, &r.quarter.number.to_string())
+        html::select("quarter", "Return to the end of", &options, &r.quarter.number().to_string())
     ));
     let row = |k: &str, v: String| {
         format!(
@@ -105,7 +105,7 @@ pub(crate) async fn fund(
     b.push_str(&row("Budgeted to projects", esc(&pounds(r.budgeted_pence))));
     b.push_str(&row("Not yet allocated", esc(&pounds(r.unallocated_pence))));
     b.push_str(&row(
-        &format!("Spent to the end of quarter {}", r.quarter.number),
+        &format!("Spent to the end of quarter {}", r.quarter.number()),
         esc(&pounds(r.spent_to_date_pence)),
     ));
     b.push_str("</dl>\n");
@@ -165,7 +165,7 @@ pub(crate) async fn fund(
     );
     b.push_str(&format!(
         "<h2 class=\"govuk-heading-m\">Download the return</h2><ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"{base}.csv?quarter={q}\">The quarter {q} return as CSV</a></li><li><a class=\"govuk-link\" href=\"{base}.xlsx?quarter={q}\">The quarter {q} return as a spreadsheet (XLSX)</a></li></ul>\n",
-        q = r.quarter.number
+        q = r.quarter.number()
     ));
     let title = format!("Fund {} {}", r.partnership, r.year);
     Ok(html::page(&app, &caller, &title, &b))
@@ -184,7 +184,9 @@ pub(crate) async fn return_csv(
         download(csv.into_bytes(), "text/csv; charset=utf-8", &name),
         format!(
             "fund return {} {} quarter {} (CSV)",
-            r.partnership, r.year, r.quarter.number
+            r.partnership,
+            r.year,
+            r.quarter.number()
         ),
     ))
 }
@@ -214,7 +216,9 @@ pub(crate) async fn return_xlsx(
         ),
         format!(
             "fund return {} {} quarter {} (XLSX)",
-            r.partnership, r.year, r.quarter.number
+            r.partnership,
+            r.year,
+            r.quarter.number()
         ),
     ))
 }
