@@ -3,7 +3,8 @@
 //! Actions are due on a date, their updates are dated, and the statutory
 //! clocks of the case work to come run in days: a Community Trigger
 //! acknowledged within so many working days, a Domestic Homicide Review
-//! decided within a month and completed within six. A [`Date`] is a
+//! decided within a month and completed within six (see
+//! [`BankHolidays`](crate::BankHolidays) for working days). A [`Date`] is a
 //! day of the proleptic Gregorian calendar from 0000-01-01 to 9999-12-31,
 //! written `YYYY-MM-DD`, with no time and no time zone.
 
@@ -81,6 +82,16 @@ impl Date {
             .then(|| Date {
                 days: days_from_civil(i64::from(year), i64::from(month), i64::from(day)),
             })
+    }
+
+    /// A date known to be valid, for tables compiled into Safer: an invalid
+    /// one stops the build.
+    pub(crate) const fn from_table(year: u16, month: u8, day: u8) -> Date {
+        assert!(year <= 9999 && month >= 1 && month <= 12 && day >= 1);
+        assert!(day <= days_in_month(year, month), "not a date");
+        Date {
+            days: days_from_civil(year as i64, month as i64, day as i64),
+        }
     }
 
     pub fn year(self) -> u16 {

@@ -3,7 +3,8 @@
 //! This crate owns the police.uk crime [`Category`] list, calendar [`Month`]s,
 //! [`FinancialYear`]s and [`Period`]s, the [`Partnership`] configuration (its
 //! district, population and [`BeatDefinition`]s) and the arithmetic of a
-//! [`Change`] between two periods; calendar [`Date`]s with day arithmetic.
+//! [`Change`] between two periods; calendar [`Date`]s with day arithmetic
+//! and the [`BankHolidays`] of England and Wales, for working days.
 //!
 //! **Architecture invariant:** nothing here does IO or knows about files, SQL,
 //! HTTP or async runtimes. Values arrive already parsed ("parse, don't
@@ -20,6 +21,7 @@ mod measure;
 mod month;
 mod partnership;
 mod plan;
+mod working_days;
 
 pub use access::{Agency, Role, User};
 pub use category::{Category, CategoryGroup, CategorySelector};
@@ -36,3 +38,4 @@ pub use partnership::{
     BeatDefinition, BeatMembers, Partnership, PartnershipError, PopulationSource,
 };
 pub use plan::*;
+pub use working_days::{BankHolidays, NotCovered};
