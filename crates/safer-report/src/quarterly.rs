@@ -501,15 +501,18 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
         let reason = if e.status == Status::NoData {
             format!(
                 "<span class=\"reason-nodata\">No data: {}</span>",
-                escape(&e.reason)
+                escape(&crate::measure_reason(e))
             )
         } else if e.status == Status::Incomplete {
             // The reason already opens "Incomplete: 3 of 12 months held".
-            format!("<span class=\"reason-nodata\">{}</span>", escape(&e.reason))
+            format!(
+                "<span class=\"reason-nodata\">{}</span>",
+                escape(&crate::measure_reason(e))
+            )
         } else {
             format!(
                 "<span class=\"visually-hidden\">Why: </span>{}",
-                escape(&e.reason)
+                escape(&crate::measure_reason(e))
             )
         };
         let _ = writeln!(
@@ -949,7 +952,7 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
                     plain(e.interval.map(|i| i.0)),
                     plain(e.interval.map(|i| i.1)),
                     e.significance.label().to_owned(),
-                    e.reason.clone(),
+                    crate::measure_reason(e),
                 ]
             })
         }),
@@ -960,7 +963,10 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
 pub(crate) mod tests {
     use super::*;
     use safer_analysis::{MeasureRow, PriorityRow};
-    use safer_domain::{ActionUpdate, Aim, Change, Coverage, Evaluation, Period, Significance};
+    use safer_domain::{
+        ActionUpdate, Against, Aim, Better, Change, Coverage, Evaluation, Finding, NoStatus,
+        Period, Scope, Significance, ValueKind, Verdict,
+    };
 
     fn q(s: &str) -> Quarter {
         s.parse().unwrap()
@@ -994,7 +1000,7 @@ pub(crate) mod tests {
         target: Option<f64>,
         actual: Option<f64>,
         significance: Significance,
-        reason: &str,
+        finding: Finding,
     ) -> Evaluation {
         Evaluation {
             status,
@@ -1007,8 +1013,21 @@ pub(crate) mod tests {
             },
             interval: actual.map(|a| (a * 0.8, a * 1.2 + 0.04)),
             significance,
-            reason: reason.into(),
+            finding,
             coverage: None,
+        }
+    }
+
+    /// A count judged against its target, lower is better, over the whole
+    /// year to date.
+    fn judged(against: Against, verdict: Verdict) -> Finding {
+        Finding::Judged {
+            value_kind: ValueKind::Count,
+            better: Better::Lower,
+            against,
+            verdict,
+            scope: Scope::Whole,
+            left_out: None,
         }
     }
 
@@ -1073,7 +1092,7 @@ pub(crate) mod tests {
                                 Some(1172.3),
                                 Some(1100.0),
                                 Significance::SignificantDecrease,
-                                "1,100 so far against a target of 1,172.3, so on track.",
+                                judged(Against::Level, Verdict::Met),
                             ),
                             vec![560.0, 600.0, 540.0, 560.0],
                         ),
@@ -1087,7 +1106,7 @@ pub(crate) mod tests {
                                 Some(40.0),
                                 Some(42.0),
                                 Significance::NoSignificantChange,
-                                "42 so far against 40 last year: at risk.",
+                                judged(Against::PreviousYear, Verdict::WithinChance),
                             ),
                             vec![20.0, 22.0],
                         ),
@@ -1101,7 +1120,13 @@ pub(crate) mod tests {
                                 Some(285.0),
                                 Some(390.0),
                                 Significance::SignificantIncrease,
-                                "390 so far against a target of 285: off track.",
+                                judged(
+                                    Against::Percent {
+                                        percent: 5.0,
+                                        up: false,
+                                    },
+                                    Verdict::BeyondChance,
+                                ),
                             ),
                             vec![150.0],
                         ),
@@ -1124,7 +1149,11 @@ pub(crate) mod tests {
                                 None,
                                 None,
                                 Significance::NotTested,
-                                "Counted from case records (jag referral), which Safer does not hold yet; no figure is shown rather than a guess.",
+                                Finding::NoStatus {
+                                    why: NoStatus::CaseRecords {
+                                        record: "jag_referral".into(),
+                                    },
+                                },
                             ),
                             vec![],
                         ),
@@ -1140,7 +1169,12 @@ pub(crate) mod tests {
                                     None,
                                     Some(72.5),
                                     Significance::NotTested,
-                                    "72.5 so far; monitored without a target, so it has no RAG status.",
+                                    Finding::Monitored {
+                                        value_kind: ValueKind::Level,
+                                        p_value: None,
+                                        scope: Scope::Whole,
+                                        left_out: None,
+                                    },
                                 )
                             },
                             vec![71.0, 72.5],
@@ -1158,7 +1192,7 @@ pub(crate) mod tests {
                                     None,
                                     Some(150.0),
                                     Significance::NoSignificantChange,
-                                    "Incomplete: 3 of 6 months held; July to September left out of both years (July to September 2023 not held), and a status needs at least 5 of the 6.",
+                                    Finding::Incomplete { months_needed: 5 },
                                 )
                             },
                             vec![],
@@ -1268,7 +1302,11 @@ pub(crate) mod tests {
         assert!(html.contains("as at 30 September 2024"));
         for m in r.measures() {
             assert!(html.contains(&escape(&m.text)), "{}", m.text);
-            assert!(html.contains(&escape(&m.evaluation.reason)), "{}", m.id);
+            assert!(
+                html.contains(&escape(&crate::measure_reason(&m.evaluation))),
+                "{}",
+                m.id
+            );
             assert!(html.contains(&format!(
                 "{}\">{}</strong>",
                 status_colour(m.evaluation.status),
@@ -1326,6 +1364,36 @@ pub(crate) mod tests {
         assert!(html.contains("Generated by Safer on 2024-10-14 09:30"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("src=\"http") && !html.contains("<link"));
+    }
+
+    #[test]
+    fn review_json_has_each_reason_beside_its_finding() {
+        let r = sample_review();
+        let plain = serde_json::to_value(&r).unwrap();
+        let mut with = serde_json::to_value(crate::ReviewWithReasons(&r)).unwrap();
+        let mut n = 0;
+        for (p, pv) in r
+            .priorities
+            .iter()
+            .zip(with["priorities"].as_array_mut().unwrap())
+        {
+            for (m, mv) in p
+                .measures
+                .iter()
+                .zip(pv["measures"].as_array_mut().unwrap())
+            {
+                let e = mv["evaluation"].as_object_mut().unwrap();
+                assert!(e["finding"]["kind"].is_string(), "{}", m.id);
+                let reason = e.remove("reason").unwrap();
+                assert_eq!(reason, crate::measure_reason(&m.evaluation), "{}", m.id);
+                assert!(reason.as_str().unwrap().ends_with('.'), "{reason}");
+                n += 1;
+            }
+        }
+        assert_eq!(n, r.measures().count());
+        // Without the reasons, the review exactly as it serialises.
+        assert_eq!(with, plain);
+        assert!(plain.to_string().find("\"reason\"").is_none());
     }
 
     #[test]

@@ -85,7 +85,10 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
         crate::fund::write_return(f, &out)?;
     }
     if json {
-        println!("{}", serde_json::to_string(&review)?);
+        println!(
+            "{}",
+            serde_json::to_string(&safer_report::ReviewWithReasons(&review))?
+        );
     }
     if let Some(first) = written.first() {
         eprintln!("Report written to {}", first.display());

@@ -9,7 +9,7 @@
 //! how many months were compared, how many the status claims, and which
 //! were left out and why; the rule in `rules.rs` refuses a status (giving
 //! [`Status::Incomplete`](super::Status::Incomplete)) below a minimum share
-//! of the months claimed, and `wording.rs` names what was left out.
+//! of the months claimed, and the report's wording names what was left out.
 
 use serde::{Deserialize, Serialize};
 

@@ -136,7 +136,7 @@ pub(crate) async fn dashboard(
                     format!("={}", html::figure(e.actual)),
                     format!("={}", html::figure(e.target)),
                     html::status_tag(e.status),
-                    esc(&e.reason),
+                    esc(&safer_report::measure_reason(e)),
                 ]
             })
             .collect();
