@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use safer_domain::{
     Action, Category, CategoryGroup, CategorySelector, Coverage, Date, Direction, Evaluation,
-    Measure, MeasureRule, MeasureSource, Month, Observation, Period, Plan, Quarter, TargetKind,
-    ValueKind, month_coverage, month_coverage_alone, quarter_coverage,
+    Measure, MeasureRule, MeasureSource, Month, NoStatus, Observation, Period, Plan, Quarter,
+    TargetKind, ValueKind, month_coverage, month_coverage_alone, quarter_coverage,
 };
 use serde::Serialize;
 
@@ -123,7 +123,7 @@ fn comparison_year(m: &Measure, quarter: Quarter) -> safer_domain::FinancialYear
             | TargetKind::ReachLevel { .. },
             Some(b),
         ) => b,
-        _ => quarter.year.previous(),
+        _ => quarter.year().previous(),
     }
 }
 
@@ -168,15 +168,10 @@ fn measure_row(
     };
     let cmp_year = comparison_year(m, quarter);
     let ytd = Period {
-        first: quarter.year.first_month(),
+        first: quarter.year().first_month(),
         last: quarter.last_month(),
     };
-    let years_back = quarter.year.start_year() as i32 - cmp_year.start_year() as i32;
-    let no_data = |reason: String| {
-        let mut e = rule.evaluate(None, None);
-        e.reason = reason;
-        e
-    };
+    let years_back = quarter.year().start_year() as i32 - cmp_year.start_year() as i32;
     let (evaluation, trend, source) = match &m.source {
         MeasureSource::PoliceUk { category } => {
             let selector = selector(category, inputs.groups);
@@ -229,14 +224,14 @@ fn measure_row(
                     (evaluation, trend, format!("police.uk: {category}"))
                 }
                 (None, _) => (
-                    no_data("No police.uk data is held for the district.".into()),
+                    Evaluation::no_status(NoStatus::NoPoliceUkData),
                     vec![],
                     format!("police.uk: {category}"),
                 ),
                 (_, None) => (
-                    no_data(format!(
-                        "{category:?} is not a police.uk category, \"All crime\" or a configured group."
-                    )),
+                    Evaluation::no_status(NoStatus::NotACategory {
+                        category: category.clone(),
+                    }),
                     vec![],
                     format!("police.uk: {category}"),
                 ),
@@ -294,15 +289,16 @@ fn measure_row(
             (evaluation, trend, "entered each quarter".to_owned())
         }
         MeasureSource::CaseRecords { record } => (
-            no_data(format!(
-                "Counted from case records ({}), which Safer does not hold yet; no figure is shown rather than a guess.",
-                record.replace('_', " ")
-            )),
+            Evaluation::no_status(NoStatus::CaseRecords {
+                record: record.clone(),
+            }),
             vec![],
             format!("case records: {}", record.replace('_', " ")),
         ),
         MeasureSource::NeedsData { needs } => (
-            no_data(format!("Needs data Safer does not hold: {needs}")),
+            Evaluation::no_status(NoStatus::NeedsData {
+                needs: needs.clone(),
+            }),
             vec![],
             "not available from the data held".to_owned(),
         ),
@@ -351,4 +347,123 @@ fn quarters_held(counts: &DistrictCounts, last: Quarter) -> Vec<Quarter> {
         q = q.next();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safer_domain::{FinancialYear, Finding, Priority, Status};
+
+    fn measure(id: &str, source: MeasureSource) -> Measure {
+        Measure {
+            id: id.into(),
+            text: format!("Measure {id}"),
+            direction: Direction::Lower,
+            target: TargetKind::YearOnYearReduction,
+            baseline: None,
+            source,
+            unit: "count".into(),
+        }
+    }
+
+    fn plan(measures: Vec<Measure>) -> Plan {
+        Plan {
+            id: "p".into(),
+            partnership: "charnwood".into(),
+            title: "Plan".into(),
+            first_year: FinancialYear::starting(2024),
+            last_year: FinancialYear::starting(2026),
+            vision: None,
+            source: String::new(),
+            themes: vec![],
+            priorities: vec![Priority {
+                id: "p1".into(),
+                number: 1,
+                theme: None,
+                title: "Priority".into(),
+                why: vec![],
+                objectives: vec![],
+                responses: vec![],
+                measures,
+            }],
+            min_coverage: safer_domain::DEFAULT_MIN_COVERAGE,
+        }
+    }
+
+    fn why_of(review: &PerformanceReview, id: &str) -> NoStatus {
+        let m = review.measures().find(|m| m.id == id).unwrap();
+        assert_eq!(m.evaluation.status, Status::NoData, "{id}");
+        assert_eq!(m.evaluation.actual, None, "{id}");
+        match &m.evaluation.finding {
+            Finding::NoStatus { why } => why.clone(),
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn measures_without_figures_say_why_as_data() {
+        let plan = plan(vec![
+            measure(
+                "crime",
+                MeasureSource::PoliceUk {
+                    category: "Burglary".into(),
+                },
+            ),
+            measure(
+                "label",
+                MeasureSource::PoliceUk {
+                    category: "Burglary – residential".into(),
+                },
+            ),
+            measure(
+                "jag",
+                MeasureSource::CaseRecords {
+                    record: "jag_referral".into(),
+                },
+            ),
+            measure(
+                "dv",
+                MeasureSource::NeedsData {
+                    needs: "domestic-abuse flags".into(),
+                },
+            ),
+        ]);
+        let quarter: Quarter = "2024-Q2".parse().unwrap();
+        let manual = ManualValues::new();
+        let inputs = |counts| ReviewInputs {
+            counts,
+            groups: &[],
+            manual: &manual,
+            actions: &[],
+        };
+        // No police.uk data held at all.
+        let review = PerformanceReview::build(&plan, quarter, &inputs(None));
+        assert_eq!(why_of(&review, "crime"), NoStatus::NoPoliceUkData);
+        assert_eq!(why_of(&review, "label"), NoStatus::NoPoliceUkData);
+        assert_eq!(
+            why_of(&review, "jag"),
+            NoStatus::CaseRecords {
+                record: "jag_referral".into()
+            }
+        );
+        assert_eq!(
+            why_of(&review, "dv"),
+            NoStatus::NeedsData {
+                needs: "domestic-abuse flags".into()
+            }
+        );
+        // Data held, but a label that is no category or group.
+        let counts = DistrictCounts::default();
+        let review = PerformanceReview::build(&plan, quarter, &inputs(Some(&counts)));
+        assert_eq!(
+            why_of(&review, "label"),
+            NoStatus::NotACategory {
+                category: "Burglary – residential".into()
+            }
+        );
+        assert!(!matches!(
+            why_of(&review, "crime"),
+            NoStatus::NotACategory { .. } | NoStatus::NoPoliceUkData
+        ));
+    }
 }

@@ -164,15 +164,7 @@ impl App {
 
     /// Today's date (UTC), by the app's clock.
     pub fn today(&self) -> safer_domain::Date {
-        let (y, m, d) = self.now().ymd();
-        // The clock's calendar day is always a real date.
-        format!("{y:04}-{m:02}-{d:02}")
-            .parse()
-            .unwrap_or(safer_domain::Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            })
+        self.now().date()
     }
 
     pub async fn close(&self) {

@@ -84,10 +84,10 @@ impl App {
                 actions: &actions,
             },
         );
-        let fund = match self.db.fund(&plan.partnership, quarter.year).await {
+        let fund = match self.db.fund(&plan.partnership, quarter.year()).await {
             Ok(f) => Some(FundReturn::build(
                 &f,
-                quarter.number,
+                quarter.number(),
                 DEFAULT_UNDERSPEND_THRESHOLD,
             )),
             Err(DbError::NotFound(_)) => None,
@@ -124,13 +124,10 @@ fn complete_quarters(counts: &DistrictCounts) -> Vec<Quarter> {
 /// the plan's years, else the latest held, else the plan's first.
 pub fn default_quarter(plan: &Plan, counts: Option<&DistrictCounts>) -> Quarter {
     let held = counts.map(complete_quarters).unwrap_or_default();
-    let first = Quarter {
-        year: plan.first_year,
-        number: 1,
-    };
+    let first = Quarter::first_of(plan.first_year);
     held.iter()
         .rev()
-        .find(|q| q.year >= plan.first_year && q.year <= plan.last_year)
+        .find(|q| q.year() >= plan.first_year && q.year() <= plan.last_year)
         .or(held.last())
         .copied()
         .unwrap_or(first)
@@ -139,11 +136,8 @@ pub fn default_quarter(plan: &Plan, counts: Option<&DistrictCounts>) -> Quarter 
 /// Every quarter of a plan's years.
 pub fn plan_quarters(plan: &Plan) -> Vec<Quarter> {
     let mut out = Vec::new();
-    let mut q = Quarter {
-        year: plan.first_year,
-        number: 1,
-    };
-    while q.year <= plan.last_year && out.len() < 80 {
+    let mut q = Quarter::first_of(plan.first_year);
+    while q.year() <= plan.last_year && out.len() < 80 {
         out.push(q);
         q = q.next();
     }

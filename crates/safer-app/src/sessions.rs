@@ -82,8 +82,7 @@ impl App {
             v.retain(|t| now - t < LOCK_SECS);
             !v.is_empty()
         });
-        map.get(source)
-            .is_some_and(|v| v.len() >= IP_FAILURES)
+        map.get(source).is_some_and(|v| v.len() >= IP_FAILURES)
     }
 
     fn note_failure(&self, source: &str, now: i64) {

@@ -117,10 +117,7 @@ impl FundReturn {
         FundReturn {
             partnership: fund.partnership.clone(),
             year: fund.year,
-            quarter: Quarter {
-                year: fund.year,
-                number: q,
-            },
+            quarter: Quarter::new(fund.year, q).unwrap_or(Quarter::last_of(fund.year)),
             allocation_pence: fund.allocation_pence,
             source: fund.source.clone(),
             spent_to_date_pence: lines.iter().map(|l| l.spent_to_date_pence).sum(),

@@ -1,4 +1,4 @@
-//! Calendar months, financial years and periods.
+//! Calendar months, financial years, their quarters and periods.
 //!
 //! police.uk publishes by calendar month, and partnerships report by
 //! financial year (1 April to 31 March), so every period in Safer is a run of
@@ -228,6 +228,131 @@ impl std::fmt::Display for FinancialYear {
     }
 }
 
+/// A quarter of a financial year: Q1 is April–June, Q4 January–March.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Quarter {
+    year: FinancialYear,
+    /// 1 to 4.
+    number: u8,
+}
+
+impl Quarter {
+    /// Quarter `number` (1 to 4) of `year`.
+    pub fn new(year: FinancialYear, number: u8) -> Option<Quarter> {
+        (1..=4)
+            .contains(&number)
+            .then_some(Quarter { year, number })
+    }
+
+    /// Quarter 1 of `year`: April to June.
+    pub fn first_of(year: FinancialYear) -> Quarter {
+        Quarter { year, number: 1 }
+    }
+
+    /// Quarter 4 of `year`: January to March, the year end.
+    pub fn last_of(year: FinancialYear) -> Quarter {
+        Quarter { year, number: 4 }
+    }
+
+    /// The financial year the quarter belongs to.
+    pub fn year(self) -> FinancialYear {
+        self.year
+    }
+
+    /// The quarter's number in its year, 1 to 4.
+    pub fn number(self) -> u8 {
+        self.number
+    }
+
+    pub fn first_month(self) -> Month {
+        self.year
+            .first_month()
+            .plus(3 * (i32::from(self.number) - 1))
+    }
+
+    pub fn last_month(self) -> Month {
+        self.first_month().plus(2)
+    }
+
+    /// The quarter a month falls in.
+    pub fn of(month: Month) -> Quarter {
+        let fy = month.financial_year();
+        let n = (month.ordinal() - fy.first_month().ordinal()) / 3 + 1;
+        Quarter {
+            year: fy,
+            number: n as u8,
+        }
+    }
+
+    pub fn next(self) -> Quarter {
+        if self.number == 4 {
+            Quarter::first_of(FinancialYear::starting(self.year.start_year() + 1))
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Quarter {
+        if self.number == 1 {
+            Quarter::last_of(self.year.previous())
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number - 1,
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for Quarter {
+    type Err = String;
+    /// `2024-Q2` is quarter 2 of the financial year that starts in April 2024
+    /// (July–September 2024), the way partnerships number quarters.
+    /// `2024/25-Q2` and `2024/25 Q2` say the same thing.
+    fn from_str(s: &str) -> Result<Quarter, String> {
+        let bad = || {
+            format!(
+                "expected a quarter as YYYY-Qn or YYYY/YY-Qn (for example 2024-Q2, quarter 2 of 2024/25), found {s:?}"
+            )
+        };
+        let t = s.trim();
+        let (y, q) = t.rsplit_once(['-', ' ']).ok_or_else(bad)?;
+        let n: u8 = q
+            .strip_prefix(['Q', 'q'])
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(bad)?;
+        let year = if y.len() == 4 {
+            FinancialYear::starting(y.parse().map_err(|_| bad())?)
+        } else {
+            y.parse().map_err(|_| bad())?
+        };
+        Quarter::new(year, n).ok_or_else(bad)
+    }
+}
+
+impl TryFrom<String> for Quarter {
+    type Error = String;
+    fn try_from(s: String) -> Result<Quarter, String> {
+        s.parse()
+    }
+}
+
+impl From<Quarter> for String {
+    fn from(q: Quarter) -> String {
+        q.to_string()
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.number)
+    }
+}
+
 /// A run of whole months, first and last included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Period {
@@ -346,12 +471,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn quarters_follow_the_financial_year() {
+        let q: Quarter = "2024-Q2".parse().unwrap();
+        assert_eq!(q.first_month().to_string(), "2024-07");
+        assert_eq!(q.last_month().to_string(), "2024-09");
+        assert_eq!(q.to_string(), "2024/25-Q2");
+        assert_eq!("2024/25 Q2".parse::<Quarter>().unwrap(), q);
+        let q4: Quarter = "2023/24-Q4".parse().unwrap();
+        assert_eq!(q4.first_month().to_string(), "2024-01");
+        assert_eq!(Quarter::of("2024-03".parse().unwrap()), q4);
+        assert_eq!(q.previous().previous(), q4);
+        assert_eq!(
+            (q.year().to_string(), q.number()),
+            ("2024/25".to_owned(), 2)
+        );
+        assert_eq!(Quarter::first_of(q.year()).next().next(), q.next());
+        assert_eq!(Quarter::last_of(q4.year()), q4);
+        assert_eq!(q4.next(), Quarter::first_of(q.year()));
+        assert_eq!(Quarter::new(q.year(), 0), None);
+        assert_eq!(Quarter::new(q.year(), 5), None);
+        for bad in ["2024-Q5", "2024-Q0", "2024Q1", "Q1", "2024/26-Q1"] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+
     proptest! {
         #[test]
         fn month_text_round_trips(year in 1000u32..=9999, month in 1u32..=12) {
             let m = Month::new(year, month).unwrap();
             prop_assert_eq!(m.to_string().parse::<Month>().unwrap(), m);
             prop_assert_eq!(m.financial_year().period().contains(m), true);
+            let q = Quarter::of(m);
+            prop_assert!(q.first_month() <= m && m <= q.last_month());
+            prop_assert_eq!(q.to_string().parse::<Quarter>().unwrap(), q);
+            prop_assert_eq!(q.next().previous(), q);
         }
 
         #[test]

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Direction, FinancialYear, Month, TargetKind, ValueKind};
+use crate::{Date, Direction, FinancialYear, TargetKind, ValueKind};
 
 /// A three-year partnership plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,116 +101,6 @@ pub enum MeasureSource {
     /// Not measurable from the data Safer holds: says what is needed instead
     /// of showing a wrong number.
     NeedsData { needs: String },
-}
-
-/// A quarter of a financial year: Q1 is April–June, Q4 January–March.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Quarter {
-    pub year: FinancialYear,
-    /// 1 to 4.
-    pub number: u8,
-}
-
-impl Quarter {
-    pub fn new(year: FinancialYear, number: u8) -> Option<Quarter> {
-        (1..=4)
-            .contains(&number)
-            .then_some(Quarter { year, number })
-    }
-
-    pub fn first_month(self) -> Month {
-        self.year
-            .first_month()
-            .plus(3 * (i32::from(self.number) - 1))
-    }
-
-    pub fn last_month(self) -> Month {
-        self.first_month().plus(2)
-    }
-
-    /// The quarter a month falls in.
-    pub fn of(month: Month) -> Quarter {
-        let fy = month.financial_year();
-        let n = (month.ordinal() - fy.first_month().ordinal()) / 3 + 1;
-        Quarter {
-            year: fy,
-            number: n as u8,
-        }
-    }
-
-    pub fn next(self) -> Quarter {
-        if self.number == 4 {
-            Quarter {
-                year: FinancialYear::starting(self.year.start_year() + 1),
-                number: 1,
-            }
-        } else {
-            Quarter {
-                year: self.year,
-                number: self.number + 1,
-            }
-        }
-    }
-
-    pub fn previous(self) -> Quarter {
-        if self.number == 1 {
-            Quarter {
-                year: self.year.previous(),
-                number: 4,
-            }
-        } else {
-            Quarter {
-                year: self.year,
-                number: self.number - 1,
-            }
-        }
-    }
-}
-
-impl std::str::FromStr for Quarter {
-    type Err = String;
-    /// `2024-Q2` is quarter 2 of the financial year that starts in April 2024
-    /// (July–September 2024), the way partnerships number quarters.
-    /// `2024/25-Q2` and `2024/25 Q2` say the same thing.
-    fn from_str(s: &str) -> Result<Quarter, String> {
-        let bad = || {
-            format!(
-                "expected a quarter as YYYY-Qn or YYYY/YY-Qn (for example 2024-Q2, quarter 2 of 2024/25), found {s:?}"
-            )
-        };
-        let t = s.trim();
-        let (y, q) = t.rsplit_once(['-', ' ']).ok_or_else(bad)?;
-        let n: u8 = q
-            .strip_prefix(['Q', 'q'])
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(bad)?;
-        let year = if y.len() == 4 {
-            FinancialYear::starting(y.parse().map_err(|_| bad())?)
-        } else {
-            y.parse().map_err(|_| bad())?
-        };
-        Quarter::new(year, n).ok_or_else(bad)
-    }
-}
-
-impl TryFrom<String> for Quarter {
-    type Error = String;
-    fn try_from(s: String) -> Result<Quarter, String> {
-        s.parse()
-    }
-}
-
-impl From<Quarter> for String {
-    fn from(q: Quarter) -> String {
-        q.to_string()
-    }
-}
-
-impl std::fmt::Display for Quarter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}-Q{}", self.year, self.number)
-    }
 }
 
 /// The aim category of an action, as in the partnership's action plan
@@ -312,85 +202,6 @@ impl ActionStatus {
     }
 }
 
-/// A calendar date, `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl std::str::FromStr for Date {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Date, String> {
-        let bad = || format!("expected a date as YYYY-MM-DD, found {s:?}");
-        let b = s.trim().as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return Err(bad());
-        }
-        let num = |r: std::ops::Range<usize>| {
-            std::str::from_utf8(&b[r])
-                .ok()
-                .and_then(|t| t.parse::<u16>().ok())
-        };
-        let (y, m, d) = (
-            num(0..4).ok_or_else(bad)?,
-            num(5..7).ok_or_else(bad)?,
-            num(8..10).ok_or_else(bad)?,
-        );
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let days = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(bad()),
-        };
-        if d == 0 || d > days {
-            return Err(bad());
-        }
-        Ok(Date {
-            year: y,
-            month: m as u8,
-            day: d as u8,
-        })
-    }
-}
-
-impl TryFrom<String> for Date {
-    type Error = String;
-    fn try_from(s: String) -> Result<Date, String> {
-        s.parse()
-    }
-}
-
-impl From<Date> for String {
-    fn from(d: Date) -> String {
-        d.to_string()
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Date {
-    /// The last day of a quarter: the "as at" date of a quarterly report.
-    pub fn end_of(q: Quarter) -> Date {
-        // A quarter ends in March, June, September or December.
-        let m = q.last_month();
-        let days = if matches!(m.month(), 6 | 9) { 30 } else { 31 };
-        Date {
-            year: m.year() as u16,
-            month: m.month() as u8,
-            day: days,
-        }
-    }
-}
-
 /// An action of a priority's action plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
@@ -486,37 +297,6 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quarters_follow_the_financial_year() {
-        let q: Quarter = "2024-Q2".parse().unwrap();
-        assert_eq!(q.first_month().to_string(), "2024-07");
-        assert_eq!(q.last_month().to_string(), "2024-09");
-        assert_eq!(q.to_string(), "2024/25-Q2");
-        assert_eq!("2024/25 Q2".parse::<Quarter>().unwrap(), q);
-        let q4: Quarter = "2023/24-Q4".parse().unwrap();
-        assert_eq!(q4.first_month().to_string(), "2024-01");
-        assert_eq!(Quarter::of("2024-03".parse().unwrap()), q4);
-        assert_eq!(q.previous().previous(), q4);
-        for bad in ["2024-Q5", "2024-Q0", "2024Q1", "Q1", "2024/26-Q1"] {
-            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn dates() {
-        assert!("2024-02-29".parse::<Date>().is_ok());
-        assert!("2023-02-29".parse::<Date>().is_err());
-        assert!("2024-13-01".parse::<Date>().is_err());
-        assert_eq!(
-            Date::end_of("2024-Q2".parse().unwrap()).to_string(),
-            "2024-09-30"
-        );
-        assert_eq!(
-            Date::end_of("2024-Q4".parse().unwrap()).to_string(),
-            "2025-03-31"
-        );
-    }
 
     #[test]
     fn overdue_only_when_open_and_past_due() {

@@ -8,6 +8,8 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::Date;
+
 /// An instant, in whole seconds since 1970-01-01T00:00:00Z.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
@@ -30,33 +32,25 @@ impl Timestamp {
         }
     }
 
-    /// The UTC calendar day and the seconds into it.
-    fn civil(self) -> ((i64, u32, u32), i64) {
-        let days = self.secs.div_euclid(86_400);
-        let rem = self.secs.rem_euclid(86_400);
-        // Howard Hinnant's days-from-civil, inverted.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        ((y, m, d), rem)
-    }
-
-    /// The UTC date as `(year, month, day)`.
-    pub fn ymd(self) -> (i64, u32, u32) {
-        self.civil().0
+    /// The UTC date of the instant (clamped to the years 0 to 9999 a
+    /// [`Date`] can hold).
+    pub fn date(self) -> Date {
+        Date::from_unix_seconds(self.secs).unwrap_or_else(|| {
+            let (y, m, d) = if self.secs < 0 {
+                (0, 1, 1)
+            } else {
+                (9999, 12, 31)
+            };
+            Date::new(y, m, d).expect("the first and last days are dates")
+        })
     }
 
     /// RFC 3339 in UTC, as stored in `*_at` columns: `2024-05-01T09:30:00Z`.
     pub fn to_rfc3339(self) -> String {
-        let ((y, m, d), rem) = self.civil();
+        let rem = self.secs.rem_euclid(86_400);
         format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            "{}T{:02}:{:02}:{:02}Z",
+            self.date(),
             rem / 3600,
             rem % 3600 / 60,
             rem % 60
@@ -106,17 +100,24 @@ mod tests {
     fn rfc3339_and_dates() {
         let t = Timestamp::from_unix_seconds(1_714_555_800);
         assert_eq!(t.to_rfc3339(), "2024-05-01T09:30:00Z");
-        assert_eq!(t.ymd(), (2024, 5, 1));
+        assert_eq!(t.date().to_string(), "2024-05-01");
         assert_eq!(
             Timestamp::from_unix_seconds(0).to_rfc3339(),
             "1970-01-01T00:00:00Z"
         );
         assert_eq!(
-            Timestamp::from_unix_seconds(951_782_400).ymd(),
-            (2000, 2, 29),
+            Timestamp::from_unix_seconds(951_782_400).date().to_string(),
+            "2000-02-29",
             "a leap day"
         );
-        assert_eq!(Timestamp::from_unix_seconds(-1).ymd(), (1969, 12, 31));
+        assert_eq!(
+            Timestamp::from_unix_seconds(-1).to_rfc3339(),
+            "1969-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_seconds(i64::MAX).date().to_string(),
+            "9999-12-31"
+        );
     }
 
     #[test]

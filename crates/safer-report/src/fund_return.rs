@@ -100,7 +100,7 @@ fn amounts(l: &ReturnLine) -> [i64; 8] {
 fn quarter_words(f: &FundReturn) -> String {
     format!(
         "Quarter {} of {} (spend to date: {})",
-        f.quarter.number,
+        f.quarter.number(),
         f.year,
         month_span(f.year.first_month(), f.quarter.last_month())
     )

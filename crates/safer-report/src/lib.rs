@@ -10,6 +10,11 @@
 //! installed), and writes a [`safer_domain::FundReturn`] as CSV and XLSX. It
 //! does no analysis: every figure it prints is already in its input; it only
 //! formats, escapes and lays them out (and writes the files).
+//!
+//! It also words what the domain finds: a measure's status comes from the
+//! rules as a structured [`safer_domain::Finding`], and [`measure_reason`]
+//! writes the English sentence that the reports, the dashboard, measures.csv
+//! and the API print beside it.
 
 #[cfg(test)]
 mod adds_up;
@@ -19,7 +24,10 @@ mod fund_return;
 mod html;
 mod pdf;
 mod quarterly;
+mod reason;
 mod svg;
+
+pub use reason::measure_reason;
 
 use std::path::{Path, PathBuf};
 
@@ -119,6 +127,29 @@ pub fn render_annual_html(
     meta: &ReportMeta,
 ) -> String {
     quarterly::render_annual_html(r, fund, meta)
+}
+
+/// A performance review serialised with each measure's `reason` (the
+/// sentence [`measure_reason`] writes) beside the evaluation's structured
+/// `finding`: the JSON that API clients and `safer report --json` get.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewWithReasons<'a>(pub &'a PerformanceReview);
+
+impl serde::Serialize for ReviewWithReasons<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut v = serde_json::to_value(self.0).map_err(S::Error::custom)?;
+        let priorities = v["priorities"].as_array_mut().into_iter().flatten();
+        for (p, pv) in self.0.priorities.iter().zip(priorities) {
+            let measures = pv["measures"].as_array_mut().into_iter().flatten();
+            for (m, mv) in p.measures.iter().zip(measures) {
+                if let Some(e) = mv["evaluation"].as_object_mut() {
+                    e.insert("reason".to_owned(), measure_reason(&m.evaluation).into());
+                }
+            }
+        }
+        v.serialize(s)
+    }
 }
 
 /// The name of the measures CSV [`write_performance`] writes.

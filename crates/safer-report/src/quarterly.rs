@@ -119,15 +119,15 @@ fn status_tag(s: Status) -> String {
 
 /// A date in words: `"30 September 2024"`.
 pub fn date_long(d: Date) -> String {
-    match Month::new(u32::from(d.year), u32::from(d.month)) {
-        Some(m) => format!("{} {}", d.day, month_long(m)),
+    match Month::new(u32::from(d.year()), u32::from(d.month())) {
+        Some(m) => format!("{} {}", d.day(), month_long(m)),
         None => d.to_string(),
     }
 }
 
 /// `"2024/25 quarter 2"`.
 fn quarter_words(q: Quarter) -> String {
-    format!("{} quarter {}", q.year, q.number)
+    format!("{} quarter {}", q.year(), q.number())
 }
 
 /// The quarters of a year so far: "quarter 1", "quarters 1 and 2",
@@ -142,7 +142,7 @@ fn quarters_so_far(n: u8) -> String {
 
 /// The year to date of a quarter in words: `"April to September 2024"`.
 fn year_to_date(q: Quarter) -> String {
-    month_span(q.year.first_month(), q.last_month())
+    month_span(q.year().first_month(), q.last_month())
 }
 
 /// A figure as reports print it: a whole number with thousands separators,
@@ -207,9 +207,10 @@ pub fn quarterly_title(r: &PerformanceReview) -> String {
 pub fn annual_title(r: &PerformanceReview) -> String {
     let mut t = format!(
         "{}: annual report to the crime and disorder scrutiny committee, {}",
-        r.plan_title, r.quarter.year
+        r.plan_title,
+        r.quarter.year()
     );
-    if r.quarter.number != 4 {
+    if r.quarter.number() != 4 {
         let _ = write!(t, " (year to date, {})", year_to_date(r.quarter));
     }
     t
@@ -315,7 +316,7 @@ fn summary(o: &mut String, r: &PerformanceReview, fund: Option<&FundReturn>, kin
         },
         &format!(
             "{}, {}",
-            escape(&r.quarter.year.to_string()),
+            escape(&r.quarter.year().to_string()),
             escape(&year_to_date(r.quarter))
         ),
     );
@@ -350,7 +351,7 @@ fn summary(o: &mut String, r: &PerformanceReview, fund: Option<&FundReturn>, kin
             money(f.allocation_pence),
             escape(&format!(
                 "{} of {}",
-                quarters_so_far(f.quarter.number),
+                quarters_so_far(f.quarter.number()),
                 f.year
             ))
         );
@@ -377,13 +378,13 @@ fn how_to_read(o: &mut String, r: &PerformanceReview, kind: Kind) {
     let _ = writeln!(
         o,
         "<p><strong>{}.</strong> Every figure covers {} ({}) and is compared with the same months of its comparison year: the plan's baseline year for a target set against a baseline, otherwise the year before. A part-year figure is never compared with a whole year: a month not held in one of the years is left out of both, and the figure says how many months it compares (for example “11 of 12 months”). Quarters are financial quarters: quarter 1 is April to June.</p>",
-        if kind == Kind::Annual && q.number == 4 {
+        if kind == Kind::Annual && q.number() == 4 {
             "The whole year"
         } else {
             "Year to date"
         },
         escape(&year_to_date(q)),
-        escape(&format!("{} of {}", quarters_so_far(q.number), q.year)),
+        escape(&format!("{} of {}", quarters_so_far(q.number()), q.year())),
     );
     o.push_str("<p><strong>Status.</strong> Each status is written as a word; the colour only repeats it.</p>\n<ul>\n");
     for (s, text) in [
@@ -429,7 +430,7 @@ fn trend_desc(m: &MeasureRow) -> String {
         "Value in each quarter, oldest first: {}.",
         m.trend
             .iter()
-            .map(|(q, v)| format!("{} Q{} {}", q.year, q.number, figure(*v)))
+            .map(|(q, v)| format!("{} Q{} {}", q.year(), q.number(), figure(*v)))
             .collect::<Vec<_>>()
             .join("; ")
     )
@@ -441,7 +442,7 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
         return;
     }
     let (target_h, actual_h) = match kind {
-        Kind::Annual if r.quarter.number == 4 => ("Target for the year", "Outcome for the year"),
+        Kind::Annual if r.quarter.number() == 4 => ("Target for the year", "Outcome for the year"),
         _ => ("Target (year to date)", "Actual (year to date)"),
     };
     table_open(
@@ -475,7 +476,7 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
             }
             _ => "<span class=\"na\">n/a</span>".to_owned(),
         };
-        let actual = actual_cell(e, kind == Kind::Annual && r.quarter.number == 4);
+        let actual = actual_cell(e, kind == Kind::Annual && r.quarter.number() == 4);
         let values: Vec<f64> = m.trend.iter().map(|(_, v)| *v).collect();
         let spark = sparkline(
             &format!("spark-{pi}-{mi}"),
@@ -500,15 +501,18 @@ fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &Priority
         let reason = if e.status == Status::NoData {
             format!(
                 "<span class=\"reason-nodata\">No data: {}</span>",
-                escape(&e.reason)
+                escape(&crate::measure_reason(e))
             )
         } else if e.status == Status::Incomplete {
             // The reason already opens "Incomplete: 3 of 12 months held".
-            format!("<span class=\"reason-nodata\">{}</span>", escape(&e.reason))
+            format!(
+                "<span class=\"reason-nodata\">{}</span>",
+                escape(&crate::measure_reason(e))
+            )
         } else {
             format!(
                 "<span class=\"visually-hidden\">Why: </span>{}",
-                escape(&e.reason)
+                escape(&crate::measure_reason(e))
             )
         };
         let _ = writeln!(
@@ -685,7 +689,7 @@ fn priority_name(r: &PerformanceReview, id: &str) -> String {
 
 fn fund_section(o: &mut String, r: &PerformanceReview, f: &FundReturn, kind: Kind) {
     o.push_str("<section class=\"section major\" aria-labelledby=\"fund-heading\">\n<h2 id=\"fund-heading\">Partnership Locality Fund</h2>\n");
-    let q = f.quarter.number;
+    let q = f.quarter.number();
     let to_date = format!(
         "{} of {} ({})",
         quarters_so_far(q),
@@ -862,15 +866,15 @@ pub fn render_annual_html(
         o,
         "<p class=\"lead\">The outcome of {} for {}, for the council's crime and disorder scrutiny committee.</p>",
         escape(&r.plan_title),
-        escape(&r.quarter.year.to_string()),
+        escape(&r.quarter.year().to_string()),
     );
     let _ = writeln!(
         o,
         "<div class=\"inset\"><p>Section 19 of the Police and Justice Act 2006 gives the council a crime and disorder committee to review and scrutinise the work of the responsible authorities in the Community Safety Partnership. This report sets out, for each priority of {}'s plan, the year's outcome of every measure against the same months of its comparison year, where each action stands, and the spend of the Partnership Locality Fund.</p></div>",
         who
     );
-    if r.quarter.number != 4 {
-        let last = r.quarter.year.last_month();
+    if r.quarter.number() != 4 {
+        let last = r.quarter.year().last_month();
         warning_panel(
             &mut o,
             "year-warning-heading",
@@ -948,7 +952,7 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
                     plain(e.interval.map(|i| i.0)),
                     plain(e.interval.map(|i| i.1)),
                     e.significance.label().to_owned(),
-                    e.reason.clone(),
+                    crate::measure_reason(e),
                 ]
             })
         }),
@@ -959,7 +963,10 @@ pub fn measures_csv(r: &PerformanceReview) -> Result<String, ReportError> {
 pub(crate) mod tests {
     use super::*;
     use safer_analysis::{MeasureRow, PriorityRow};
-    use safer_domain::{ActionUpdate, Aim, Change, Coverage, Evaluation, Period, Significance};
+    use safer_domain::{
+        ActionUpdate, Against, Aim, Better, Change, Coverage, Evaluation, Finding, NoStatus,
+        Period, Scope, Significance, ValueKind, Verdict,
+    };
 
     fn q(s: &str) -> Quarter {
         s.parse().unwrap()
@@ -993,7 +1000,7 @@ pub(crate) mod tests {
         target: Option<f64>,
         actual: Option<f64>,
         significance: Significance,
-        reason: &str,
+        finding: Finding,
     ) -> Evaluation {
         Evaluation {
             status,
@@ -1006,8 +1013,21 @@ pub(crate) mod tests {
             },
             interval: actual.map(|a| (a * 0.8, a * 1.2 + 0.04)),
             significance,
-            reason: reason.into(),
+            finding,
             coverage: None,
+        }
+    }
+
+    /// A count judged against its target, lower is better, over the whole
+    /// year to date.
+    fn judged(against: Against, verdict: Verdict) -> Finding {
+        Finding::Judged {
+            value_kind: ValueKind::Count,
+            better: Better::Lower,
+            against,
+            verdict,
+            scope: Scope::Whole,
+            left_out: None,
         }
     }
 
@@ -1073,7 +1093,7 @@ pub(crate) mod tests {
                                 Some(1172.3),
                                 Some(1100.0),
                                 Significance::SignificantDecrease,
-                                "1,100 so far against a target of 1,172.3, so on track.",
+                                judged(Against::Level, Verdict::Met),
                             ),
                             vec![560.0, 600.0, 540.0, 560.0],
                         ),
@@ -1087,7 +1107,7 @@ pub(crate) mod tests {
                                 Some(40.0),
                                 Some(42.0),
                                 Significance::NoSignificantChange,
-                                "42 so far against 40 last year: at risk.",
+                                judged(Against::PreviousYear, Verdict::WithinChance),
                             ),
                             vec![20.0, 22.0],
                         ),
@@ -1101,7 +1121,13 @@ pub(crate) mod tests {
                                 Some(285.0),
                                 Some(390.0),
                                 Significance::SignificantIncrease,
-                                "390 so far against a target of 285: off track.",
+                                judged(
+                                    Against::Percent {
+                                        percent: 5.0,
+                                        up: false,
+                                    },
+                                    Verdict::BeyondChance,
+                                ),
                             ),
                             vec![150.0],
                         ),
@@ -1124,7 +1150,11 @@ pub(crate) mod tests {
                                 None,
                                 None,
                                 Significance::NotTested,
-                                "Counted from case records (jag referral), which Safer does not hold yet; no figure is shown rather than a guess.",
+                                Finding::NoStatus {
+                                    why: NoStatus::CaseRecords {
+                                        record: "jag_referral".into(),
+                                    },
+                                },
                             ),
                             vec![],
                         ),
@@ -1140,7 +1170,12 @@ pub(crate) mod tests {
                                     None,
                                     Some(72.5),
                                     Significance::NotTested,
-                                    "72.5 so far; monitored without a target, so it has no RAG status.",
+                                    Finding::Monitored {
+                                        value_kind: ValueKind::Level,
+                                        p_value: None,
+                                        scope: Scope::Whole,
+                                        left_out: None,
+                                    },
                                 )
                             },
                             vec![71.0, 72.5],
@@ -1158,7 +1193,7 @@ pub(crate) mod tests {
                                     None,
                                     Some(150.0),
                                     Significance::NoSignificantChange,
-                                    "Incomplete: 3 of 6 months held; July to September left out of both years (July to September 2023 not held), and a status needs at least 5 of the 6.",
+                                    Finding::Incomplete { months_needed: 5 },
                                 )
                             },
                             vec![],
@@ -1268,7 +1303,11 @@ pub(crate) mod tests {
         assert!(html.contains("as at 30 September 2024"));
         for m in r.measures() {
             assert!(html.contains(&escape(&m.text)), "{}", m.text);
-            assert!(html.contains(&escape(&m.evaluation.reason)), "{}", m.id);
+            assert!(
+                html.contains(&escape(&crate::measure_reason(&m.evaluation))),
+                "{}",
+                m.id
+            );
             assert!(html.contains(&format!(
                 "{}\">{}</strong>",
                 status_colour(m.evaluation.status),
@@ -1326,6 +1365,36 @@ pub(crate) mod tests {
         assert!(html.contains("Generated by Safer on 2024-10-14 09:30"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("src=\"http") && !html.contains("<link"));
+    }
+
+    #[test]
+    fn review_json_has_each_reason_beside_its_finding() {
+        let r = sample_review();
+        let plain = serde_json::to_value(&r).unwrap();
+        let mut with = serde_json::to_value(crate::ReviewWithReasons(&r)).unwrap();
+        let mut n = 0;
+        for (p, pv) in r
+            .priorities
+            .iter()
+            .zip(with["priorities"].as_array_mut().unwrap())
+        {
+            for (m, mv) in p
+                .measures
+                .iter()
+                .zip(pv["measures"].as_array_mut().unwrap())
+            {
+                let e = mv["evaluation"].as_object_mut().unwrap();
+                assert!(e["finding"]["kind"].is_string(), "{}", m.id);
+                let reason = e.remove("reason").unwrap();
+                assert_eq!(reason, crate::measure_reason(&m.evaluation), "{}", m.id);
+                assert!(reason.as_str().unwrap().ends_with('.'), "{reason}");
+                n += 1;
+            }
+        }
+        assert_eq!(n, r.measures().count());
+        // Without the reasons, the review exactly as it serialises.
+        assert_eq!(with, plain);
+        assert!(plain.to_string().find("\"reason\"").is_none());
     }
 
     #[test]

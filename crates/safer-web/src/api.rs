@@ -80,7 +80,7 @@ pub(crate) async fn review(
 ) -> Result<Response, WebError> {
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
     let r = data::review(&app, &caller, &id, quarter).await?;
-    Ok(Json(r.review).into_response())
+    Ok(Json(safer_report::ReviewWithReasons(&r.review)).into_response())
 }
 
 /// GET /api/v1/assessment?district=&year=&as_at=

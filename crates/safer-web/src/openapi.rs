@@ -380,7 +380,7 @@ fn schemas() -> Value {
         },
         "Evaluation": {
             "type": "object",
-            "required": ["status", "significance", "reason"],
+            "required": ["status", "significance", "finding", "reason"],
             "properties": {
                 "status": { "enum": ["on_track", "at_risk", "off_track", "no_data", "monitoring", "incomplete"] },
                 "target": { "type": ["number", "null"] },
@@ -400,7 +400,11 @@ fn schemas() -> Value {
                     "items": { "type": "number" }, "minItems": 2, "maxItems": 2
                 },
                 "significance": { "enum": ["significant_increase", "significant_decrease", "no_significant_change", "not_tested"] },
-                "reason": { "type": "string" },
+                "finding": schema_ref("Finding"),
+                "reason": {
+                    "type": "string",
+                    "description": "The finding in one English sentence, with its numbers, as the reports print it."
+                },
                 "coverage": coverage
             }
         },
@@ -498,8 +502,153 @@ fn schemas() -> Value {
                 }
             }
         },
-        "Assessment": assessment
+        "Assessment": assessment,
+        "Finding": finding_schema(),
+        "NoStatus": no_status_schema(),
+        "Scope": tagged(
+            "How much of the period the figures cover: covered (as the evaluation's coverage says), whole, both_partial (only `months` held in both periods) or current_partial (no comparison, only `months` of the current period held).",
+            &[
+                ("covered", json!({})),
+                ("whole", json!({})),
+                ("both_partial", json!({ "months": { "type": "integer" } })),
+                ("current_partial", json!({ "months": { "type": "integer" } })),
+            ],
+        ),
+        "LeftOut": tagged(
+            "Why a comparison figure the target does not need was left out.",
+            &[
+                ("different_months", json!({ "current": { "type": "integer" }, "comparison": { "type": "integer" } })),
+                ("invalid", json!({ "value": { "type": ["number", "null"] }, "value_kind": { "enum": ["count", "level"] } })),
+            ],
+        ),
+        "Against": tagged(
+            "What a figure was judged against: level (the target itself), percent (`percent`% above, when `up`, or below the comparison figure) or previous_year (the comparison figure, to be beaten).",
+            &[
+                ("level", json!({})),
+                ("percent", json!({ "percent": { "type": "number" }, "up": { "type": "boolean" } })),
+                ("previous_year", json!({})),
+            ],
+        ),
+        "Verdict": tagged(
+            "The outcome of judging a figure against its target.",
+            &[
+                ("met", json!({})),
+                ("stays_at_zero", json!({})),
+                ("met_by_any_count", json!({})),
+                ("nothing_either", json!({})),
+                ("rise_from_zero", json!({})),
+                ("above_zero_target", json!({})),
+                ("within_chance", json!({})),
+                ("beyond_chance", json!({})),
+                ("within_tolerance", json!({ "gap": { "type": "number" }, "tolerance": { "type": "number" } })),
+                ("beyond_tolerance", json!({ "gap": { "type": "number" }, "tolerance": { "type": "number" } })),
+            ],
+        )
     })
+}
+
+/// A `kind`-tagged union: one object per kind, with its own properties (all
+/// required).
+fn tagged(description: &str, kinds: &[(&str, Value)]) -> Value {
+    let options: Vec<Value> = kinds
+        .iter()
+        .map(|(kind, props)| {
+            let mut properties = serde_json::Map::new();
+            properties.insert("kind".into(), json!({ "enum": [kind] }));
+            let mut required = vec![json!("kind")];
+            for (k, v) in props.as_object().into_iter().flatten() {
+                properties.insert(k.clone(), v.clone());
+                required.push(json!(k));
+            }
+            json!({ "type": "object", "required": required, "properties": properties })
+        })
+        .collect();
+    json!({ "description": description, "oneOf": options })
+}
+
+fn finding_schema() -> Value {
+    let value_kind = json!({ "enum": ["count", "level"] });
+    let left_out = json!({ "oneOf": [schema_ref("LeftOut"), { "type": "null" }] });
+    let mut s = tagged(
+        "Why the measure has its status, as data (the `reason` says it in words): no_status (status no_data, and `why`), monitored (status monitoring), incomplete (too few months compared; `months_needed` would give a status) or judged (on_track, at_risk or off_track: what the figure was set against and the verdict). The figures it speaks of are the evaluation's own.",
+        &[
+            ("no_status", json!({ "why": schema_ref("NoStatus") })),
+            (
+                "monitored",
+                json!({
+                    "value_kind": value_kind,
+                    "p_value": { "type": ["number", "null"] },
+                    "scope": schema_ref("Scope"),
+                    "left_out": left_out
+                }),
+            ),
+            (
+                "incomplete",
+                json!({ "months_needed": { "type": "integer" } }),
+            ),
+            (
+                "judged",
+                json!({
+                    "value_kind": value_kind,
+                    "better": { "enum": ["lower", "higher"] },
+                    "against": schema_ref("Against"),
+                    "verdict": schema_ref("Verdict"),
+                    "scope": schema_ref("Scope"),
+                    "left_out": left_out
+                }),
+            ),
+        ],
+    );
+    s["examples"] = json!([{
+        "kind": "judged",
+        "value_kind": "count",
+        "better": "lower",
+        "against": { "kind": "percent", "percent": 5.0, "up": false },
+        "verdict": { "kind": "within_chance" },
+        "scope": { "kind": "whole" },
+        "left_out": null
+    }]);
+    s
+}
+
+fn no_status_schema() -> Value {
+    // Numbers that are not numbers (NaN, infinity) are written as null.
+    let number = json!({ "type": ["number", "null"] });
+    let value_kind = json!({ "enum": ["count", "level"] });
+    let months = json!({ "type": "integer" });
+    tagged(
+        "Why a measure has no status: a target, tolerance or minimum share that cannot be used, a missing or invalid figure, figures over different numbers of months, no police.uk data held, a category police.uk does not have, case records Safer does not hold yet (`record` as the plan names it), or data Safer does not hold (`needs`, in the plan's words).",
+        &[
+            ("reduce_percent", json!({ "percent": number })),
+            ("increase_percent", json!({ "percent": number })),
+            ("target_level", json!({ "level": number })),
+            ("tolerance", json!({ "tolerance": number })),
+            ("min_coverage", json!({ "share": number })),
+            ("no_current", json!({})),
+            (
+                "invalid_current",
+                json!({ "value": number, "value_kind": value_kind }),
+            ),
+            ("no_comparison", json!({})),
+            (
+                "different_months",
+                json!({ "current": months, "comparison": months }),
+            ),
+            (
+                "invalid_comparison",
+                json!({ "value": number, "value_kind": value_kind }),
+            ),
+            ("negative_baseline", json!({ "baseline": number })),
+            ("impossible", json!({})),
+            ("no_police_uk_data", json!({})),
+            (
+                "not_a_category",
+                json!({ "category": { "type": "string" } }),
+            ),
+            ("case_records", json!({ "record": { "type": "string" } })),
+            ("needs_data", json!({ "needs": { "type": "string" } })),
+        ],
+    )
 }
 
 fn assessment_schema(nullable_string: &Value) -> Value {

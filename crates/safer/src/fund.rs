@@ -188,7 +188,7 @@ pub fn write_return(r: &FundReturn, out: &Path) -> Result<()> {
         "{} {} quarter {}: {} spent of {} budgeted ({} allocated). Written to {} and {}.",
         r.partnership,
         r.year,
-        r.quarter.number,
+        r.quarter.number(),
         pounds(r.spent_to_date_pence),
         pounds(r.budgeted_pence),
         pounds(r.allocation_pence),

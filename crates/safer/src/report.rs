@@ -52,7 +52,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
             year,
             out,
             json,
-        } => (plan, Quarter { year, number: 4 }, out, json, true),
+        } => (plan, Quarter::last_of(year), out, json, true),
     };
     let (review, fund, partnership_name) = review(data_dir, url, &plan_id, quarter)?;
     let meta = safer_report::ReportMeta {
@@ -70,7 +70,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
             "{}-{}",
             plan_id,
             if annual {
-                quarter.year.to_string().replace('/', "-")
+                quarter.year().to_string().replace('/', "-")
             } else {
                 quarter.to_string().replace('/', "-")
             }
@@ -81,7 +81,10 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
         crate::fund::write_return(f, &out)?;
     }
     if json {
-        println!("{}", serde_json::to_string(&review)?);
+        println!(
+            "{}",
+            serde_json::to_string(&safer_report::ReviewWithReasons(&review))?
+        );
     }
     if let Some(first) = written.first() {
         eprintln!("Report written to {}", first.display());

@@ -9,7 +9,7 @@
 //! how many months were compared, how many the status claims, and which
 //! were left out and why; the rule in `rules.rs` refuses a status (giving
 //! [`Status::Incomplete`](super::Status::Incomplete)) below a minimum share
-//! of the months claimed, and `wording.rs` names what was left out.
+//! of the months claimed, and the report's wording names what was left out.
 
 use serde::{Deserialize, Serialize};
 
@@ -208,8 +208,8 @@ pub fn quarter_coverage(
     };
     let mut pairs = Vec::new();
     let mut missing = Vec::new();
-    for n in 1..=last.number {
-        let Some(q) = Quarter::new(last.year, n) else {
+    for n in 1..=last.number() {
+        let Some(q) = Quarter::new(last.year(), n) else {
             continue;
         };
         let c = comparison_year.and_then(|y| Quarter::new(y, n));
@@ -227,7 +227,7 @@ pub fn quarter_coverage(
     }
     let coverage = Coverage {
         unit: CoverageUnit::Quarter,
-        months_claimed: 3 * u32::from(last.number),
+        months_claimed: 3 * u32::from(last.number()),
         months_compared: 3 * pairs.len() as u32,
         missing,
     };
@@ -291,7 +291,7 @@ mod tests {
     fn quarters_entered_in_both_years_are_compared() {
         let q = |s: &str| s.parse::<Quarter>().unwrap();
         let held = |x: Quarter| x != q("2023-Q2") && x != q("2022-Q3");
-        let (pairs, c) = quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let (pairs, c) = quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year()), held);
         assert_eq!(pairs.len(), 2);
         assert_eq!((c.months_compared, c.months_claimed), (6, 12));
         assert_eq!(c.not_held(), ["2023/24-Q2", "2022/23-Q3"]);

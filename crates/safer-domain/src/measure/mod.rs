@@ -6,7 +6,7 @@
 //! level such as a survey percentage). Performance is reviewed year to date
 //! against the *same months* of the comparison year, never against the
 //! full-year figure. [`MeasureRule::evaluate`] turns the two figures into a
-//! [`Status`] with a plain-English reason, and says beside it whether the
+//! [`Status`] with what was found ([`Finding`]), and says beside it whether the
 //! change is statistically meaningful ([`Significance`]), because small counts
 //! flip a RAG status by chance.
 //!
@@ -17,8 +17,9 @@
 //!   compare, and which are left out ([`Coverage`]);
 //! - `stats.rs`: the exact Poisson interval ([`poisson_interval`]) and the
 //!   conditional test of two counts ([`compare_counts`]);
-//! - `wording.rs`: every sentence a reason is made of, and how numbers are
-//!   written in them.
+//! - `finding.rs`: what the rules found, as data ([`Finding`]), never as
+//!   words: `safer_report::measure_reason` writes the sentence a report
+//!   prints, so that the rules can be worded in another language.
 //!
 //! The rules are written out in full on [`MeasureRule::evaluate`] and, for
 //! officers and analysts, in `docs/design/measure-status.md`.
@@ -26,14 +27,15 @@
 //! Everything here is pure arithmetic: no IO, no clock, no randomness.
 
 mod coverage;
+mod finding;
 mod rules;
 mod stats;
-mod wording;
 
 pub use coverage::{
     Coverage, CoverageUnit, DEFAULT_MIN_COVERAGE, Gap, default_min_coverage, is_valid_min_coverage,
     month_coverage, month_coverage_alone, months_needed, quarter_coverage,
 };
+pub use finding::{Against, Better, Finding, LeftOut, NoStatus, Scope, Verdict};
 pub use rules::{
     Direction, Evaluation, MeasureRule, Observation, Significance, Status, TargetKind, ValueKind,
     default_tolerance,

@@ -1,19 +1,19 @@
 //! A measure's types and its status rules: what a target asks
 //! ([`TargetKind`]), which way is better ([`Direction`]), the figures
 //! ([`Observation`]) and [`MeasureRule::evaluate`], which turns them into a
-//! [`Status`] with its reason ([`Evaluation`]).
+//! [`Status`] with what was found ([`Evaluation`]).
 //!
-//! The rules decide; they do not write. Each decision is a small value
-//! (why there is no status, or the target and verdict) that `wording.rs`
-//! turns into the sentence a report prints, and the two statistical
-//! questions (is the target inside the count's interval, is the change
-//! larger than chance) are answered by `stats.rs`.
+//! The rules decide; they do not write. Each decision is a small value, a
+//! [`Finding`] (why there is no status, or the target and verdict), that
+//! the presentation layer turns into the sentence a report prints, and the
+//! two statistical questions (is the target inside the count's interval, is
+//! the change larger than chance) are answered by `stats.rs`.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::coverage::{Coverage, default_min_coverage, is_valid_min_coverage};
+use super::finding::{Against, Better, Finding, LeftOut, NoStatus, Scope, Verdict};
 use super::stats::{compare_counts, poisson_interval};
-use super::wording;
 use crate::Change;
 
 /// The confidence of the intervals shown beside a status.
@@ -219,8 +219,9 @@ pub struct Evaluation {
     pub interval: Option<(f64, f64)>,
     /// Of the actual against the comparison; counts only.
     pub significance: Significance,
-    /// One plain-English sentence saying why this status, with the numbers.
-    pub reason: String,
+    /// Why this status, as data: the presentation layer words it (with the
+    /// numbers above).
+    pub finding: Finding,
     /// How many months the figures compare, of how many claimed, and which
     /// are left out; `None` when the caller did not say.
     #[serde(default)]
@@ -246,164 +247,18 @@ struct Figure {
     complete: bool,
 }
 
-/// The better side of a target, once monitor-only measures are set aside.
+/// A target worked out: its value and what it was set against.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Better {
-    Lower,
-    Higher,
+struct Aim {
+    target: f64,
+    against: Against,
 }
 
-// ---------------------------------------------------------------------------
-// What the rules found, as data. The rules below decide one of these; the
-// sentences are written from it in `wording.rs`, so that a rule and its
-// wording can each be read (and changed) without the other.
-// ---------------------------------------------------------------------------
-
-/// Why a measure has no status.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum NoStatus {
-    /// "Reduce by" a percentage outside 0–100 (or not a number).
-    ReducePercent(f64),
-    /// "Increase by" a negative percentage (or not a number).
-    IncreasePercent(f64),
-    /// "Reach a level" with a level that is not a number.
-    TargetLevel(f64),
-    /// A level measure's tolerance below zero (or not a number).
-    Tolerance(f64),
-    /// A minimum share of months outside 0–1 (or not a number).
-    MinCoverage(f64),
-    NoCurrent,
-    InvalidCurrent {
-        value: f64,
-        kind: ValueKind,
-    },
-    /// The target needs a comparison figure and there is none.
-    NoComparison,
-    DifferentMonths {
-        current: u32,
-        comparison: u32,
-    },
-    InvalidComparison {
-        value: f64,
-        kind: ValueKind,
-    },
-    /// A percentage target on a level baseline below zero.
-    NegativeBaseline(f64),
-    /// A state the validation in `evaluate` should make impossible.
-    Impossible,
-}
-
-/// Why a comparison figure that the target does not need was left out.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum LeftOut {
-    DifferentMonths { current: u32, comparison: u32 },
-    Invalid { value: f64, kind: ValueKind },
-}
-
-/// How much of the intended period the figures cover, for the opening of
-/// the reason.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Scope<'a> {
-    /// What the caller said it compared (and left out).
-    Covered(&'a Coverage),
-    /// Every month intended.
-    Whole,
-    /// Only these months are held in both periods.
-    BothPartial { months: u32 },
-    /// No comparison, and only these months of the current period are held.
-    CurrentPartial { months: u32 },
-}
-
-/// What a figure was judged against.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Against {
-    /// A fixed level or number of events ("reach a level").
-    Level(f64),
-    /// A percentage above or below the comparison figure `base`.
-    Percent {
-        target: f64,
-        percent: f64,
-        up: bool,
-        base: f64,
-    },
-    /// The comparison figure itself, to be beaten (year on year).
-    PreviousYear(f64),
-}
-
-impl Against {
-    fn target(self) -> f64 {
-        match self {
-            Against::Level(t) | Against::PreviousYear(t) => t,
-            Against::Percent { target, .. } => target,
-        }
+impl Evaluation {
+    /// No status, for `why`: no figures, nothing tested.
+    pub fn no_status(why: NoStatus) -> Evaluation {
+        no_data(None, None, why)
     }
-}
-
-/// The outcome of judging a figure against its target.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Verdict {
-    /// The target is met (for year on year: beaten).
-    Met,
-    /// A percentage target of zero on a lower-is-better count, and nothing
-    /// counted.
-    StaysAtZero,
-    /// A target of zero on a higher-is-better count: any count meets it.
-    MetByAnyCount,
-    /// Year on year from zero to zero, lower is better.
-    NothingEither,
-    /// Year on year from zero to more, lower is better.
-    RiseFromZero,
-    /// A count misses a target of zero: certain, not chance.
-    AboveZeroTarget,
-    /// A count misses, but the target is inside its interval.
-    WithinChance,
-    /// A count misses, and the target is outside its interval.
-    BeyondChance,
-    /// A level misses by `gap`, no more than the tolerance.
-    WithinTolerance { gap: f64 },
-    /// A level misses by `gap`, more than the tolerance.
-    BeyondTolerance { gap: f64 },
-}
-
-impl Verdict {
-    fn status(self) -> Status {
-        match self {
-            Verdict::Met
-            | Verdict::StaysAtZero
-            | Verdict::MetByAnyCount
-            | Verdict::NothingEither => Status::OnTrack,
-            Verdict::WithinChance | Verdict::WithinTolerance { .. } => Status::AtRisk,
-            Verdict::RiseFromZero
-            | Verdict::AboveZeroTarget
-            | Verdict::BeyondChance
-            | Verdict::BeyondTolerance { .. } => Status::OffTrack,
-        }
-    }
-}
-
-/// A figure judged against its target, with what the wording needs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Judgement {
-    pub kind: ValueKind,
-    pub better: Better,
-    pub actual: f64,
-    pub against: Against,
-    pub verdict: Verdict,
-    /// The interval of a count.
-    pub interval: Option<(f64, f64)>,
-    /// The tolerance of a level.
-    pub tolerance: f64,
-}
-
-/// A monitor-only measure's figures.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Monitored {
-    pub kind: ValueKind,
-    pub actual: f64,
-    pub comparison: Option<f64>,
-    pub interval: Option<(f64, f64)>,
-    /// For counts with a comparison: the change and its test.
-    pub change: Option<(Change, Significance, f64)>,
 }
 
 impl MeasureRule {
@@ -425,10 +280,10 @@ impl MeasureRule {
     ///    12-month one, whatever the completeness flags say. A percentage
     ///    target on a *negative* level baseline is also no data. When the
     ///    target needs no comparison (reach a level, monitor), an unusable
-    ///    comparison is left out and the reason says so.
+    ///    comparison is left out and the finding says so ([`LeftOut`]).
     /// 4. When either figure is incomplete but both cover the same number
-    ///    of months, the status is worked out and the reason opens by saying
-    ///    only those months are compared.
+    ///    of months, the status is worked out and the finding's [`Scope`]
+    ///    says only those months are compared.
     /// 5. **Monitoring** for a monitor-only target or direction: never a RAG
     ///    status, but the change, interval and significance are still filled.
     /// 6. **Counts** with a target T: reduce by p% gives
@@ -478,8 +333,9 @@ impl MeasureRule {
     ///    the months compared are still shown. Monitor-only measures stay
     ///    **Monitoring**, and the No data rules above come first.
     /// 10. Whenever fewer than all the months claimed are compared, the
-    ///     reason opens by saying how many, and which months (or quarters)
-    ///     were left out of both years because one of them does not hold it.
+    ///     finding's scope is [`Scope::Covered`]: the coverage says how many,
+    ///     and which months (or quarters) were left out of both years
+    ///     because one of them does not hold it.
     ///
     /// The coverage is kept on the evaluation for reports. Its
     /// `months_compared` should equal the observations' `months`.
@@ -514,7 +370,7 @@ impl MeasureRule {
                 None,
                 NoStatus::InvalidCurrent {
                     value: actual.value,
-                    kind: self.value_kind,
+                    value_kind: self.value_kind,
                 },
             );
         };
@@ -556,10 +412,16 @@ impl MeasureRule {
                         return no_data(
                             Some(a.value),
                             interval,
-                            NoStatus::InvalidComparison { value, kind },
+                            NoStatus::InvalidComparison {
+                                value,
+                                value_kind: kind,
+                            },
                         );
                     }
-                    left_out = Some(LeftOut::Invalid { value, kind });
+                    left_out = Some(LeftOut::Invalid {
+                        value,
+                        value_kind: kind,
+                    });
                     None
                 }
             },
@@ -576,7 +438,7 @@ impl MeasureRule {
         };
 
         let scope = match (coverage, comp) {
-            (Some(coverage), _) => Scope::Covered(coverage),
+            (Some(_), _) => Scope::Covered,
             (None, Some(c)) if !(a.complete && c.complete) => {
                 Scope::BothPartial { months: a.months }
             }
@@ -592,19 +454,16 @@ impl MeasureRule {
             change: tested.map(|t| t.0),
             interval,
             significance: tested.map_or(Significance::NotTested, |t| t.1),
-            reason: String::new(),
+            finding: Finding::Monitored {
+                value_kind: self.value_kind,
+                p_value: tested.map(|t| t.2),
+                scope,
+                left_out,
+            },
             coverage: None,
         };
 
         if monitor {
-            let m = Monitored {
-                kind: self.value_kind,
-                actual: a.value,
-                comparison: comp.map(|c| c.value),
-                interval,
-                change: tested,
-            };
-            eval.reason = wording::sentence(scope, &wording::monitored(&m), left_out);
             return eval;
         }
 
@@ -614,7 +473,9 @@ impl MeasureRule {
             && !coverage.is_enough(self.min_coverage)
         {
             eval.status = Status::Incomplete;
-            eval.reason = wording::incomplete(coverage, coverage.months_needed(self.min_coverage));
+            eval.finding = Finding::Incomplete {
+                months_needed: coverage.months_needed(self.min_coverage),
+            };
             return eval;
         }
 
@@ -631,22 +492,20 @@ impl MeasureRule {
             }
             ValueKind::Level => self.judge_level(better, a.value, c),
         };
-        let (against, verdict) = match judged {
+        let (aim, verdict) = match judged {
             Ok(j) => j,
             Err(why) => return no_data(Some(a.value), interval, why),
         };
-        let j = Judgement {
-            kind: self.value_kind,
-            better,
-            actual: a.value,
-            against,
-            verdict,
-            interval,
-            tolerance: self.tolerance,
-        };
         eval.status = verdict.status();
-        eval.target = Some(against.target());
-        eval.reason = wording::sentence(scope, &wording::judged(&j), left_out);
+        eval.target = Some(aim.target);
+        eval.finding = Finding::Judged {
+            value_kind: self.value_kind,
+            better,
+            against: aim.against,
+            verdict,
+            scope,
+            left_out,
+        };
         eval
     }
 
@@ -654,21 +513,23 @@ impl MeasureRule {
     fn check(&self) -> Result<(), NoStatus> {
         match self.target {
             TargetKind::ReduceBy { percent } if !(0.0..=100.0).contains(&percent) => {
-                Err(NoStatus::ReducePercent(percent))
+                Err(NoStatus::ReducePercent { percent })
             }
             TargetKind::IncreaseBy { percent } if !(percent.is_finite() && percent >= 0.0) => {
-                Err(NoStatus::IncreasePercent(percent))
+                Err(NoStatus::IncreasePercent { percent })
             }
             TargetKind::ReachLevel { level } if !level.is_finite() => {
-                Err(NoStatus::TargetLevel(level))
+                Err(NoStatus::TargetLevel { level })
             }
-            _ if !is_valid_min_coverage(self.min_coverage) => {
-                Err(NoStatus::MinCoverage(self.min_coverage))
-            }
+            _ if !is_valid_min_coverage(self.min_coverage) => Err(NoStatus::MinCoverage {
+                share: self.min_coverage,
+            }),
             _ if self.value_kind == ValueKind::Level
                 && !(self.tolerance.is_finite() && self.tolerance >= 0.0) =>
             {
-                Err(NoStatus::Tolerance(self.tolerance))
+                Err(NoStatus::Tolerance {
+                    tolerance: self.tolerance,
+                })
             }
             _ => Ok(()),
         }
@@ -693,7 +554,7 @@ impl MeasureRule {
 
     /// The target worked out from the comparison `c` for a percentage
     /// target; `None` for the other kinds.
-    fn percent_target(&self, c: f64) -> Option<Against> {
+    fn percent_target(&self, c: f64) -> Option<Aim> {
         let (target, percent, up) = match self.target {
             TargetKind::ReduceBy { percent } => {
                 (scale(c, 100.0 - percent).max(0.0), percent, false)
@@ -701,11 +562,9 @@ impl MeasureRule {
             TargetKind::IncreaseBy { percent } => (scale(c, 100.0 + percent), percent, true),
             _ => return None,
         };
-        Some(Against::Percent {
+        Some(Aim {
             target,
-            percent,
-            up,
-            base: c,
+            against: Against::Percent { percent, up },
         })
     }
 
@@ -717,47 +576,51 @@ impl MeasureRule {
         a: f64,
         c: Option<f64>,
         (lo, hi): (f64, f64),
-    ) -> Result<(Against, Verdict), NoStatus> {
+    ) -> Result<(Aim, Verdict), NoStatus> {
         let inside = |t: f64| lo <= t + slack(t) && t - slack(t) <= hi;
-        let against = match (self.target, c) {
+        let aim = match (self.target, c) {
             // A fixed number of events, such as "at least 20 referrals".
-            (TargetKind::ReachLevel { level }, _) => Against::Level(level.max(0.0)),
-            (TargetKind::YearOnYearReduction, Some(c)) => Against::PreviousYear(c),
+            (TargetKind::ReachLevel { level }, _) => Aim {
+                target: level.max(0.0),
+                against: Against::Level,
+            },
+            (TargetKind::YearOnYearReduction, Some(c)) => Aim {
+                target: c,
+                against: Against::PreviousYear,
+            },
             (_, Some(c)) => self.percent_target(c).ok_or_else(impossible)?,
             (_, None) => return Err(impossible()),
         };
-        let t = against.target();
-        let verdict = match against {
+        let t = aim.target;
+        let verdict = match aim.against {
             // Year on year from zero, lower is better: nothing can be
             // reduced, so holding at zero is the best outcome, and any rise
             // is certain, not chance.
-            Against::PreviousYear(_) if better == Better::Lower && t == 0.0 => {
+            Against::PreviousYear if better == Better::Lower && t == 0.0 => {
                 if a == 0.0 {
                     Verdict::NothingEither
                 } else {
                     Verdict::RiseFromZero
                 }
             }
-            Against::PreviousYear(_) if meets(better, a, t, true) => Verdict::Met,
+            Against::PreviousYear if meets(better, a, t, true) => Verdict::Met,
             // A percentage of zero (a zero baseline, or a 100% reduction).
             Against::Percent { .. } if t == 0.0 => match better {
                 Better::Lower if a == 0.0 => Verdict::StaysAtZero,
                 Better::Lower => Verdict::AboveZeroTarget,
                 Better::Higher => Verdict::MetByAnyCount,
             },
-            Against::Level(_) | Against::Percent { .. } if meets(better, a, t, false) => {
-                Verdict::Met
-            }
+            Against::Level | Against::Percent { .. } if meets(better, a, t, false) => Verdict::Met,
             _ if inside(t) => Verdict::WithinChance,
             // A recorded event cannot be undone by chance.
-            Against::Level(_) | Against::Percent { .. }
+            Against::Level | Against::Percent { .. }
                 if better == Better::Lower && t == 0.0 && a > 0.0 =>
             {
                 Verdict::AboveZeroTarget
             }
             _ => Verdict::BeyondChance,
         };
-        Ok((against, verdict))
+        Ok((aim, verdict))
     }
 
     /// A level against its target, with the tolerance band for a miss.
@@ -766,28 +629,34 @@ impl MeasureRule {
         better: Better,
         a: f64,
         c: Option<f64>,
-    ) -> Result<(Against, Verdict), NoStatus> {
-        let tol = self.tolerance;
-        let against = match (self.target, c) {
-            (TargetKind::ReachLevel { level }, _) => Against::Level(level),
-            (TargetKind::YearOnYearReduction, Some(c)) => Against::PreviousYear(c),
+    ) -> Result<(Aim, Verdict), NoStatus> {
+        let tolerance = self.tolerance;
+        let aim = match (self.target, c) {
+            (TargetKind::ReachLevel { level }, _) => Aim {
+                target: level,
+                against: Against::Level,
+            },
+            (TargetKind::YearOnYearReduction, Some(c)) => Aim {
+                target: c,
+                against: Against::PreviousYear,
+            },
             // A percentage of a negative score means nothing.
-            (_, Some(c)) if c < 0.0 => return Err(NoStatus::NegativeBaseline(c)),
+            (_, Some(c)) if c < 0.0 => return Err(NoStatus::NegativeBaseline { baseline: c }),
             (_, Some(c)) => self.percent_target(c).ok_or_else(impossible)?,
             (_, None) => return Err(impossible()),
         };
-        let t = against.target();
-        let strict = matches!(against, Against::PreviousYear(_));
+        let t = aim.target;
+        let strict = aim.against == Against::PreviousYear;
         if meets(better, a, t, strict) {
-            return Ok((against, Verdict::Met));
+            return Ok((aim, Verdict::Met));
         }
         let gap = (a - t).abs();
-        let verdict = if gap <= tol + slack(tol.max(t.abs())) {
-            Verdict::WithinTolerance { gap }
+        let verdict = if gap <= tolerance + slack(tolerance.max(t.abs())) {
+            Verdict::WithinTolerance { gap, tolerance }
         } else {
-            Verdict::BeyondTolerance { gap }
+            Verdict::BeyondTolerance { gap, tolerance }
         };
-        Ok((against, verdict))
+        Ok((aim, verdict))
     }
 }
 
@@ -835,7 +704,7 @@ fn no_data(actual: Option<f64>, interval: Option<(f64, f64)>, why: NoStatus) -> 
         change: None,
         interval,
         significance: Significance::NotTested,
-        reason: wording::no_status(why),
+        finding: Finding::NoStatus { why },
         coverage: None,
     }
 }
@@ -866,6 +735,68 @@ mod tests {
     const REDUCE5: TargetKind = TargetKind::ReduceBy { percent: 5.0 };
     const INCREASE5: TargetKind = TargetKind::IncreaseBy { percent: 5.0 };
     const YOY: TargetKind = TargetKind::YearOnYearReduction;
+
+    use crate::{Against, Better, Finding, LeftOut, NoStatus, Scope, Verdict};
+
+    /// A judged finding over the whole period, with nothing left out.
+    fn judged(kind: ValueKind, better: Better, against: Against, verdict: Verdict) -> Finding {
+        Finding::Judged {
+            value_kind: kind,
+            better,
+            against,
+            verdict,
+            scope: Scope::Whole,
+            left_out: None,
+        }
+    }
+
+    fn verdict(e: &Evaluation) -> Option<Verdict> {
+        match &e.finding {
+            Finding::Judged { verdict, .. } => Some(*verdict),
+            _ => None,
+        }
+    }
+
+    fn against(e: &Evaluation) -> Option<Against> {
+        match &e.finding {
+            Finding::Judged { against, .. } => Some(*against),
+            _ => None,
+        }
+    }
+
+    fn scope(e: &Evaluation) -> Option<Scope> {
+        match &e.finding {
+            Finding::Judged { scope, .. } | Finding::Monitored { scope, .. } => Some(*scope),
+            _ => None,
+        }
+    }
+
+    fn left_out(e: &Evaluation) -> Option<LeftOut> {
+        match &e.finding {
+            Finding::Judged { left_out, .. } | Finding::Monitored { left_out, .. } => *left_out,
+            _ => None,
+        }
+    }
+
+    fn why(e: &Evaluation) -> Option<&NoStatus> {
+        match &e.finding {
+            Finding::NoStatus { why } => Some(why),
+            _ => None,
+        }
+    }
+
+    fn near(x: Option<(f64, f64)>, lo: f64, hi: f64) -> bool {
+        x.is_some_and(|(a, b)| (a - lo).abs() < 0.05 && (b - hi).abs() < 0.05)
+    }
+
+    const PERCENT5_DOWN: Against = Against::Percent {
+        percent: 5.0,
+        up: false,
+    };
+    const PERCENT5_UP: Against = Against::Percent {
+        percent: 5.0,
+        up: true,
+    };
 
     /// Evaluates complete six-month figures.
     fn ytd(r: MeasureRule, comparison: f64, actual: f64) -> Evaluation {
@@ -926,6 +857,72 @@ mod tests {
         assert!(Direction::deserialize(de("Lower")).is_err());
     }
 
+    #[test]
+    fn findings_are_data_with_kind_tags() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, MapDeserializer};
+        // A finding reads back from its parts, tagged by kind.
+        let parts = |kvs: Vec<(&'static str, &'static str)>| {
+            MapDeserializer::<_, Error>::new(
+                kvs.into_iter()
+                    .map(|(k, v)| (k.into_deserializer(), v.into_deserializer())),
+            )
+        };
+        assert_eq!(
+            NoStatus::deserialize(parts(vec![("kind", "no_current")])),
+            Ok(NoStatus::NoCurrent)
+        );
+        assert_eq!(
+            NoStatus::deserialize(parts(vec![
+                ("kind", "case_records"),
+                ("record", "jag_referral")
+            ])),
+            Ok(NoStatus::CaseRecords {
+                record: "jag_referral".into()
+            })
+        );
+        assert_eq!(
+            Scope::deserialize(parts(vec![("kind", "covered")])),
+            Ok(Scope::Covered)
+        );
+        assert_eq!(
+            Verdict::deserialize(parts(vec![("kind", "within_chance")])),
+            Ok(Verdict::WithinChance)
+        );
+        assert_eq!(
+            Against::deserialize(parts(vec![("kind", "previous_year")])),
+            Ok(Against::PreviousYear)
+        );
+        assert!(Verdict::deserialize(parts(vec![("kind", "WithinChance")])).is_err());
+    }
+
+    #[test]
+    fn a_review_reason_is_no_data_with_nothing_else() {
+        for why in [
+            NoStatus::NoPoliceUkData,
+            NoStatus::NotACategory {
+                category: "Burglary – residential".into(),
+            },
+            NoStatus::CaseRecords {
+                record: "jag_referral".into(),
+            },
+            NoStatus::NeedsData {
+                needs: "domestic-abuse flags".into(),
+            },
+        ] {
+            let e = Evaluation::no_status(why.clone());
+            assert_eq!(e.status, Status::NoData);
+            assert_eq!(e.finding, Finding::NoStatus { why });
+            assert_eq!((e.target, e.actual, e.comparison), (None, None, None));
+            assert_eq!((e.change, e.interval, &e.coverage), (None, None, &None));
+            assert_eq!(e.significance, Significance::NotTested);
+            // The same as a rule with no figures at all, but for why.
+            let mut none = count(Direction::Lower, REDUCE5).evaluate(None, None);
+            none.finding = e.finding.clone();
+            assert_eq!(none, e);
+        }
+    }
+
     // --- Counts: reduce by ------------------------------------------------
 
     #[test]
@@ -938,33 +935,36 @@ mod tests {
         assert_eq!(e.change, Some(Change::between(40, 42)));
         assert_eq!(e.significance, Significance::NoSignificantChange);
         assert_eq!(
-            e.reason,
-            "42 so far against a target of 38.0 (5% below 40 in the same months of the \
-             comparison period); the gap is within chance variation (95% interval 30.3 to \
-             56.8), so at risk."
+            e.finding,
+            judged(
+                ValueKind::Count,
+                Better::Lower,
+                PERCENT5_DOWN,
+                Verdict::WithinChance
+            )
         );
+        assert!(near(e.interval, 30.3, 56.8), "{:?}", e.interval);
     }
 
     #[test]
     fn reduce_by_lower_on_track_and_off_track() {
         let r = count(Direction::Lower, REDUCE5);
         let e = ytd(r, 40.0, 38.0);
-        assert_eq!(e.status, Status::OnTrack, "{}", e.reason);
+        assert_eq!(e.status, Status::OnTrack, "{:?}", e.finding);
         assert_eq!(
-            e.reason,
-            "38 so far against a target of 38.0 (5% below 40 in the same months of the \
-             comparison period), so on track."
+            e.finding,
+            judged(ValueKind::Count, Better::Lower, PERCENT5_DOWN, Verdict::Met)
         );
         assert_eq!(ytd(r, 40.0, 30.0).status, Status::OnTrack);
         let e = ytd(r, 40.0, 60.0);
         assert_eq!(e.status, Status::OffTrack);
-        assert!(e.reason.contains("larger than chance"), "{}", e.reason);
+        assert_eq!(verdict(&e), Some(Verdict::BeyondChance));
         assert_eq!(e.significance, Significance::NoSignificantChange);
         // Large counts: a 2% rise on 1,000 is already off track.
         let e = ytd(r, 1000.0, 1020.0);
-        assert_eq!(e.status, Status::OffTrack, "{}", e.reason);
+        assert_eq!(e.status, Status::OffTrack, "{:?}", e.finding);
         assert_eq!(e.target, Some(950.0));
-        assert!(e.reason.contains("1,020 so far"), "{}", e.reason);
+        assert_eq!(e.actual, Some(1020.0));
     }
 
     #[test]
@@ -982,11 +982,14 @@ mod tests {
         let e = ytd(r, 0.0, 0.0);
         assert_eq!(e.status, Status::OnTrack);
         assert_eq!(e.target, Some(0.0));
-        assert!(e.reason.contains("stay at zero"), "{}", e.reason);
-        assert!(e.reason.contains("a baseline of zero"), "{}", e.reason);
+        assert_eq!(verdict(&e), Some(Verdict::StaysAtZero));
+        assert_eq!(
+            (against(&e), e.comparison),
+            (Some(PERCENT5_DOWN), Some(0.0))
+        );
         let e = ytd(r, 0.0, 1.0);
         assert_eq!(e.status, Status::OffTrack);
-        assert!(e.reason.contains("any count above zero"), "{}", e.reason);
+        assert_eq!(verdict(&e), Some(Verdict::AboveZeroTarget));
         assert_eq!(e.change.unwrap().percent, None);
         // Reduce by 100%: the target is zero too.
         let r = count(Direction::Lower, TargetKind::ReduceBy { percent: 100.0 });
@@ -1005,11 +1008,11 @@ mod tests {
             Status::OnTrack
         );
         let e = ytd(count(Direction::Higher, INCREASE5), 10.0, 0.0);
-        assert_eq!(e.status, Status::OffTrack, "{}", e.reason);
+        assert_eq!(e.status, Status::OffTrack, "{:?}", e.finding);
         assert_eq!(e.interval.unwrap().0, 0.0);
         assert_eq!(e.significance, Significance::SignificantDecrease);
         let e = ytd(count(Direction::Higher, INCREASE5), 2.0, 0.0);
-        assert_eq!(e.status, Status::AtRisk, "{}", e.reason);
+        assert_eq!(e.status, Status::AtRisk, "{:?}", e.finding);
     }
 
     // --- Counts: increase by ----------------------------------------------
@@ -1020,7 +1023,7 @@ mod tests {
         let e = ytd(r, 40.0, 42.0);
         assert_eq!(e.status, Status::OnTrack);
         assert_eq!(e.target, Some(42.0));
-        assert!(e.reason.contains("5% above 40"), "{}", e.reason);
+        assert_eq!((against(&e), e.comparison), (Some(PERCENT5_UP), Some(40.0)));
         let e = ytd(r, 40.0, 38.0);
         assert_eq!(e.status, Status::AtRisk);
         let e = ytd(r, 40.0, 20.0);
@@ -1043,11 +1046,14 @@ mod tests {
             let e = ytd(r, 0.0, a);
             assert_eq!(e.status, Status::OnTrack);
             assert_eq!(e.target, Some(0.0));
-            assert!(
-                e.reason
-                    .contains("an increase of 5% on a baseline of zero is met by any count"),
-                "{}",
-                e.reason
+            assert_eq!(
+                e.finding,
+                judged(
+                    ValueKind::Count,
+                    Better::Higher,
+                    PERCENT5_UP,
+                    Verdict::MetByAnyCount
+                )
             );
         }
         // As a cap on zero, the target is to stay at zero.
@@ -1065,14 +1071,21 @@ mod tests {
         assert_eq!(e.status, Status::OnTrack);
         assert_eq!(e.target, Some(40.0));
         assert_eq!(
-            e.reason,
-            "39 so far against 40 in the same months of the comparison period: a reduction, \
-             so on track."
+            e.finding,
+            judged(
+                ValueKind::Count,
+                Better::Lower,
+                Against::PreviousYear,
+                Verdict::Met
+            )
         );
         // Equal is not a reduction, but it is within chance.
         let e = ytd(r, 40.0, 40.0);
         assert_eq!(e.status, Status::AtRisk);
-        assert!(e.reason.contains("no reduction, but"), "{}", e.reason);
+        assert_eq!(
+            (against(&e), verdict(&e)),
+            (Some(Against::PreviousYear), Some(Verdict::WithinChance))
+        );
         assert_eq!(ytd(r, 40.0, 50.0).status, Status::AtRisk);
         let e = ytd(r, 40.0, 70.0);
         assert_eq!(e.status, Status::OffTrack);
@@ -1084,7 +1097,15 @@ mod tests {
         let r = count(Direction::Higher, YOY);
         let e = ytd(r, 40.0, 41.0);
         assert_eq!(e.status, Status::OnTrack);
-        assert!(e.reason.contains("an increase"), "{}", e.reason);
+        assert_eq!(
+            e.finding,
+            judged(
+                ValueKind::Count,
+                Better::Higher,
+                Against::PreviousYear,
+                Verdict::Met
+            )
+        );
         assert_eq!(ytd(r, 40.0, 40.0).status, Status::AtRisk);
         assert_eq!(ytd(r, 40.0, 10.0).status, Status::OffTrack);
     }
@@ -1094,15 +1115,11 @@ mod tests {
         let r = count(Direction::Lower, YOY);
         let e = ytd(r, 0.0, 0.0);
         assert_eq!(e.status, Status::OnTrack);
-        assert!(
-            e.reason.contains("no reduction is possible from zero"),
-            "{}",
-            e.reason
-        );
+        assert_eq!(verdict(&e), Some(Verdict::NothingEither));
         assert_eq!(e.significance, Significance::NotTested);
         let e = ytd(r, 0.0, 2.0);
         assert_eq!(e.status, Status::OffTrack);
-        assert!(e.reason.contains("rise from zero"), "{}", e.reason);
+        assert_eq!(verdict(&e), Some(Verdict::RiseFromZero));
         // To zero is a reduction.
         assert_eq!(ytd(r, 3.0, 0.0).status, Status::OnTrack);
         let r = count(Direction::Higher, YOY);
@@ -1131,7 +1148,15 @@ mod tests {
         let r = count(Direction::Lower, TargetKind::ReachLevel { level: 0.0 });
         let e = r.evaluate(None, Some(Observation::complete(2.0, 3)));
         assert_eq!(e.status, Status::OffTrack);
-        assert!(e.reason.contains("any count above zero"), "{}", e.reason);
+        assert_eq!(
+            e.finding,
+            judged(
+                ValueKind::Count,
+                Better::Lower,
+                Against::Level,
+                Verdict::AboveZeroTarget
+            )
+        );
     }
 
     // --- Levels -----------------------------------------------------------
@@ -1149,14 +1174,25 @@ mod tests {
         let e = at(87.5);
         assert_eq!(e.status, Status::AtRisk);
         assert_eq!(
-            e.reason,
-            "87.5 against a target level of 90.0: short by 2.5, within the tolerance of 5.0 \
-             points, so at risk."
+            e.finding,
+            judged(
+                ValueKind::Level,
+                Better::Higher,
+                Against::Level,
+                Verdict::WithinTolerance {
+                    gap: 2.5,
+                    tolerance: 5.0
+                }
+            )
         );
         assert_eq!(at(85.0).status, Status::AtRisk);
         let e = at(80.0);
         assert_eq!(e.status, Status::OffTrack);
-        assert!(e.reason.contains("more than the tolerance"), "{}", e.reason);
+        assert!(
+            matches!(verdict(&e), Some(Verdict::BeyondTolerance { gap, tolerance: 5.0 }) if gap == 10.0),
+            "{:?}",
+            e.finding
+        );
     }
 
     #[test]
@@ -1195,7 +1231,7 @@ mod tests {
 
         let r = level(Direction::Higher, INCREASE5);
         let e = ytd(r, 80.0, 84.0);
-        assert_eq!(e.status, Status::OnTrack, "{}", e.reason);
+        assert_eq!(e.status, Status::OnTrack, "{:?}", e.finding);
         assert_eq!(ytd(r, 80.0, 80.0).status, Status::AtRisk);
         assert_eq!(ytd(r, 80.0, 78.0).status, Status::OffTrack);
 
@@ -1207,7 +1243,10 @@ mod tests {
         // A percentage of a negative score means nothing.
         let e = ytd(level(Direction::Lower, REDUCE5), -10.0, -12.0);
         assert_eq!(e.status, Status::NoData);
-        assert!(e.reason.contains("negative baseline"), "{}", e.reason);
+        assert_eq!(
+            why(&e),
+            Some(&NoStatus::NegativeBaseline { baseline: -10.0 })
+        );
         // Zero baseline: a target of zero.
         assert_eq!(
             ytd(level(Direction::Higher, INCREASE5), 0.0, 0.0).status,
@@ -1224,13 +1263,23 @@ mod tests {
         let r = level(Direction::Lower, YOY);
         let e = ytd(r, 20.0, 18.0);
         assert_eq!(e.status, Status::OnTrack);
-        assert!(e.reason.contains("a reduction"), "{}", e.reason);
+        assert_eq!(
+            e.finding,
+            judged(
+                ValueKind::Level,
+                Better::Lower,
+                Against::PreviousYear,
+                Verdict::Met
+            )
+        );
         let e = ytd(r, 20.0, 20.0);
         assert_eq!(e.status, Status::AtRisk);
-        assert!(
-            e.reason.contains("no reduction (unchanged)"),
-            "{}",
-            e.reason
+        assert_eq!(
+            verdict(&e),
+            Some(Verdict::WithinTolerance {
+                gap: 0.0,
+                tolerance: 5.0
+            })
         );
         assert_eq!(ytd(r, 20.0, 26.0).status, Status::OffTrack);
         let r = level(Direction::Higher, YOY);
@@ -1254,24 +1303,37 @@ mod tests {
             assert_eq!(e.change, Some(Change::between(20, 40)));
             assert!(e.interval.is_some());
             assert_eq!(e.significance, Significance::SignificantIncrease);
-            assert!(e.reason.contains("no RAG status"), "{}", e.reason);
-            assert!(e.reason.contains("+100.0%"), "{}", e.reason);
             assert!(
-                e.reason.contains("statistically significant increase"),
-                "{}",
-                e.reason
+                matches!(
+                    e.finding,
+                    Finding::Monitored {
+                        value_kind: ValueKind::Count,
+                        p_value: Some(p),
+                        scope: Scope::Whole,
+                        left_out: None,
+                    } if p < 0.05
+                ),
+                "{:?}",
+                e.finding
             );
+            assert_eq!(e.change.unwrap().percent, Some(100.0));
         }
         let r = count(Direction::Monitor, TargetKind::Monitor);
         let e = r.evaluate(None, Some(Observation::complete(10.0, 3)));
         assert_eq!(e.status, Status::Monitoring);
         assert_eq!(
-            e.reason,
-            "10 so far (95% interval 4.8 to 18.4); this measure is monitored without a \
-             target, so it has no RAG status."
+            e.finding,
+            Finding::Monitored {
+                value_kind: ValueKind::Count,
+                p_value: None,
+                scope: Scope::Whole,
+                left_out: None,
+            }
         );
+        assert!(near(e.interval, 4.8, 18.4), "{:?}", e.interval);
         let e = ytd(r, 0.0, 3.0);
-        assert!(e.reason.contains("up from zero"), "{}", e.reason);
+        assert_eq!(e.change, Some(Change::between(0, 3)));
+        assert_eq!(e.change.unwrap().percent, None);
         // Nothing to monitor without a current figure.
         assert_eq!(r.evaluate(None, None).status, Status::NoData);
         // A monitor-only level.
@@ -1294,15 +1356,12 @@ mod tests {
         let r = count(Direction::Lower, REDUCE5);
         let e = r.evaluate(Some(Observation::complete(40.0, 6)), None);
         assert_eq!(e.status, Status::NoData);
-        assert_eq!(
-            e.reason,
-            "No figure for the current period yet, so no status."
-        );
+        assert_eq!(why(&e), Some(&NoStatus::NoCurrent));
         assert_eq!(e.target, None);
 
         let e = r.evaluate(None, Some(Observation::complete(40.0, 6)));
         assert_eq!(e.status, Status::NoData);
-        assert!(e.reason.contains("comparison period"), "{}", e.reason);
+        assert_eq!(why(&e), Some(&NoStatus::NoComparison));
         assert_eq!(e.actual, Some(40.0));
         assert_eq!(e.target, None);
         assert_eq!(e.significance, Significance::NotTested);
@@ -1315,7 +1374,17 @@ mod tests {
         for bad in [-1.0, f64::NAN, f64::INFINITY, 1e300] {
             let e = ytd(r, 40.0, bad);
             assert_eq!(e.status, Status::NoData, "{bad}");
-            assert!(e.reason.contains("not a valid count"), "{}", e.reason);
+            assert!(
+                matches!(
+                    why(&e),
+                    Some(NoStatus::InvalidCurrent {
+                        value_kind: ValueKind::Count,
+                        ..
+                    })
+                ),
+                "{:?}",
+                e.finding
+            );
             let e = ytd(r, bad, 40.0);
             assert_eq!(e.status, Status::NoData, "{bad}");
         }
@@ -1330,9 +1399,11 @@ mod tests {
         );
         assert_eq!(e.status, Status::NoData);
         assert_eq!(
-            e.reason,
-            "No status: the current figure covers 11 months but the comparison figure covers \
-             12 months, and figures over different numbers of months are never compared."
+            why(&e),
+            Some(&NoStatus::DifferentMonths {
+                current: 11,
+                comparison: 12
+            })
         );
         assert_eq!(e.comparison, None);
         assert_eq!(e.change, None);
@@ -1350,7 +1421,13 @@ mod tests {
         );
         assert_eq!(e.status, Status::OnTrack);
         assert_eq!(e.comparison, None);
-        assert!(e.reason.contains("left out"), "{}", e.reason);
+        assert_eq!(
+            left_out(&e),
+            Some(LeftOut::DifferentMonths {
+                current: 6,
+                comparison: 12
+            })
+        );
         // And a monitor-only count keeps its interval but shows no change.
         let r = count(Direction::Monitor, TargetKind::Monitor);
         let e = r.evaluate(
@@ -1360,7 +1437,13 @@ mod tests {
         assert_eq!(e.status, Status::Monitoring);
         assert_eq!(e.change, None);
         assert!(e.interval.is_some());
-        assert!(e.reason.contains("left out"), "{}", e.reason);
+        assert_eq!(
+            left_out(&e),
+            Some(LeftOut::DifferentMonths {
+                current: 11,
+                comparison: 12
+            })
+        );
     }
 
     #[test]
@@ -1372,24 +1455,25 @@ mod tests {
         );
         assert_eq!(e.status, Status::OnTrack);
         assert_eq!(
-            e.reason,
-            "Comparing only the 5 months held in both periods (some months are missing): 36 \
-             so far against a target of 38.0 (5% below 40 in the same months of the \
-             comparison period), so on track."
+            e.finding,
+            Finding::Judged {
+                value_kind: ValueKind::Count,
+                better: Better::Lower,
+                against: PERCENT5_DOWN,
+                verdict: Verdict::Met,
+                scope: Scope::BothPartial { months: 5 },
+                left_out: None,
+            }
         );
         let e = r.evaluate(
             Some(Observation::complete(40.0, 5)),
             Some(Observation::incomplete(36.0, 5)),
         );
         assert_eq!(e.status, Status::OnTrack);
-        assert!(e.reason.starts_with("Comparing only"), "{}", e.reason);
+        assert_eq!(scope(&e), Some(Scope::BothPartial { months: 5 }));
         let r = level(Direction::Higher, TargetKind::ReachLevel { level: 90.0 });
         let e = r.evaluate(None, Some(Observation::incomplete(91.0, 1)));
-        assert!(
-            e.reason.starts_with("Over only the 1 month held"),
-            "{}",
-            e.reason
-        );
+        assert_eq!(scope(&e), Some(Scope::CurrentPartial { months: 1 }));
     }
 
     #[test]
@@ -1406,7 +1490,18 @@ mod tests {
         ] {
             let e = ytd(count(Direction::Lower, t), 40.0, 30.0);
             assert_eq!(e.status, Status::NoData, "{t:?}");
-            assert!(e.reason.contains("so no status"), "{}", e.reason);
+            assert!(
+                matches!(
+                    why(&e),
+                    Some(
+                        NoStatus::ReducePercent { .. }
+                            | NoStatus::IncreasePercent { .. }
+                            | NoStatus::TargetLevel { .. }
+                    )
+                ),
+                "{:?}",
+                e.finding
+            );
         }
     }
 
@@ -1449,12 +1544,7 @@ mod tests {
         assert_eq!(e.status.label(), "Incomplete");
         assert_eq!(e.target, None);
         assert_eq!((e.actual, e.comparison), (Some(3500.0), Some(3761.0)));
-        assert_eq!(
-            e.reason,
-            "Incomplete: 3 of 12 months held; April to December left out of both years \
-             (December 2022 and April to December 2021 not held), and a status needs at \
-             least 9 of the 12."
-        );
+        assert_eq!(e.finding, Finding::Incomplete { months_needed: 9 });
         assert_eq!(e.coverage, Some(coverage));
     }
 
@@ -1470,10 +1560,20 @@ mod tests {
         );
         assert_eq!(e.status, Status::OnTrack);
         assert_eq!(
-            e.reason,
-            "11 of 12 months, December left out of both years (December 2022 not held): 39 so \
-             far against 40 in the same months of the comparison period: a reduction, so on \
-             track."
+            e.finding,
+            Finding::Judged {
+                value_kind: ValueKind::Count,
+                better: Better::Lower,
+                against: Against::PreviousYear,
+                verdict: Verdict::Met,
+                scope: Scope::Covered,
+                left_out: None,
+            }
+        );
+        let c = e.coverage.as_ref().unwrap();
+        assert_eq!(
+            (c.months_compared, c.not_held()),
+            (11, vec!["2022-12".into()])
         );
         // Several gaps, and months missing from the current year alone.
         let held =
@@ -1484,25 +1584,32 @@ mod tests {
             Some(Observation::complete(39.0, 9)),
             coverage,
         );
-        assert!(
-            e.reason.starts_with(
-                "9 of 12 months, June, July and December left out of both years (June to July \
-                 2023 and December 2022 not held): "
-            ),
-            "{}",
-            e.reason
-        );
+        assert_eq!(scope(&e), Some(Scope::Covered));
+        let c = e.coverage.as_ref().unwrap();
+        assert_eq!(c.months_compared, 9);
+        assert_eq!(c.not_held(), ["2023-06", "2023-07", "2022-12"]);
         // Figures not compared with another year.
         let r = count(Direction::Higher, TargetKind::ReachLevel { level: 20.0 });
         let (_, coverage) = crate::month_coverage_alone(year("2022-04"), charnwood_held);
         let e = r.evaluate_with_coverage(None, Some(Observation::complete(25.0, 11)), coverage);
         assert_eq!(e.status, Status::OnTrack);
-        assert!(
-            e.reason
-                .starts_with("11 of 12 months, December 2022 not held: 25 so far"),
-            "{}",
-            e.reason
+        assert_eq!(
+            e.finding,
+            Finding::Judged {
+                value_kind: ValueKind::Count,
+                better: Better::Higher,
+                against: Against::Level,
+                verdict: Verdict::Met,
+                scope: Scope::Covered,
+                left_out: None,
+            }
         );
+        let c = e.coverage.as_ref().unwrap();
+        assert_eq!(
+            (c.months_compared, c.not_held()),
+            (11, vec!["2022-12".into()])
+        );
+        assert!(c.missing.iter().all(|g| g.comparison.is_none()));
     }
 
     #[test]
@@ -1527,19 +1634,19 @@ mod tests {
                     assert_eq!(e.status, Status::NoData);
                 } else if compared < needed {
                     assert_eq!(e.status, Status::Incomplete, "Q{quarter}: {compared}");
-                    assert!(
-                        e.reason.starts_with(&format!(
-                            "Incomplete: {compared} of {claimed} months held"
-                        ))
+                    assert_eq!(
+                        e.finding,
+                        Finding::Incomplete {
+                            months_needed: needed
+                        }
                     );
                 } else {
                     assert_eq!(e.status, Status::OnTrack, "Q{quarter}: {compared}");
+                    assert_eq!(scope(&e), Some(Scope::Covered));
+                    let c = e.coverage.as_ref().unwrap();
                     assert_eq!(
-                        e.reason
-                            .starts_with(&format!("{compared} of {claimed} months, ")),
-                        compared < claimed,
-                        "{}",
-                        e.reason
+                        (c.months_compared, c.months_claimed, c.is_whole()),
+                        (compared, claimed, compared == claimed)
                     );
                 }
             }
@@ -1551,35 +1658,31 @@ mod tests {
         let q = |s: &str| s.parse::<crate::Quarter>().unwrap();
         let r = level(Direction::Higher, TargetKind::ReachLevel { level: 90.0 });
         let held = |x: crate::Quarter| x != q("2023-Q2");
-        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year()), held);
         let e = r.evaluate_with_coverage(
             Some(Observation::complete(85.0, 9)),
             Some(Observation::complete(91.0, 9)),
             coverage,
         );
         assert_eq!(e.status, Status::OnTrack);
-        assert!(
-            e.reason.starts_with(
-                "9 of 12 months, quarter 2 left out of both years (quarter 2 of 2023/24 not \
-                 entered): 91.0 against"
-            ),
-            "{}",
-            e.reason
+        assert_eq!(scope(&e), Some(Scope::Covered));
+        let c = e.coverage.as_ref().unwrap();
+        assert_eq!(c.unit, crate::CoverageUnit::Quarter);
+        assert_eq!(
+            (c.months_compared, c.not_held()),
+            (9, vec!["2023/24-Q2".into()])
         );
         let held = |x: crate::Quarter| x != q("2023-Q2") && x != q("2022-Q3");
-        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year), held);
+        let (_, coverage) = crate::quarter_coverage(q("2023-Q4"), Some(q("2022-Q1").year()), held);
         let e = r.evaluate_with_coverage(
             Some(Observation::complete(85.0, 6)),
             Some(Observation::complete(91.0, 6)),
             coverage,
         );
         assert_eq!(e.status, Status::Incomplete);
-        assert_eq!(
-            e.reason,
-            "Incomplete: 6 of 12 months held; quarters 2 and 3 left out of both years (quarter 2 \
-             of 2023/24 and quarter 3 of 2022/23 not entered), and a status needs at least 9 \
-             of the 12."
-        );
+        assert_eq!(e.finding, Finding::Incomplete { months_needed: 9 });
+        let c = e.coverage.as_ref().unwrap();
+        assert_eq!(c.not_held(), ["2023/24-Q2", "2022/23-Q3"]);
     }
 
     #[test]
@@ -1593,11 +1696,14 @@ mod tests {
             short.clone(),
         );
         assert_eq!(e.status, Status::Monitoring);
-        assert!(
-            e.reason
-                .starts_with("3 of 12 months, April to December left out"),
-            "{}",
-            e.reason
+        assert_eq!(
+            e.finding,
+            Finding::Monitored {
+                value_kind: ValueKind::Count,
+                p_value: Some(compare_counts(30, 20).1),
+                scope: Scope::Covered,
+                left_out: None,
+            }
         );
         // No data comes first.
         let e = count(Direction::Lower, YOY).evaluate_with_coverage(None, obs(20.0), short.clone());
@@ -1627,23 +1733,49 @@ mod tests {
             r.min_coverage = bad;
             let e = r.evaluate_with_coverage(obs(30.0), obs(20.0), short.clone());
             assert_eq!(e.status, Status::NoData);
-            assert!(e.reason.contains("minimum share of months"), "{}", e.reason);
+            assert!(
+                matches!(why(&e), Some(NoStatus::MinCoverage { .. })),
+                "{:?}",
+                e.finding
+            );
         }
-        // Whole coverage reads exactly as before.
+        // Whole coverage decides exactly as without it, and says it covered
+        // the whole (the wording then has no opening).
         let r = count(Direction::Lower, REDUCE5);
         let whole = crate::Coverage::whole(crate::CoverageUnit::Month, 6);
-        assert_eq!(
-            r.evaluate_with_coverage(
-                Some(Observation::complete(40.0, 6)),
-                Some(Observation::complete(42.0, 6)),
-                whole
-            )
-            .reason,
-            ytd(r, 40.0, 42.0).reason
+        let with = r.evaluate_with_coverage(
+            Some(Observation::complete(40.0, 6)),
+            Some(Observation::complete(42.0, 6)),
+            whole.clone(),
         );
+        let without = ytd(r, 40.0, 42.0);
+        assert_eq!(
+            (with.status, with.target, verdict(&with), scope(&with)),
+            (
+                without.status,
+                without.target,
+                verdict(&without),
+                Some(Scope::Covered)
+            )
+        );
+        assert_eq!(scope(&without), Some(Scope::Whole));
+        assert_eq!(with.coverage, Some(whole));
     }
 
     // --- Properties -------------------------------------------------------
+
+    /// The finding is the kind its status calls for: no data has a reason
+    /// for none, monitoring its figures, incomplete the months needed, and
+    /// a RAG status the verdict that gives it.
+    fn finding_agrees_with_status(e: &Evaluation) -> bool {
+        match (&e.finding, e.status) {
+            (Finding::NoStatus { .. }, Status::NoData) => true,
+            (Finding::Monitored { .. }, Status::Monitoring) => true,
+            (Finding::Incomplete { .. }, Status::Incomplete) => e.coverage.is_some(),
+            (Finding::Judged { verdict, .. }, s) => verdict.status() == s && e.target.is_some(),
+            _ => false,
+        }
+    }
 
     fn any_direction() -> impl Strategy<Value = Direction> {
         prop_oneof![
@@ -1701,8 +1833,7 @@ mod tests {
                 min_coverage: crate::DEFAULT_MIN_COVERAGE,
             };
             let e = r.evaluate(comparison, actual);
-            prop_assert!(e.reason.ends_with('.'));
-            prop_assert!(!e.reason.is_empty());
+            prop_assert!(finding_agrees_with_status(&e), "{:?}", e);
             let monitor = direction == Direction::Monitor || target == TargetKind::Monitor;
             if e.status == Status::Monitoring {
                 prop_assert!(monitor);
@@ -1759,22 +1890,19 @@ mod tests {
                 Some(Observation::complete(actual, n)),
                 coverage.clone(),
             );
-            prop_assert!(e.reason.ends_with('.'));
+            prop_assert!(finding_agrees_with_status(&e), "{:?}", e);
             prop_assert_eq!(e.coverage.as_ref(), Some(&coverage));
             match e.status {
                 Status::Incomplete => {
                     prop_assert_eq!(e.target, None);
                     prop_assert!(n < needed);
-                    prop_assert!(e.reason.starts_with("Incomplete: "), "{}", e.reason);
+                    prop_assert_eq!(&e.finding, &Finding::Incomplete { months_needed: needed });
                 }
                 Status::NoData | Status::Monitoring => {}
                 _ => {
-                    prop_assert!(n >= needed, "{} of {}: {}", n, needed, e.reason);
+                    prop_assert!(n >= needed, "{} of {}: {:?}", n, needed, e.finding);
                     prop_assert!(e.target.is_some());
-                    if n < 3 * quarter {
-                        let opening = format!("{} of {} months, ", n, 3 * quarter);
-                        prop_assert!(e.reason.starts_with(&opening), "{}", e.reason);
-                    }
+                    prop_assert_eq!(scope(&e), Some(Scope::Covered));
                 }
             }
         }
@@ -1799,7 +1927,7 @@ mod tests {
                 Direction::Lower => a <= t + slack(t),
                 _ => a >= t - slack(t),
             };
-            prop_assert_eq!(e.status == Status::OnTrack, met, "{}", e.reason);
+            prop_assert_eq!(e.status == Status::OnTrack, met, "{:?}", e.finding);
             if e.status == Status::AtRisk {
                 let (lo, hi) = e.interval.unwrap();
                 prop_assert!(lo <= t + slack(t) && t - slack(t) <= hi);

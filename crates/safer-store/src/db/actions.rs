@@ -187,8 +187,12 @@ const ACTION_SELECT: &str = "SELECT a.id, a.plan_id, a.priority_id, a.aim, a.key
     a.resource_implications, a.outcome_target, a.measure_id, a.status, a.lead_agency_id
     FROM actions a LEFT JOIN agencies g ON g.id = a.lead_agency_id";
 
-fn parse<T: std::str::FromStr<Err = String>>(s: String) -> Result<T, DbError> {
-    s.parse().map_err(DbError::Corrupt)
+fn parse<T: std::str::FromStr>(s: String) -> Result<T, DbError>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse()
+        .map_err(|e: T::Err| DbError::Corrupt(e.to_string()))
 }
 
 fn status(s: &str) -> Result<ActionStatus, DbError> {

@@ -136,7 +136,7 @@ pub(crate) async fn dashboard(
                     format!("={}", html::figure(e.actual)),
                     format!("={}", html::figure(e.target)),
                     html::status_tag(e.status),
-                    esc(&e.reason),
+                    esc(&safer_report::measure_reason(e)),
                 ]
             })
             .collect();
@@ -165,9 +165,9 @@ pub(crate) async fn dashboard(
         body.push_str(&format!(
             "<li><a class=\"govuk-link\" href=\"/fund/{}/{}?quarter={}\">The Partnership Locality Fund for {}</a></li>\n",
             html::url_encode(&r.plan.partnership),
-            year_in_url(review.quarter.year),
-            review.quarter.number,
-            esc(&review.quarter.year.to_string())
+            year_in_url(review.quarter.year()),
+            review.quarter.number(),
+            esc(&review.quarter.year().to_string())
         ));
     }
     body.push_str("</ul>\n");
@@ -181,8 +181,8 @@ pub(crate) fn quarter_label(q: safer_domain::Quarter) -> String {
     let name = |m: safer_domain::Month| m.name();
     format!(
         "Quarter {} of {} ({} to {} {})",
-        q.number,
-        q.year,
+        q.number(),
+        q.year(),
         name(f),
         name(l),
         l.year()

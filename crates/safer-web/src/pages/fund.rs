@@ -48,9 +48,9 @@ async fn fund_return(
         },
         None => {
             let today = app.app.today();
-            let now = safer_domain::Month::new(u32::from(today.year), u32::from(today.month));
+            let now = safer_domain::Month::new(u32::from(today.year()), u32::from(today.month()));
             match now.map(Quarter::of) {
-                Some(q) if q.year == year => q.number,
+                Some(q) if q.year() == year => q.number(),
                 _ => 4,
             }
         }
@@ -81,7 +81,7 @@ fn file_stem(r: &FundReturn) -> String {
         "fund-return-{}-{}-q{}",
         r.partnership,
         year_in_url(r.year),
-        r.quarter.number
+        r.quarter.number()
     )
 }
 
@@ -104,7 +104,7 @@ pub(crate) async fn fund(
         "<form method=\"get\" action=\"/fund/{}/{}\" class=\"safer-filter\">{}<button type=\"submit\" class=\"govuk-button govuk-button--secondary\">Show quarter</button></form>\n",
         html::url_encode(&r.partnership),
         year_in_url(r.year),
-        html::select("quarter", "Return to the end of", &options, &r.quarter.number.to_string())
+        html::select("quarter", "Return to the end of", &options, &r.quarter.number().to_string())
     ));
     let row = |k: &str, v: String| {
         format!(
@@ -120,7 +120,7 @@ pub(crate) async fn fund(
     b.push_str(&row("Budgeted to projects", esc(&pounds(r.budgeted_pence))));
     b.push_str(&row("Not yet allocated", esc(&pounds(r.unallocated_pence))));
     b.push_str(&row(
-        &format!("Spent to the end of quarter {}", r.quarter.number),
+        &format!("Spent to the end of quarter {}", r.quarter.number()),
         esc(&pounds(r.spent_to_date_pence)),
     ));
     b.push_str("</dl>\n");
@@ -180,7 +180,7 @@ pub(crate) async fn fund(
     );
     b.push_str(&format!(
         "<h2 class=\"govuk-heading-m\">Download the return</h2><ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"{base}.csv?quarter={q}\">The quarter {q} return as CSV</a></li><li><a class=\"govuk-link\" href=\"{base}.xlsx?quarter={q}\">The quarter {q} return as a spreadsheet (XLSX)</a></li></ul>\n",
-        q = r.quarter.number
+        q = r.quarter.number()
     ));
     let title = format!("Fund {} {}", r.partnership, r.year);
     Ok(html::page(&app, &caller, &title, &b))

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Writes crates/safer-domain/src/working_days/table.rs: the bank holidays of
+England and Wales, one date a line, for the years FIRST to LAST.
+
+The usual holidays follow from the Banking and Financial Dealings Act 1971
+and the royal proclamations made each year under it:
+
+- New Year's Day, 1 January, or the Monday after when it falls at a weekend;
+- Good Friday and Easter Monday (Easter Sunday by the Gregorian computus);
+- the early May bank holiday, the first Monday in May;
+- the spring bank holiday, the last Monday in May;
+- the summer bank holiday, the last Monday in August;
+- Christmas Day and Boxing Day, with substitute days when either falls at a
+  weekend (25 December on a Saturday gives Monday 27 and Tuesday 28; on a
+  Sunday, Boxing Day is Monday 26 and Christmas Tuesday 27; 26 December on a
+  Saturday gives Monday 28).
+
+Proclamations have also moved or added days. Every such change in the years
+covered is listed in MOVED and ADDED below, with its reason; a future one
+must be added here and the table regenerated. Scotland and Northern Ireland
+have other holidays and are not covered.
+
+Usage: python3 scripts/gen_bank_holidays.py
+"""
+import datetime as dt
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "crates" / "safer-domain" / "src" / "working_days" / "table.rs"
+
+FIRST = 2010
+LAST = 2030
+
+# Usual holidays moved to another day: (usual date, new date, why).
+MOVED = [
+    (dt.date(2012, 5, 28), dt.date(2012, 6, 4), "Spring bank holiday, moved for the Diamond Jubilee"),
+    (dt.date(2020, 5, 4), dt.date(2020, 5, 8), "Early May bank holiday, moved to VE Day's 75th anniversary"),
+    (dt.date(2022, 5, 30), dt.date(2022, 6, 2), "Spring bank holiday, moved for the Platinum Jubilee"),
+]
+
+# Holidays added for a year only: (date, why).
+ADDED = [
+    (dt.date(2011, 4, 29), "Royal wedding"),
+    (dt.date(2012, 6, 5), "Queen's Diamond Jubilee"),
+    (dt.date(2022, 6, 3), "Platinum Jubilee bank holiday"),
+    (dt.date(2022, 9, 19), "State funeral of Queen Elizabeth II"),
+    (dt.date(2023, 5, 8), "Coronation of King Charles III"),
+]
+
+MONDAY, SATURDAY, SUNDAY = 0, 5, 6
+
+
+def easter_sunday(year):
+    """The anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def first_monday(year, month):
+    d = dt.date(year, month, 1)
+    return d + dt.timedelta(days=(MONDAY - d.weekday()) % 7)
+
+
+def last_monday(year, month):
+    d = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return d - dt.timedelta(days=(d.weekday() - MONDAY) % 7)
+
+
+def usual(year):
+    """The holidays the usual rules give, as (date, name)."""
+    out = []
+    new_year = dt.date(year, 1, 1)
+    if new_year.weekday() >= SATURDAY:
+        out.append((first_monday(year, 1), "New Year's Day (substitute day)"))
+    else:
+        out.append((new_year, "New Year's Day"))
+    easter = easter_sunday(year)
+    out.append((easter - dt.timedelta(days=2), "Good Friday"))
+    out.append((easter + dt.timedelta(days=1), "Easter Monday"))
+    out.append((first_monday(year, 5), "Early May bank holiday"))
+    out.append((last_monday(year, 5), "Spring bank holiday"))
+    out.append((last_monday(year, 8), "Summer bank holiday"))
+    christmas = dt.date(year, 12, 25)
+    day = dt.timedelta(days=1)
+    if christmas.weekday() == SATURDAY:
+        out.append((christmas + 2 * day, "Christmas Day (substitute day)"))
+        out.append((christmas + 3 * day, "Boxing Day (substitute day)"))
+    elif christmas.weekday() == SUNDAY:
+        out.append((christmas + day, "Boxing Day"))
+        out.append((christmas + 2 * day, "Christmas Day (substitute day)"))
+    elif christmas.weekday() == 4:  # Friday: Boxing Day is a Saturday.
+        out.append((christmas, "Christmas Day"))
+        out.append((christmas + 3 * day, "Boxing Day (substitute day)"))
+    else:
+        out.append((christmas, "Christmas Day"))
+        out.append((christmas + day, "Boxing Day"))
+    return out
+
+
+def holidays(year):
+    days = dict(usual(year))
+    for old, new, why in MOVED:
+        if old.year == year:
+            assert old in days, f"{old} is not a usual holiday"
+            del days[old]
+            days[new] = why
+    for date, why in ADDED:
+        if date.year == year:
+            assert date not in days, f"{date} is already a holiday"
+            days[date] = why
+    out = sorted(days.items())
+    for date, name in out:
+        assert date.weekday() < SATURDAY, f"{date} ({name}) is at a weekend"
+    return out
+
+
+def main():
+    lines = [
+        "// Generated by scripts/gen_bank_holidays.py; do not edit by hand.",
+        "//",
+        "// The bank holidays of England and Wales, in date order, for the",
+        "// years FIRST_YEAR to LAST_YEAR: the usual holidays with their",
+        "// substitute days, and the days moved or added by proclamation.",
+        "",
+        "use crate::Date;",
+        "",
+        f"pub(super) const FIRST_YEAR: u16 = {FIRST};",
+        f"pub(super) const LAST_YEAR: u16 = {LAST};",
+        "",
+        "pub(super) const BANK_HOLIDAYS: &[Date] = &[",
+    ]
+    for year in range(FIRST, LAST + 1):
+        for date, name in holidays(year):
+            lines.append(f"    // {name}")
+            lines.append(f"    Date::from_table({date.year}, {date.month}, {date.day}),")
+    lines.append("];")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(lines) + "\n")
+    print(f"wrote {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
