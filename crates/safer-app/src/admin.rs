@@ -24,7 +24,11 @@ impl App {
         if name.is_empty() {
             return Err(AppError::Invalid("An agency needs a name.".into()));
         }
-        let audit = actor.audit("add_agency", "agency", name);
+        let audit = actor.audit(
+            "add_agency",
+            &format!("agency {name}"),
+            if statutory { "statutory" } else { "" },
+        );
         Ok(self.db.add_agency(name, statutory, &audit).await?)
     }
 

@@ -24,6 +24,19 @@ pub struct FundEntry {
 }
 
 impl App {
+    /// The quarter a year's fund is shown at when none is asked for: the
+    /// current quarter while the year runs (by the app's clock), else the
+    /// last.
+    pub fn fund_quarter(&self, year: FinancialYear) -> u8 {
+        let today = self.today();
+        match safer_domain::Month::new(u32::from(today.year()), u32::from(today.month()))
+            .map(safer_domain::Quarter::of)
+        {
+            Some(q) if q.year() == year => q.number(),
+            _ => 4,
+        }
+    }
+
     /// Sets (or replaces) a year's allocation; audited as `set_allocation`.
     pub async fn set_allocation(
         &self,

@@ -5,7 +5,7 @@
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use safer_domain::{DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, Quarter, pounds};
+use safer_domain::{DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, pounds};
 
 use crate::auth::Caller;
 use crate::html::{self, esc};
@@ -46,14 +46,7 @@ async fn fund_return(
                 )));
             }
         },
-        None => {
-            let today = app.app.today();
-            let now = safer_domain::Month::new(u32::from(today.year()), u32::from(today.month()));
-            match now.map(Quarter::of) {
-                Some(q) if q.year() == year => q.number(),
-                _ => 4,
-            }
-        }
+        None => app.app.fund_quarter(year),
     };
     let actor = caller.actor();
     if export {

@@ -433,3 +433,27 @@ async fn the_explorer_lists_districts_held_and_offers_every_table() {
         app.stop().await;
     }
 }
+
+/// The plan page marks an action overdue by the application's clock: not on
+/// its due date, from the day after.
+#[tokio::test]
+async fn actions_are_overdue_by_the_applications_clock() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let c = app.login_as(Role::CommunitySafetyOfficer).await;
+        let page = format!("/plans/{}", app.ids.plan);
+        let overdue = "govuk-tag--red\">Overdue</strong>";
+        let noon = |date: &str| {
+            let d: safer_domain::Date = date.parse().unwrap();
+            safer_domain::Timestamp::from_unix_seconds(d.to_unix_seconds() + 12 * 3600)
+        };
+        // Both seeded actions are due on 30 September 2022.
+        app.clock.set(noon("2022-09-30"));
+        let before = c.get(&page).await.text().await.unwrap();
+        assert_eq!(before.matches(overdue).count(), 0, "[{b}]");
+        app.clock.set(noon("2022-10-01"));
+        let after = c.get(&page).await.text().await.unwrap();
+        assert_eq!(after.matches(overdue).count(), 2, "[{b}]");
+        app.stop().await;
+    }
+}

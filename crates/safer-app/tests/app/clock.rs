@@ -1,0 +1,196 @@
+//! Time comes from the app's clock: what is "today", when sessions,
+//! tokens and locks end, which quarter the fund opens at, and when changes
+//! are stamped.
+
+use safer_app::{AppError, SignInRefusal, Timestamp, digest};
+use safer_domain::ActionStatus;
+
+use crate::{PLAN, START, TestApp, apps, cleanup, seed};
+
+const DAY: i64 = 86_400;
+
+fn at(t: &TestApp, rfc3339_date: &str) {
+    let d: safer_domain::Date = rfc3339_date.parse().unwrap();
+    t.clock.set(Timestamp::from_unix_seconds(
+        d.to_unix_seconds() + 12 * 3600,
+    ));
+}
+
+#[tokio::test]
+async fn today_and_overdue_follow_the_clock() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        assert_eq!(t.app.today().to_string(), "2023-05-10", "[{b}]");
+        let lead = t.web("police-lead").await;
+        // An update is dated today by default, and may not be dated later.
+        t.app
+            .update_action(
+                &lead,
+                s.police_action,
+                ActionStatus::OnTrack,
+                "Patrols",
+                None,
+            )
+            .await
+            .unwrap();
+        let e = t
+            .app
+            .update_action(
+                &lead,
+                s.police_action,
+                ActionStatus::OnTrack,
+                "Tomorrow's",
+                Some("2023-05-11".parse().unwrap()),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "[{b}] {e}");
+        let police = |actions: Vec<safer_domain::Action>| {
+            actions
+                .into_iter()
+                .find(|a| a.id == s.police_action)
+                .unwrap()
+        };
+        let a = police(t.db().actions(PLAN).await.unwrap());
+        assert_eq!(a.updates.last().unwrap().date.to_string(), "2023-05-10");
+        // Due 2023-06-30: overdue from the next day, by the app's today.
+        at(t, "2023-06-30");
+        assert!(!a.is_overdue(t.app.today()), "[{b}]");
+        at(t, "2023-07-01");
+        assert!(a.is_overdue(t.app.today()), "[{b}]");
+        // The update a day later is accepted now.
+        t.app
+            .update_action(
+                &lead,
+                s.police_action,
+                ActionStatus::Complete,
+                "All done",
+                Some("2023-05-11".parse().unwrap()),
+            )
+            .await
+            .unwrap();
+        assert!(!police(t.db().actions(PLAN).await.unwrap()).is_overdue(t.app.today()));
+    }
+    cleanup(all).await;
+}
+
+#[tokio::test]
+async fn sessions_tokens_and_locks_end_by_the_clock() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let _ = seed(t).await;
+        let signed = t
+            .app
+            .sign_in("192.0.2.7", "jag", "a long test password", None, 600)
+            .await
+            .unwrap()
+            .unwrap();
+        let d = digest(&signed.session_token);
+        t.clock.advance(599);
+        assert!(t.app.session(&d, 600).await.unwrap().is_some(), "[{b}]");
+        // Use renews the idle time …
+        t.clock.advance(599);
+        assert!(t.app.session(&d, 600).await.unwrap().is_some(), "[{b}]");
+        // … and 600 seconds without use end it.
+        t.clock.advance(600);
+        assert!(t.app.session(&d, 600).await.unwrap().is_none(), "[{b}]");
+
+        // A token lives its days and no longer.
+        let op = safer_app::Actor::operator("tester");
+        let (_, secret) = t
+            .app
+            .create_token(&op, "analyst", "a week", &["read".into()], 7)
+            .await
+            .unwrap();
+        t.clock.advance(7 * DAY - 1);
+        assert!(t.app.api_token(&secret).await.unwrap().is_some(), "[{b}]");
+        t.clock.advance(1);
+        assert!(t.app.api_token(&secret).await.unwrap().is_none(), "[{b}]");
+
+        // Five failures lock an account for fifteen minutes.
+        for _ in 0..5 {
+            let r = t
+                .app
+                .sign_in("192.0.2.8", "cso", "wrong", None, 600)
+                .await
+                .unwrap();
+            assert!(matches!(r, Err(SignInRefusal::Refused)), "[{b}]");
+        }
+        let right = || {
+            t.app
+                .sign_in("192.0.2.8", "cso", "a long test password", None, 600)
+        };
+        assert!(
+            matches!(right().await.unwrap(), Err(SignInRefusal::Refused)),
+            "[{b}]"
+        );
+        t.clock.advance(15 * 60 - 1);
+        assert!(
+            matches!(right().await.unwrap(), Err(SignInRefusal::Refused)),
+            "[{b}]"
+        );
+        t.clock.advance(1);
+        assert!(right().await.unwrap().is_ok(), "[{b}]");
+    }
+    cleanup(all).await;
+}
+
+#[tokio::test]
+async fn the_fund_opens_at_the_current_quarter_of_its_year() {
+    let all = apps().await;
+    for t in &all {
+        let y2324 = "2023/24".parse().unwrap();
+        let y2223 = "2022/23".parse().unwrap();
+        assert_eq!(t.app.fund_quarter(y2324), 1, "10 May 2023");
+        assert_eq!(
+            t.app.fund_quarter(y2223),
+            4,
+            "a year ended shows its last quarter"
+        );
+        for (date, q) in [
+            ("2023-06-30", 1),
+            ("2023-07-01", 2),
+            ("2023-12-31", 3),
+            ("2024-01-01", 4),
+            ("2024-03-31", 4),
+        ] {
+            at(t, date);
+            assert_eq!(t.app.fund_quarter(y2324), q, "{date}");
+        }
+        at(t, "2024-04-01");
+        assert_eq!(t.app.fund_quarter(y2324), 4, "the year has ended");
+    }
+    cleanup(all).await;
+}
+
+#[tokio::test]
+async fn changes_are_stamped_with_the_clocks_time() {
+    let all = apps().await;
+    for t in &all {
+        let _ = seed(t).await;
+        let log = t.db().audit_log(1).await.unwrap();
+        assert_eq!(log[0].at, Timestamp::from_unix_seconds(START).to_rfc3339());
+        t.clock.advance(3600);
+        t.app
+            .record_value(
+                &t.cli("cso").await,
+                PLAN,
+                "p5-m1",
+                "2022-Q4".parse().unwrap(),
+                90.0,
+                "",
+            )
+            .await
+            .unwrap();
+        let v = t.db().values(PLAN, "p5-m1").await.unwrap();
+        assert_eq!(v[0].entered_at, "2023-05-10T10:00:00Z");
+        assert_eq!(
+            t.db().audit_log(1).await.unwrap()[0].at,
+            "2023-05-10T10:00:00Z"
+        );
+    }
+    cleanup(all).await;
+}
