@@ -42,7 +42,7 @@ pub struct PriorityRow {
     pub measures: Vec<MeasureRow>,
     pub actions: Vec<Action>,
     /// Ids of this priority's actions open past their due date.
-    pub overdue: Vec<i64>,
+    pub overdue: Vec<safer_domain::ActionId>,
 }
 
 /// The whole quarterly review.

@@ -5,7 +5,9 @@
 //! agency's (by agency id). The store applies the scope where the action is
 //! read, so an action outside it is not found.
 
-use safer_domain::{Action, ActionScope, ActionStatus, ActionUpdate, Aim, Date, Plan, Role};
+use safer_domain::{
+    Action, ActionId, ActionScope, ActionStatus, ActionUpdate, Aim, Date, Plan, Role,
+};
 use safer_store::db::NewAction;
 
 use crate::assess::require_reader;
@@ -35,18 +37,9 @@ impl App {
 
     /// Adds an action, for a community safety officer or JAG coordinator;
     /// audited as `add_action`.
-    pub async fn add_action(&self, actor: &Actor, a: &ActionEntry) -> Result<i64, AppError> {
+    pub async fn add_action(&self, actor: &Actor, a: &ActionEntry) -> Result<ActionId, AppError> {
         actor.require(&[Role::CommunitySafetyOfficer, Role::JagCoordinator])?;
-        let agency = self
-            .db
-            .agency_by_name(a.lead_agency.trim())
-            .await?
-            .ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "No agency is named {:?}: the lead must be an agency of the partnership (add it first).",
-                    a.lead_agency
-                ))
-            })?;
+        let agency = self.lead_agency(&a.lead_agency).await?;
         let entry = NewAction {
             plan_id: a.plan_id.clone(),
             priority_id: a.priority_id.clone(),
@@ -78,7 +71,7 @@ impl App {
     pub async fn update_action(
         &self,
         actor: &Actor,
-        action_id: i64,
+        action_id: ActionId,
         status: ActionStatus,
         text: &str,
         date: Option<Date>,
@@ -123,7 +116,7 @@ impl App {
     /// The answer to asking for an action outside the actor's scope: not
     /// found, as if it did not exist. When it does exist the attempt is
     /// audited as a refusal, for the administrator's eyes only.
-    async fn out_of_scope(&self, actor: &Actor, action_id: i64) -> AppError {
+    async fn out_of_scope(&self, actor: &Actor, action_id: ActionId) -> AppError {
         let not_found = AppError::NotFound(format!("There is no action {action_id}."));
         match self.db.action_in_scope(action_id, ActionScope::All).await {
             Ok(a) => {
@@ -149,7 +142,7 @@ impl App {
     pub async fn action_to_update(
         &self,
         actor: &Actor,
-        action_id: i64,
+        action_id: ActionId,
     ) -> Result<(Plan, Action), AppError> {
         let user = actor.require(&[
             Role::CommunitySafetyOfficer,

@@ -2,7 +2,7 @@
 //! the audit log. For administrators, or the machine's operator at the
 //! command line (who makes the first administrator).
 
-use safer_domain::{Agency, Role, User};
+use safer_domain::{Agency, AgencyId, Role, TokenId, User, UserId};
 use safer_store::db::{ApiToken, AuditRecord, Verification};
 
 use crate::{Actor, App, AppError, digest, generate_password, hash_password};
@@ -18,7 +18,7 @@ impl App {
         actor: &Actor,
         name: &str,
         statutory: bool,
-    ) -> Result<i64, AppError> {
+    ) -> Result<AgencyId, AppError> {
         actor.require_admin()?;
         let name = name.trim();
         if name.is_empty() {
@@ -42,6 +42,16 @@ impl App {
         Ok(self.db.agency_by_name(name).await?)
     }
 
+    /// The agency a lead names (an action's, a project's): it must be an
+    /// agency of the partnership, matched whatever the case.
+    pub(crate) async fn lead_agency(&self, name: &str) -> Result<Agency, AppError> {
+        self.db.agency_by_name(name.trim()).await?.ok_or_else(|| {
+            AppError::Invalid(format!(
+                "No agency is named {name:?}: the lead must be an agency of the partnership (add it first)."
+            ))
+        })
+    }
+
     /// Adds a user with roles and a password; audited as `add_user`.
     pub async fn add_user(
         &self,
@@ -51,7 +61,7 @@ impl App {
         agency: &str,
         roles: &[Role],
         password: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<UserId, AppError> {
         actor.require_admin()?;
         safer_domain::check_username(username)
             .map_err(|why| AppError::Invalid(format!("The username is refused: {why}.")))?;
@@ -139,7 +149,7 @@ impl App {
         name: &str,
         scopes: &[String],
         days: i64,
-    ) -> Result<(i64, String), AppError> {
+    ) -> Result<(TokenId, String), AppError> {
         actor.require_admin()?;
         if let Some(bad) = scopes.iter().find(|s| !SCOPES.contains(&s.as_str())) {
             return Err(AppError::Invalid(format!(
@@ -167,7 +177,7 @@ impl App {
     }
 
     /// Revokes a token; audited as `revoke_api_token`.
-    pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+    pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<(), AppError> {
         actor.require_admin()?;
         let audit = actor.audit("revoke_api_token", &format!("token {id}"), "");
         Ok(self.db.revoke_api_token(id, &audit).await?)

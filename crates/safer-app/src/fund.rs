@@ -2,7 +2,7 @@
 //! their spend each quarter, and the return to the Police and Crime
 //! Commissioner.
 
-use safer_domain::{FinancialYear, Fund, FundReturn, Role};
+use safer_domain::{ActionId, FinancialYear, Fund, FundReturn, ProjectId, Role};
 use safer_store::db::NewProject;
 
 use crate::{Actor, App, AppError};
@@ -20,7 +20,7 @@ pub struct FundEntry {
     pub budget_pence: i64,
     pub plan_id: String,
     pub priority_id: String,
-    pub action_id: Option<i64>,
+    pub action_id: Option<ActionId>,
 }
 
 impl App {
@@ -59,8 +59,9 @@ impl App {
     }
 
     /// Adds a project; audited as `add_project`.
-    pub async fn add_project(&self, actor: &Actor, p: &FundEntry) -> Result<i64, AppError> {
+    pub async fn add_project(&self, actor: &Actor, p: &FundEntry) -> Result<ProjectId, AppError> {
         actor.require(FUND_KEEPERS)?;
+        let lead = self.lead_agency(&p.lead_agency).await?;
         let audit = actor.audit(
             "add_project",
             "fund project",
@@ -69,7 +70,7 @@ impl App {
                 p.partnership,
                 p.year,
                 p.name,
-                p.lead_agency,
+                lead.name,
                 safer_domain::pounds(p.budget_pence)
             ),
         );
@@ -77,7 +78,7 @@ impl App {
             partnership: p.partnership.clone(),
             year: p.year,
             name: p.name.clone(),
-            lead_agency: p.lead_agency.clone(),
+            lead_agency_id: lead.id,
             budget_pence: p.budget_pence,
             plan_id: p.plan_id.clone(),
             priority_id: p.priority_id.clone(),
@@ -91,7 +92,7 @@ impl App {
     pub async fn record_spend(
         &self,
         actor: &Actor,
-        project_id: i64,
+        project_id: ProjectId,
         quarter: u8,
         amount_pence: i64,
         note: &str,

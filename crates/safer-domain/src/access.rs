@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{AgencyId, UserId};
+
 /// A user's role in the partnership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -79,7 +81,7 @@ impl std::fmt::Display for Role {
 /// An organisation of the partnership.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agency {
-    pub id: i64,
+    pub id: AgencyId,
     pub name: String,
     /// A responsible authority under the Crime and Disorder Act 1998 s5
     /// (council, police, fire, probation, health).
@@ -89,7 +91,7 @@ pub struct Agency {
 /// A user, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub agency: Agency,
@@ -114,8 +116,8 @@ impl User {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionScope {
     All,
-    /// Actions led by this agency (by id).
-    LeadAgency(i64),
+    /// Actions led by this agency.
+    LeadAgency(AgencyId),
 }
 
 impl ActionScope {
@@ -133,7 +135,7 @@ impl ActionScope {
     }
 
     /// Whether an action led by `lead_agency_id` is in the scope.
-    pub fn allows(self, lead_agency_id: Option<i64>) -> bool {
+    pub fn allows(self, lead_agency_id: Option<AgencyId>) -> bool {
         match self {
             ActionScope::All => true,
             ActionScope::LeadAgency(a) => lead_agency_id == Some(a),
@@ -141,7 +143,7 @@ impl ActionScope {
     }
 
     /// The agency the scope is limited to, if any (for SQL).
-    pub fn agency(self) -> Option<i64> {
+    pub fn agency(self) -> Option<AgencyId> {
         match self {
             ActionScope::All => None,
             ActionScope::LeadAgency(a) => Some(a),
@@ -175,8 +177,9 @@ mod tests {
     use super::*;
 
     fn user(roles: &[Role], agency: i64) -> User {
+        let agency = AgencyId::from_stored(agency);
         User {
-            id: 1,
+            id: UserId::from_stored(1),
             username: "u".into(),
             display_name: "U".into(),
             agency: Agency {
@@ -192,9 +195,10 @@ mod tests {
     #[test]
     fn who_updates_which_actions() {
         let lead = ActionScope::for_user(&user(&[Role::AgencyLead], 7)).unwrap();
-        assert!(lead.allows(Some(7)) && !lead.allows(Some(8)) && !lead.allows(None));
+        let a = AgencyId::from_stored;
+        assert!(lead.allows(Some(a(7))) && !lead.allows(Some(a(8))) && !lead.allows(None));
         let cso = ActionScope::for_user(&user(&[Role::CommunitySafetyOfficer], 7)).unwrap();
-        assert!(cso.allows(Some(8)) && cso.allows(None));
+        assert!(cso.allows(Some(a(8))) && cso.allows(None));
         assert_eq!(
             ActionScope::for_user(&user(&[Role::JagCoordinator, Role::AgencyLead], 7)),
             Some(ActionScope::All)

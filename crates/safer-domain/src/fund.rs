@@ -5,18 +5,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FinancialYear, Quarter};
+use crate::{ActionId, AgencyId, FinancialYear, ProjectId, Quarter};
 
 /// A project funded from the year's allocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundProject {
-    pub id: i64,
+    pub id: ProjectId,
     pub name: String,
+    /// The lead agency, by id; `None` for a project whose lead names no
+    /// agency of the partnership.
+    pub lead_agency_id: Option<AgencyId>,
+    /// The lead agency's name, for showing.
     pub lead_agency: String,
     pub budget_pence: i64,
     pub plan_id: String,
     pub priority_id: String,
-    pub action_id: Option<i64>,
+    pub action_id: Option<ActionId>,
     /// Spend in quarters 1 to 4 of the year.
     pub spend_pence: [i64; 4],
 }
@@ -187,7 +191,8 @@ mod tests {
             allocation_pence: 1_000_000,
             source: "PCC".into(),
             projects: vec![FundProject {
-                id: 1,
+                id: ProjectId::from_stored(1),
+                lead_agency_id: None,
                 name: "Diversionary football".into(),
                 lead_agency: "Council".into(),
                 budget_pence: 400_000,

@@ -17,6 +17,7 @@ mod date;
 mod file_size;
 mod force_area;
 mod fund;
+mod ids;
 mod measure;
 mod month;
 mod partnership;
@@ -33,6 +34,7 @@ pub use force_area::{TRANSPORT_POLICE, force_area_of};
 pub use fund::{
     DEFAULT_UNDERSPEND_THRESHOLD, Fund, FundProject, FundReturn, ReturnLine, parse_pounds, pounds,
 };
+pub use ids::{ActionId, AgencyId, IdError, ProjectId, TokenId, UserId};
 pub use measure::*;
 pub use month::{FinancialYear, Month, MonthError, Period, Quarter};
 pub use partnership::{

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, Direction, FinancialYear, TargetKind, ValueKind};
+use crate::{ActionId, AgencyId, Date, Direction, FinancialYear, TargetKind, ValueKind};
 
 /// A three-year partnership plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,14 +205,14 @@ impl ActionStatus {
 /// An action of a priority's action plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
-    pub id: i64,
+    pub id: ActionId,
     pub plan_id: String,
     pub priority_id: String,
     pub aim: Aim,
     pub key_action: String,
     /// The lead agency, by id; `None` for an action whose lead names no
     /// agency of the partnership.
-    pub lead_agency_id: Option<i64>,
+    pub lead_agency_id: Option<AgencyId>,
     /// The lead agency's name, for showing.
     pub lead_agency: String,
     pub start: Date,
@@ -301,12 +301,12 @@ mod tests {
     #[test]
     fn overdue_only_when_open_and_past_due() {
         let mut a = Action {
-            id: 1,
+            id: ActionId::from_stored(1),
             plan_id: "p".into(),
             priority_id: "p1".into(),
             aim: Aim::Prevention,
             key_action: "x".into(),
-            lead_agency_id: Some(1),
+            lead_agency_id: Some(AgencyId::from_stored(1)),
             lead_agency: "Police".into(),
             start: "2024-04-01".parse().unwrap(),
             due: "2024-06-30".parse().unwrap(),

@@ -191,7 +191,7 @@ fn return_sheet(ws: &mut Worksheet, f: &FundReturn) -> Result<(), XlsxError> {
         ws.write_string(r, 2, &p.plan_id)?;
         ws.write_string(r, 3, &p.priority_id)?;
         if let Some(a) = p.action_id {
-            ws.write_number(r, 4, a as f64)?;
+            ws.write_number(r, 4, a.get() as f64)?;
         }
         for (k, pence) in amounts(l).into_iter().enumerate() {
             ws.write_number_with_format(r, FIRST_MONEY + k as u16, pounds_f64(pence), &money)?;
@@ -268,7 +268,7 @@ pub fn fund_return_xlsx(f: &FundReturn, path: &std::path::Path) -> Result<(), Re
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use safer_domain::{Fund, FundProject};
+    use safer_domain::{ActionId, Fund, FundProject, ProjectId};
 
     /// Two projects in 2024/25 at quarter 2: one on profile, one
     /// underspent; allocation £25,000.
@@ -280,17 +280,19 @@ pub(crate) mod tests {
             source: "PCC grant letter, 3 April 2024".into(),
             projects: vec![
                 FundProject {
-                    id: 1,
+                    id: ProjectId::from_stored(1),
+                    lead_agency_id: None,
                     name: "Street pastors, \"Loughborough\"".into(),
                     lead_agency: "Council".into(),
                     budget_pence: 1_000_000,
                     plan_id: "csp-2024".into(),
                     priority_id: "p1".into(),
-                    action_id: Some(7),
+                    action_id: Some(ActionId::from_stored(7)),
                     spend_pence: [300_000, 123_456, 0, 0],
                 },
                 FundProject {
-                    id: 2,
+                    id: ProjectId::from_stored(2),
+                    lead_agency_id: None,
                     name: "Diversionary <football>".into(),
                     lead_agency: "Youth service".into(),
                     budget_pence: 400_000,

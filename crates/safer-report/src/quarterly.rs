@@ -964,8 +964,8 @@ pub(crate) mod tests {
     use super::*;
     use safer_analysis::{MeasureRow, PriorityRow};
     use safer_domain::{
-        ActionUpdate, Against, Aim, Better, Change, Coverage, Evaluation, Finding, NoStatus,
-        Period, Scope, Significance, ValueKind, Verdict,
+        ActionId, ActionUpdate, Against, AgencyId, Aim, Better, Change, Coverage, Evaluation,
+        Finding, NoStatus, Period, Scope, Significance, ValueKind, Verdict,
     };
 
     fn q(s: &str) -> Quarter {
@@ -1033,12 +1033,12 @@ pub(crate) mod tests {
 
     fn action(id: i64, priority: &str, status: ActionStatus, due: &str) -> Action {
         Action {
-            id,
+            id: ActionId::from_stored(id),
             plan_id: "csp-2024".into(),
             priority_id: priority.into(),
             aim: Aim::Prevention,
             key_action: format!("Key action {id}"),
-            lead_agency_id: Some(1),
+            lead_agency_id: Some(AgencyId::from_stored(1)),
             lead_agency: "Police".into(),
             start: d("2024-04-01"),
             due: d(due),
@@ -1133,7 +1133,7 @@ pub(crate) mod tests {
                         ),
                     ],
                     actions: vec![overdue, done],
-                    overdue: vec![11],
+                    overdue: vec![ActionId::from_stored(11)],
                 },
                 PriorityRow {
                     id: "p2".into(),

@@ -130,7 +130,7 @@ struct UpdateBody {
 
 #[derive(Debug, Serialize)]
 struct UpdateCreated {
-    action_id: i64,
+    action_id: safer_domain::ActionId,
     date: String,
     status: String,
     text: String,
@@ -145,7 +145,7 @@ pub(crate) async fn add_update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
+    let id: safer_domain::ActionId = id_of(&id)?;
     let user = caller.user()?;
     let json = headers
         .get(header::CONTENT_TYPE)

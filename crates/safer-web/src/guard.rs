@@ -128,7 +128,7 @@ async fn identify(
             Some((user, t)) => Ok(Caller {
                 user: Some(user),
                 via: Via::Token {
-                    id: t.id,
+                    id: t.id.get(),
                     scopes: t.scopes,
                 },
                 csrf: None,

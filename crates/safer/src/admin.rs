@@ -66,7 +66,7 @@ pub enum TokenCommand {
     },
     /// Revoke a token by its number.
     Revoke {
-        id: i64,
+        id: safer_domain::TokenId,
     },
     List,
 }

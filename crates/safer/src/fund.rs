@@ -49,7 +49,7 @@ pub enum FundCommand {
         priority: String,
         /// The action the project delivers, if any.
         #[arg(long, value_name = "ACTION_ID")]
-        action: Option<i64>,
+        action: Option<safer_domain::ActionId>,
         /// Who is entering it. Default: SAFER_USER, else the login name.
         #[arg(long, value_name = "USERNAME")]
         by: Option<String>,
@@ -57,7 +57,7 @@ pub enum FundCommand {
     /// Record spend on a project in a quarter (1–4) of its year; negative amounts record refunds.
     Spend {
         #[arg(long, value_name = "PROJECT_ID")]
-        project: i64,
+        project: safer_domain::ProjectId,
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
         quarter: u8,
         #[arg(long, value_parser = parse_amount, allow_hyphen_values = true)]

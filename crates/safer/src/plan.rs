@@ -92,7 +92,7 @@ pub enum ActionCommand {
     /// Record dated progress on an action and set its status.
     Update {
         #[arg(value_name = "ACTION_ID")]
-        id: i64,
+        id: safer_domain::ActionId,
         /// not_started, on_track, at_risk, off_track, complete or cancelled.
         #[arg(long, value_parser = parse_status)]
         status: ActionStatus,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use safer_app::{
     ActionEntry, Actor, App, AppConfig, Channel, FixedClock, FundEntry, PasswordCost, Timestamp,
 };
-use safer_domain::{Aim, Role, User};
+use safer_domain::{ActionId, Aim, ProjectId, Role, TokenId, User};
 use safer_store::Database;
 
 /// 2023-05-10T09:00:00Z: a Wednesday in the first quarter of 2023/24.
@@ -131,10 +131,10 @@ pub fn police_uk_month() -> PathBuf {
 
 /// The ids a seeded application holds.
 pub struct Seeded {
-    pub police_action: i64,
-    pub fire_action: i64,
-    pub project: i64,
-    pub token: i64,
+    pub police_action: ActionId,
+    pub fire_action: ActionId,
+    pub project: ProjectId,
+    pub token: TokenId,
 }
 
 /// Agencies, one user per role, the 2020–23 plan, two actions (one led by

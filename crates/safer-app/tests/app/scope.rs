@@ -70,7 +70,13 @@ async fn another_agencys_action_is_not_found_and_the_attempt_is_logged() {
         // The same answer as for an action that does not exist …
         let missing = t
             .app
-            .update_action(&police, 999_999, ActionStatus::Complete, "Done", None)
+            .update_action(
+                &police,
+                "999999".parse().unwrap(),
+                ActionStatus::Complete,
+                "Done",
+                None,
+            )
             .await
             .unwrap_err();
         assert_eq!(missing.to_string(), "There is no action 999999.");

@@ -4,7 +4,7 @@
 //! (argon2id, by the web crate) and session and API tokens arrive as their
 //! SHA-256 digests, so a copy of the database gives no one a way in.
 
-use safer_domain::{Agency, Role, User};
+use safer_domain::{Agency, AgencyId, Role, TokenId, User, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -32,8 +32,8 @@ pub struct SessionRecord {
 /// An API token, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ApiToken {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub name: String,
     pub scopes: Vec<String>,
     pub expires_at: i64,
@@ -53,7 +53,7 @@ impl Database {
         name: &str,
         statutory: bool,
         audit: &AuditEntry,
-    ) -> Result<i64, DbError> {
+    ) -> Result<AgencyId, DbError> {
         let mut tx = self.pool.begin().await?;
         let row =
             sqlx::query("INSERT INTO agencies (name, statutory) VALUES ($1, $2) RETURNING id")
@@ -66,10 +66,10 @@ impl Database {
                 })?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
-        Ok(row.try_get(0)?)
+        Ok(AgencyId::from_stored(row.try_get(0)?))
     }
 
-    pub async fn agency(&self, id: i64) -> Result<Agency, DbError> {
+    pub async fn agency(&self, id: AgencyId) -> Result<Agency, DbError> {
         self.agencies()
             .await?
             .into_iter()
@@ -84,7 +84,7 @@ impl Database {
         rows.iter()
             .map(|r| {
                 Ok(Agency {
-                    id: r.try_get(0)?,
+                    id: AgencyId::from_stored(r.try_get(0)?),
                     name: r.try_get(1)?,
                     statutory: r.try_get::<i64, _>(2)? == 1,
                 })
@@ -106,11 +106,11 @@ impl Database {
         &self,
         username: &str,
         display_name: &str,
-        agency_id: i64,
+        agency_id: AgencyId,
         roles: &[Role],
         password_hash: &str,
         audit: &AuditEntry,
-    ) -> Result<i64, DbError> {
+    ) -> Result<UserId, DbError> {
         if roles.is_empty() {
             return Err(DbError::Conflict("a user needs at least one role".into()));
         }
@@ -121,16 +121,16 @@ impl Database {
         )
         .bind(username)
         .bind(display_name)
-        .bind(agency_id)
+        .bind(agency_id.get())
         .bind(password_hash)
         .bind(self.now_text())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || format!("the username {username:?} is taken, or agency {agency_id} does not exist")))?;
-        let id: i64 = row.try_get(0)?;
+        let id = UserId::from_stored(row.try_get(0)?);
         for r in roles {
             sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-                .bind(id)
+                .bind(id.get())
                 .bind(r.as_str())
                 .execute(&mut *tx)
                 .await
@@ -141,9 +141,9 @@ impl Database {
         Ok(id)
     }
 
-    async fn roles_of(&self, user_id: i64) -> Result<Vec<Role>, DbError> {
+    async fn roles_of(&self, user_id: UserId) -> Result<Vec<Role>, DbError> {
         let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -155,7 +155,7 @@ impl Database {
     }
 
     async fn login_state(&self, row: &AnyRow) -> Result<LoginState, DbError> {
-        let id: i64 = row.try_get(0)?;
+        let id = UserId::from_stored(row.try_get(0)?);
         Ok(LoginState {
             user: User {
                 id,
@@ -163,7 +163,7 @@ impl Database {
                 display_name: row.try_get(2)?,
                 active: row.try_get::<i64, _>(3)? == 1,
                 agency: Agency {
-                    id: row.try_get(4)?,
+                    id: AgencyId::from_stored(row.try_get(4)?),
                     name: row.try_get(5)?,
                     statutory: row.try_get::<i64, _>(6)? == 1,
                 },
@@ -191,10 +191,10 @@ impl Database {
         }
     }
 
-    pub async fn user(&self, id: i64) -> Result<User, DbError> {
+    pub async fn user(&self, id: UserId) -> Result<User, DbError> {
         let q = format!("{USER_SELECT} WHERE u.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(q))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| DbError::NotFound(format!("user {id}")))?;
@@ -217,7 +217,7 @@ impl Database {
     /// seconds) locks the account.
     pub async fn record_login_failure(
         &self,
-        user_id: i64,
+        user_id: UserId,
         lock_until: Option<i64>,
         audit: &AuditEntry,
     ) -> Result<(), DbError> {
@@ -226,7 +226,7 @@ impl Database {
             "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE WHEN $1 > locked_until THEN $1 ELSE locked_until END WHERE id = $2",
         )
         .bind(lock_until.unwrap_or(0))
-        .bind(user_id)
+        .bind(user_id.get())
         .execute(&mut *tx)
         .await?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
@@ -238,7 +238,7 @@ impl Database {
     /// stored and the audit entry written, in one transaction.
     pub async fn sign_in(
         &self,
-        user_id: i64,
+        user_id: UserId,
         session_token_hash: &str,
         csrf_token: &str,
         expires_at: i64,
@@ -246,12 +246,12 @@ impl Database {
     ) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-            .bind(user_id)
+            .bind(user_id.get())
             .execute(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(session_token_hash)
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(csrf_token)
             .bind(self.now_secs())
             .bind(expires_at)
@@ -266,14 +266,14 @@ impl Database {
     /// sessions, with the audit entry.
     pub async fn set_password(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         audit: &AuditEntry,
     ) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2")
             .bind(password_hash)
-            .bind(user_id)
+            .bind(user_id.get())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -281,7 +281,7 @@ impl Database {
             return Err(DbError::NotFound(format!("user {user_id}")));
         }
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
+            .bind(user_id.get())
             .execute(&mut *tx)
             .await?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
@@ -303,7 +303,7 @@ impl Database {
             self.end_session(token_hash, None).await?;
             return Ok(None);
         }
-        let user = self.user(row.try_get(0)?).await?;
+        let user = self.user(UserId::from_stored(row.try_get(0)?)).await?;
         if !user.active {
             return Ok(None);
         }
@@ -345,19 +345,19 @@ impl Database {
     /// Creates an API token with its audit entry; returns its id.
     pub async fn create_api_token(
         &self,
-        user_id: i64,
+        user_id: UserId,
         name: &str,
         token_hash: &str,
         scopes: &[String],
         expires_at: i64,
         audit: &AuditEntry,
-    ) -> Result<i64, DbError> {
+    ) -> Result<TokenId, DbError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at, revoked_at)
              VALUES ($1, $2, $3, $4, $5, $6, 0) RETURNING id",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(name)
         .bind(token_hash)
         .bind(scopes.join(" "))
@@ -368,7 +368,7 @@ impl Database {
         .map_err(|e| on_constraint(e, || format!("no user {user_id}")))?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
-        Ok(row.try_get(0)?)
+        Ok(TokenId::from_stored(row.try_get(0)?))
     }
 
     /// The user and scopes of a live token (not revoked, not expired).
@@ -396,12 +396,12 @@ impl Database {
     }
 
     /// Revokes a live token, with its audit entry.
-    pub async fn revoke_api_token(&self, id: i64, audit: &AuditEntry) -> Result<(), DbError> {
+    pub async fn revoke_api_token(&self, id: TokenId, audit: &AuditEntry) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         let n =
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at = 0")
                 .bind(self.now_secs())
-                .bind(id)
+                .bind(id.get())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -417,8 +417,8 @@ impl Database {
 fn token_of(r: &AnyRow) -> Result<ApiToken, DbError> {
     let scopes: String = r.try_get(3)?;
     Ok(ApiToken {
-        id: r.try_get(0)?,
-        user_id: r.try_get(1)?,
+        id: TokenId::from_stored(r.try_get(0)?),
+        user_id: UserId::from_stored(r.try_get(1)?),
         name: r.try_get(2)?,
         scopes: scopes.split_whitespace().map(str::to_owned).collect(),
         expires_at: r.try_get(4)?,

@@ -1,6 +1,8 @@
 //! Action plans: actions per priority and their dated progress updates.
 
-use safer_domain::{Action, ActionScope, ActionStatus, ActionUpdate, Aim, Date};
+use safer_domain::{
+    Action, ActionId, ActionScope, ActionStatus, ActionUpdate, AgencyId, Aim, Date,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -14,8 +16,8 @@ pub struct NewAction {
     pub priority_id: String,
     pub aim: Aim,
     pub key_action: String,
-    /// The lead agency, by id (it must exist).
-    pub lead_agency_id: i64,
+    /// The lead agency (it must exist).
+    pub lead_agency_id: AgencyId,
     pub start: Date,
     pub due: Date,
     pub financial_implications: String,
@@ -31,7 +33,7 @@ impl Database {
         a: &NewAction,
         created_by: &str,
         audit: &AuditEntry,
-    ) -> Result<i64, DbError> {
+    ) -> Result<ActionId, DbError> {
         if a.due < a.start {
             return Err(DbError::Conflict(format!(
                 "the due date {} is before the start date {}",
@@ -49,7 +51,7 @@ impl Database {
         .bind(&a.priority_id)
         .bind(a.aim.as_str())
         .bind(&a.key_action)
-        .bind(a.lead_agency_id)
+        .bind(a.lead_agency_id.get())
         .bind(a.start.to_string())
         .bind(a.due.to_string())
         .bind(&a.financial_implications)
@@ -67,7 +69,7 @@ impl Database {
             })
         })?
         .ok_or_else(|| DbError::NotFound(format!("agency {}", a.lead_agency_id)))?;
-        let id: i64 = row.try_get(0)?;
+        let id = ActionId::from_stored(row.try_get(0)?);
         let mut audit = audit.clone();
         audit.target = format!("action {id}");
         append(&mut tx, self.backend(), &self.now_text(), &audit).await?;
@@ -80,7 +82,7 @@ impl Database {
     /// action outside the scope is not found.
     pub async fn add_update(
         &self,
-        action_id: i64,
+        action_id: ActionId,
         scope: ActionScope,
         update: &ActionUpdate,
         audit: &AuditEntry,
@@ -90,9 +92,9 @@ impl Database {
             "UPDATE actions SET status = $1 WHERE id = $2 AND ($3 = 0 OR lead_agency_id = $4)",
         )
         .bind(update.status.as_str())
-        .bind(action_id)
+        .bind(action_id.get())
         .bind(i64::from(scope.agency().is_some()))
-        .bind(scope.agency().unwrap_or(0))
+        .bind(scope.agency().map_or(0, AgencyId::get))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -103,7 +105,7 @@ impl Database {
             "INSERT INTO action_updates (action_id, update_date, author, text, status, entered_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(action_id)
+        .bind(action_id.get())
         .bind(update.date.to_string())
         .bind(&update.author)
         .bind(&update.text)
@@ -119,15 +121,15 @@ impl Database {
     /// One action with its updates, if it is in `scope` (else not found).
     pub async fn action_in_scope(
         &self,
-        action_id: i64,
+        action_id: ActionId,
         scope: ActionScope,
     ) -> Result<Action, DbError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ACTION_SELECT} WHERE a.id = $1 AND ($2 = 0 OR a.lead_agency_id = $3)"
         )))
-        .bind(action_id)
+        .bind(action_id.get())
         .bind(i64::from(scope.agency().is_some()))
-        .bind(scope.agency().unwrap_or(0))
+        .bind(scope.agency().map_or(0, AgencyId::get))
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| DbError::NotFound(format!("action {action_id}")))?;
@@ -135,7 +137,7 @@ impl Database {
         let updates = sqlx::query(
             "SELECT update_date, author, text, status FROM action_updates WHERE action_id = $1 ORDER BY update_date, id",
         )
-        .bind(action_id)
+        .bind(action_id.get())
         .fetch_all(&self.pool)
         .await?;
         for r in updates {
@@ -166,7 +168,7 @@ impl Database {
         .fetch_all(&self.pool)
         .await?;
         for r in updates {
-            let id: i64 = r.try_get(0)?;
+            let id = ActionId::from_stored(r.try_get(0)?);
             let u = ActionUpdate {
                 date: parse(r.try_get::<String, _>(1)?)?,
                 author: r.try_get(2)?,
@@ -202,12 +204,12 @@ fn status(s: &str) -> Result<ActionStatus, DbError> {
 fn action_of(r: &AnyRow) -> Result<Action, DbError> {
     let aim: String = r.try_get(3)?;
     Ok(Action {
-        id: r.try_get(0)?,
+        id: ActionId::from_stored(r.try_get(0)?),
         plan_id: r.try_get(1)?,
         priority_id: r.try_get(2)?,
         aim: Aim::parse(&aim).ok_or_else(|| DbError::Corrupt(format!("aim {aim:?}")))?,
         key_action: r.try_get(4)?,
-        lead_agency_id: r.try_get(13)?,
+        lead_agency_id: r.try_get::<Option<i64>, _>(13)?.map(AgencyId::from_stored),
         lead_agency: r.try_get(5)?,
         start: parse(r.try_get(6)?)?,
         due: parse(r.try_get(7)?)?,

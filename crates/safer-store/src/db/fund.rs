@@ -1,7 +1,7 @@
 //! The Partnership Locality Fund: the PCC's grant, the projects it pays
 //! for, and spend per quarter. Amounts are whole pence.
 
-use safer_domain::{FinancialYear, Fund, FundProject};
+use safer_domain::{ActionId, AgencyId, FinancialYear, Fund, FundProject, ProjectId};
 use sqlx::Row;
 
 use super::audit::{AuditEntry, append};
@@ -13,11 +13,12 @@ pub struct NewProject {
     pub partnership: String,
     pub year: FinancialYear,
     pub name: String,
-    pub lead_agency: String,
+    /// The lead agency (it must exist).
+    pub lead_agency_id: AgencyId,
     pub budget_pence: i64,
     pub plan_id: String,
     pub priority_id: String,
-    pub action_id: Option<i64>,
+    pub action_id: Option<ActionId>,
 }
 
 impl Database {
@@ -49,21 +50,25 @@ impl Database {
 
     /// Adds a project with its audit entry (whose target becomes the new
     /// project); returns its id.
-    pub async fn add_project(&self, p: &NewProject, audit: &AuditEntry) -> Result<i64, DbError> {
+    pub async fn add_project(
+        &self,
+        p: &NewProject,
+        audit: &AuditEntry,
+    ) -> Result<ProjectId, DbError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO fund_projects (partnership, year, name, lead_agency, budget_pence, plan_id, priority_id, action_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO fund_projects (partnership, year, name, lead_agency, lead_agency_id, budget_pence, plan_id, priority_id, action_id)
+             SELECT $1, $2, $3, name, id, $5, $6, $7, $8 FROM agencies WHERE id = $4 RETURNING id",
         )
         .bind(&p.partnership)
         .bind(p.year.to_string())
         .bind(&p.name)
-        .bind(&p.lead_agency)
+        .bind(p.lead_agency_id.get())
         .bind(p.budget_pence)
         .bind(&p.plan_id)
         .bind(&p.priority_id)
-        .bind(p.action_id)
-        .fetch_one(&mut *tx)
+        .bind(p.action_id.map(ActionId::get))
+        .fetch_optional(&mut *tx)
         .await
         .map_err(|e| {
             on_constraint(e, || {
@@ -72,8 +77,9 @@ impl Database {
                     p.name, p.year, p.plan_id
                 )
             })
-        })?;
-        let id: i64 = row.try_get(0)?;
+        })?
+        .ok_or_else(|| DbError::NotFound(format!("agency {}", p.lead_agency_id)))?;
+        let id = ProjectId::from_stored(row.try_get(0)?);
         let mut audit = audit.clone();
         audit.target = format!("fund project {id}");
         append(&mut tx, self.backend(), &self.now_text(), &audit).await?;
@@ -85,7 +91,7 @@ impl Database {
     /// audit entry. A negative amount records a refund or correction.
     pub async fn record_spend(
         &self,
-        project_id: i64,
+        project_id: ProjectId,
         quarter: u8,
         amount_pence: i64,
         note: &str,
@@ -96,7 +102,7 @@ impl Database {
         sqlx::query(
             "INSERT INTO fund_spend (project_id, quarter, amount_pence, note, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(project_id)
+        .bind(project_id.get())
         .bind(i64::from(quarter))
         .bind(amount_pence)
         .bind(note)
@@ -119,8 +125,9 @@ impl Database {
             .await?
             .ok_or_else(|| DbError::NotFound(format!("a {year} fund allocation for {partnership:?}")))?;
         let rows = sqlx::query(
-            "SELECT id, name, lead_agency, budget_pence, plan_id, priority_id, action_id FROM fund_projects
-             WHERE partnership = $1 AND year = $2 ORDER BY id",
+            "SELECT p.id, p.name, COALESCE(g.name, p.lead_agency), p.budget_pence, p.plan_id, p.priority_id, p.action_id, p.lead_agency_id
+             FROM fund_projects p LEFT JOIN agencies g ON g.id = p.lead_agency_id
+             WHERE p.partnership = $1 AND p.year = $2 ORDER BY p.id",
         )
         .bind(partnership)
         .bind(year.to_string())
@@ -129,13 +136,14 @@ impl Database {
         let mut projects = Vec::new();
         for r in rows {
             projects.push(FundProject {
-                id: r.try_get(0)?,
+                id: ProjectId::from_stored(r.try_get(0)?),
                 name: r.try_get(1)?,
+                lead_agency_id: r.try_get::<Option<i64>, _>(7)?.map(AgencyId::from_stored),
                 lead_agency: r.try_get(2)?,
                 budget_pence: r.try_get(3)?,
                 plan_id: r.try_get(4)?,
                 priority_id: r.try_get(5)?,
-                action_id: r.try_get(6)?,
+                action_id: r.try_get::<Option<i64>, _>(6)?.map(ActionId::from_stored),
                 spend_pence: [0; 4],
             });
         }
@@ -150,6 +158,7 @@ impl Database {
         .await?;
         for r in spend {
             let (id, q, sum): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            let id = ProjectId::from_stored(id);
             if let Some(p) = projects.iter_mut().find(|p| p.id == id)
                 && (1..=4).contains(&q)
             {

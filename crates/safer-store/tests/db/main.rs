@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use safer_domain::{
-    ActionScope, ActionStatus, ActionUpdate, Aim, FixedClock, Plan, Role, Timestamp,
+    ActionId, ActionScope, ActionStatus, ActionUpdate, AgencyId, Aim, FixedClock, Plan, Role,
+    Timestamp,
 };
 use safer_store::db::{AuditEntry, DbError, NewAction, NewProject, Verification};
 use safer_store::{Backend, Database};
@@ -30,7 +31,7 @@ fn now(db: &Database) -> i64 {
 }
 
 /// Adds an agency for the tests that need one to lead an action.
-async fn council(db: &Database) -> i64 {
+async fn council(db: &Database) -> AgencyId {
     match db
         .agency_by_name("Charnwood Borough Council")
         .await
@@ -89,7 +90,7 @@ fn charnwood_plan() -> Plan {
     safer_ingest::plan::load(&p, &[]).expect("the example plan loads")
 }
 
-fn action(plan: &Plan, lead: i64, priority: &str, measure: Option<&str>) -> NewAction {
+fn action(plan: &Plan, lead: AgencyId, priority: &str, measure: Option<&str>) -> NewAction {
     NewAction {
         plan_id: plan.id.clone(),
         priority_id: priority.into(),
@@ -268,13 +269,17 @@ on_every_backend!(actions_updates_and_overdue, |db| {
         .unwrap_err();
     assert!(matches!(e, DbError::Conflict(_)), "{e}");
     let e = db
-        .add_action(&action(&plan, 9999, "p1", None), "x", &entry("add_action"))
+        .add_action(
+            &action(&plan, AgencyId::from_stored(9999), "p1", None),
+            "x",
+            &entry("add_action"),
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, DbError::NotFound(_)), "{e}");
     let e = db
         .add_update(
-            999,
+            ActionId::from_stored(999),
             ActionScope::All,
             &update("x", ActionStatus::Complete),
             &entry("update_action"),
@@ -346,7 +351,7 @@ on_every_backend!(fund_spend_adds_up_by_quarter, |db| {
         partnership: "charnwood".into(),
         year,
         name: "Diversionary activities".into(),
-        lead_agency: "Charnwood Borough Council".into(),
+        lead_agency_id: council(db).await,
         budget_pence: 1_200_000,
         plan_id: plan.id.clone(),
         priority_id: "p2".into(),
@@ -582,7 +587,7 @@ on_every_backend!(a_change_whose_audit_entry_fails_is_not_kept, |db| {
         partnership: "charnwood".into(),
         year,
         name: "Street pastors".into(),
-        lead_agency: "Charnwood Borough Council".into(),
+        lead_agency_id: council(db).await,
         budget_pence: 50,
         plan_id: plan.id.clone(),
         priority_id: "p2".into(),
@@ -779,3 +784,92 @@ on_every_backend!(the_audit_chain_detects_tampering, |db| {
     .unwrap();
     assert_eq!(db.verify_audit().await.unwrap().first_broken, Some(second));
 });
+
+/// A database an earlier Safer left, with actions and fund projects whose
+/// leads were written as text, is migrated so that every lead is an agency
+/// referred to by id: existing agencies are matched whatever the case and
+/// spacing, and leads naming no agency become (non-statutory) agencies.
+#[tokio::test]
+async fn leads_written_as_text_become_agency_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut urls = vec![(Database::sqlite_url(dir.path()), None)];
+    if let Ok(admin) = std::env::var("SAFER_TEST_POSTGRES") {
+        let (url, name) = Database::scratch_postgres(&admin, "safer_migrate")
+            .await
+            .expect("a scratch PostgreSQL database");
+        urls.push((url, Some((admin, name))));
+    }
+    for (url, drop_pg) in urls {
+        let old = Database::connect_at_schema(&url, 2).await.unwrap();
+        let plan = charnwood_plan();
+        old.save_plan(&plan, "analyst", &entry("import_plan"))
+            .await
+            .unwrap();
+        for sql in [
+            "INSERT INTO agencies (name, statutory) VALUES ('Leicestershire Police', 1)",
+            "INSERT INTO actions (plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
+               financial_implications, resource_implications, outcome_target, measure_id, status, created_by, created_at)
+             VALUES ('charnwood-2023-26', 'p1', 'enforcement', 'Patrols', ' leicestershire POLICE ', '2024-04-01', '2024-09-30',
+               '', '', '', NULL, 'not_started', 'x', '2024-04-01T00:00:00Z')",
+            "INSERT INTO actions (plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
+               financial_implications, resource_implications, outcome_target, measure_id, status, created_by, created_at)
+             VALUES ('charnwood-2023-26', 'p1', 'prevention', 'Visits', 'Youth Service', '2024-04-01', '2024-09-30',
+               '', '', '', NULL, 'not_started', 'x', '2024-04-01T00:00:00Z')",
+            "INSERT INTO fund_allocations (partnership, year, amount_pence, source) VALUES ('charnwood', '2024/25', 100, 'PLF')",
+            "INSERT INTO fund_projects (partnership, year, name, lead_agency, budget_pence, plan_id, priority_id, action_id)
+             VALUES ('charnwood', '2024/25', 'Youth club', 'youth service', 50, 'charnwood-2023-26', 'p2', NULL)",
+        ] {
+            old.execute_admin(sql).await.unwrap();
+        }
+        old.close().await;
+
+        let db = Database::connect(&url).await.unwrap();
+        let agencies = db.agencies().await.unwrap();
+        let names: Vec<(&str, bool)> = agencies
+            .iter()
+            .map(|a| (a.name.as_str(), a.statutory))
+            .collect();
+        assert_eq!(
+            names,
+            [("Leicestershire Police", true), ("Youth Service", false)],
+            "{url}"
+        );
+        let police = agencies[0].id;
+        let youth = agencies[1].id;
+        let actions = db.actions(&plan.id).await.unwrap();
+        let leads: Vec<(Option<AgencyId>, &str)> = actions
+            .iter()
+            .map(|a| (a.lead_agency_id, a.lead_agency.as_str()))
+            .collect();
+        assert_eq!(
+            leads,
+            [
+                (Some(police), "Leicestershire Police"),
+                (Some(youth), "Youth Service")
+            ]
+        );
+        let f = db
+            .fund("charnwood", "2024/25".parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                f.projects[0].lead_agency_id,
+                f.projects[0].lead_agency.as_str()
+            ),
+            (Some(youth), "Youth Service")
+        );
+        // The agency lead of the police now finds their action by scope.
+        assert_eq!(
+            db.action_in_scope(actions[0].id, ActionScope::LeadAgency(police))
+                .await
+                .unwrap()
+                .key_action,
+            "Patrols"
+        );
+        db.close().await;
+        if let Some((admin, name)) = drop_pg {
+            Database::drop_postgres(&admin, &name).await.unwrap();
+        }
+    }
+}

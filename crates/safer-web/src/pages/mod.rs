@@ -22,7 +22,7 @@ pub(crate) async fn not_found() -> WebError {
 }
 
 /// Parses an id from the path; anything else is "not found".
-pub(crate) fn id_of(text: &str) -> Result<i64, WebError> {
+pub(crate) fn id_of<T: std::str::FromStr>(text: &str) -> Result<T, WebError> {
     text.parse()
         .map_err(|_| WebError::NotFound(format!("There is no record {text:?}.")))
 }

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
-use safer_domain::{Action, ActionStatus, Date, MeasureSource, TargetKind};
+use safer_domain::{Action, ActionId, ActionStatus, Date, MeasureSource, TargetKind};
 
 use crate::auth::Caller;
 use crate::html::{self, esc};
@@ -394,7 +394,7 @@ pub(crate) async fn update_form(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
+    let id: ActionId = id_of(&id)?;
     let (_, action) = app.app.action_to_update(&caller.actor(), id).await?;
     Ok(update_page(
         &app,
@@ -411,7 +411,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     Form(form): Form<UpdateForm>,
 ) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
+    let id: ActionId = id_of(&id)?;
     let actor = caller.actor();
     let (plan, action) = app.app.action_to_update(&actor, id).await?;
     let update = match validate_update(&form.status, &form.text, Some(&form.date), app.app.today())

@@ -100,20 +100,30 @@ async fn bearer_tokens_read_and_write_by_scope() {
         };
         let good = r#"{"status": "on_track", "text": "Second event held", "date": "2022-08-01"}"#;
         let p = problem(
-            post(app.ids.own_action, &lead_read, good).await.unwrap(),
+            post(app.ids.own_action.get(), &lead_read, good)
+                .await
+                .unwrap(),
             403,
         )
         .await;
         assert!(p["detail"].as_str().unwrap().contains("write"), "{p}");
-        let p = problem(post(app.ids.own_action, &read, good).await.unwrap(), 403).await;
+        let p = problem(
+            post(app.ids.own_action.get(), &read, good).await.unwrap(),
+            403,
+        )
+        .await;
         assert_eq!(p["title"], "Forbidden");
         // Another agency's action is not there for this lead.
         problem(
-            post(app.ids.other_action, &lead_write, good).await.unwrap(),
+            post(app.ids.other_action.get(), &lead_write, good)
+                .await
+                .unwrap(),
             404,
         )
         .await;
-        let r = post(app.ids.own_action, &lead_write, good).await.unwrap();
+        let r = post(app.ids.own_action.get(), &lead_write, good)
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED, "[{b}]");
         let created: serde_json::Value = r.json().await.unwrap();
         assert_eq!(created["status"], "on_track");
@@ -125,7 +135,7 @@ async fn bearer_tokens_read_and_write_by_scope() {
 
         // Bad bodies.
         problem(
-            post(app.ids.own_action, &lead_write, "{not json")
+            post(app.ids.own_action.get(), &lead_write, "{not json")
                 .await
                 .unwrap(),
             400,
@@ -133,7 +143,7 @@ async fn bearer_tokens_read_and_write_by_scope() {
         .await;
         let p = problem(
             post(
-                app.ids.own_action,
+                app.ids.own_action.get(),
                 &lead_write,
                 r#"{"status": "done", "text": "x"}"#,
             )
@@ -144,7 +154,7 @@ async fn bearer_tokens_read_and_write_by_scope() {
         .await;
         assert!(p["detail"].as_str().unwrap().contains("status"), "{p}");
         problem(
-            post(app.ids.own_action, &lead_write, r#"{"text": "x"}"#)
+            post(app.ids.own_action.get(), &lead_write, r#"{"text": "x"}"#)
                 .await
                 .unwrap(),
             422,

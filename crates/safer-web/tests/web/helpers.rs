@@ -42,9 +42,9 @@ pub struct Ids {
     /// `2022-23`, as fund URLs write years.
     pub year: String,
     /// Led by the agency lead's own agency.
-    pub own_action: i64,
+    pub own_action: safer_domain::ActionId,
     /// Led by another agency.
-    pub other_action: i64,
+    pub other_action: safer_domain::ActionId,
 }
 
 pub struct App {
@@ -258,7 +258,7 @@ async fn seed(db: &Database) -> Ids {
                 partnership: "charnwood".into(),
                 year,
                 name: "Diversionary football".into(),
-                lead_agency: agency_of(Role::AgencyLead),
+                lead_agency_id: agency_ids[&agency_of(Role::AgencyLead)],
                 budget_pence: 1_200_000,
                 plan_id: plan.id.clone(),
                 priority_id: priority,
@@ -368,7 +368,7 @@ impl App {
     }
 
     /// A live API token for the user of `role`; returns the token.
-    pub async fn token(&self, role: Role, scopes: &[&str]) -> (String, i64) {
+    pub async fn token(&self, role: Role, scopes: &[&str]) -> (String, safer_domain::TokenId) {
         use sha2::Digest;
         let user = self
             .db

@@ -447,7 +447,7 @@ fn actions_values_and_the_fund_flow_into_the_report() {
             "--name",
             "Shop watch",
             "--lead",
-            "Charnwood BC",
+            "Charnwood Borough Council",
             "--budget",
             "8000",
             "--plan",
