@@ -332,14 +332,18 @@ fn schemas() -> Value {
         },
         "Action": {
             "type": "object",
-            "required": ["id", "plan_id", "priority_id", "aim", "key_action", "lead_agency", "start", "due", "status", "updates"],
+            "required": ["id", "plan_id", "priority_id", "aim", "key_action", "lead_agency", "lead_agency_id", "start", "due", "status", "updates"],
             "properties": {
-                "id": { "type": "integer", "format": "int64" },
+                "id": { "type": "integer", "format": "int64", "minimum": 1 },
                 "plan_id": { "type": "string" },
                 "priority_id": { "type": "string" },
                 "aim": { "enum": ["enforcement", "intelligence", "prevention", "confidence"] },
                 "key_action": { "type": "string" },
-                "lead_agency": { "type": "string" },
+                "lead_agency": { "type": "string", "description": "The lead agency's name." },
+                "lead_agency_id": {
+                    "type": ["integer", "null"], "format": "int64", "minimum": 1,
+                    "description": "The lead agency's id; null for a lead that names no agency of the partnership."
+                },
                 "start": { "type": "string", "format": "date" },
                 "due": { "type": "string", "format": "date" },
                 "financial_implications": { "type": "string" },
