@@ -29,6 +29,13 @@ pub struct ActionEntry {
     pub measure_id: Option<String>,
 }
 
+/// Who may update actions: each in their scope ([`ActionScope::for_user`]).
+const UPDATERS: &[Role] = &[
+    Role::CommunitySafetyOfficer,
+    Role::JagCoordinator,
+    Role::AgencyLead,
+];
+
 impl App {
     /// Which actions the actor may update; `None`: none.
     pub fn action_scope(&self, actor: &Actor) -> Option<ActionScope> {
@@ -76,11 +83,7 @@ impl App {
         text: &str,
         date: Option<Date>,
     ) -> Result<(), AppError> {
-        let user = actor.require(&[
-            Role::CommunitySafetyOfficer,
-            Role::JagCoordinator,
-            Role::AgencyLead,
-        ])?;
+        let user = actor.require(UPDATERS)?;
         let scope = ActionScope::for_user(user)
             .ok_or_else(|| AppError::NotFound(format!("There is no action {action_id}.")))?;
         let text = text.trim();
@@ -144,11 +147,7 @@ impl App {
         actor: &Actor,
         action_id: ActionId,
     ) -> Result<(Plan, Action), AppError> {
-        let user = actor.require(&[
-            Role::CommunitySafetyOfficer,
-            Role::JagCoordinator,
-            Role::AgencyLead,
-        ])?;
+        let user = actor.require(UPDATERS)?;
         let scope = ActionScope::for_user(user)
             .ok_or_else(|| AppError::NotFound(format!("There is no action {action_id}.")))?;
         let action = match self.db.action_in_scope(action_id, scope).await {

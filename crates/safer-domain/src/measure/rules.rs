@@ -1816,7 +1816,6 @@ mod tests {
 
     proptest! {
         #[test]
-        #[test]
         fn evaluate_never_panics(
             direction in any_direction(),
             target in any_target(),
