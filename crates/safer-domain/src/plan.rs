@@ -247,6 +247,26 @@ pub struct ActionUpdate {
 #[error("{0}")]
 pub struct PlanError(pub String);
 
+/// Checks an id written in a plan (the plan's, a theme's, a priority's, a
+/// statement's or a measure's): 1 to 64 of the letters a to z (either
+/// case), digits, `-`, `_` and `.`, beginning with a letter or digit, so
+/// that it reads the same in a URL, a file name and a command.
+pub fn check_code(id: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if id.is_empty() || id.len() > 64 {
+        return Err(format!(
+            "an id has 1 to 64 characters; {id:?} has {}",
+            id.chars().count()
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) || !id.chars().all(ok_char) {
+        return Err(format!(
+            "an id is letters a to z, digits, - _ and . (beginning with a letter or digit), not {id:?}"
+        ));
+    }
+    Ok(())
+}
+
 impl Plan {
     /// Checks the rules a plan keeps: ids unique, themes referenced exist,
     /// the years run forward, targets carry their values.
@@ -263,6 +283,7 @@ impl Plan {
                 self.last_year, self.first_year
             )));
         }
+        check_code(&self.id).map_err(PlanError)?;
         let mut ids: Vec<&str> = self.themes.iter().map(|t| t.id.as_str()).collect();
         for p in &self.priorities {
             if let Some(t) = &p.theme
@@ -277,6 +298,9 @@ impl Plan {
             ids.extend(p.objectives.iter().map(|o| o.id.as_str()));
             ids.extend(p.responses.iter().map(|o| o.id.as_str()));
             ids.extend(p.measures.iter().map(|o| o.id.as_str()));
+        }
+        for id in &ids {
+            check_code(id).map_err(PlanError)?;
         }
         let mut sorted = ids.clone();
         sorted.sort_unstable();
@@ -297,6 +321,37 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_codes() {
+        for ok in ["charnwood-2023-26", "p1", "p1-m4", "P2.o1", "x_y"] {
+            assert_eq!(check_code(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "-p1",
+            "p 1",
+            "p1/m2",
+            "p1?",
+            "é",
+            ".hidden",
+            &"a".repeat(65),
+        ] {
+            assert!(check_code(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// An accepted id needs no escaping in a URL path segment or a
+        /// file name, and never names a parent folder.
+        #[test]
+        fn an_accepted_id_is_safe_in_urls_and_file_names(s in "\\PC{0,70}") {
+            if check_code(&s).is_ok() {
+                proptest::prop_assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)));
+                proptest::prop_assert!(s != "." && s != ".." && !s.starts_with('.'));
+            }
+        }
+    }
 
     #[test]
     fn overdue_only_when_open_and_past_due() {

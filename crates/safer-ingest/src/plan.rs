@@ -17,7 +17,7 @@ use crate::IngestError;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPlan {
-    id: String,
+    id: Spanned<String>,
     partnership: String,
     title: String,
     first_year: Spanned<String>,
@@ -34,7 +34,7 @@ struct RawPlan {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTheme {
-    id: String,
+    id: Spanned<String>,
     title: String,
 }
 
@@ -104,6 +104,23 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
             },
         }
     })?;
+    // Ids appear in URLs, file names and commands: they must be codes.
+    let code = |s: &Spanned<String>| -> Result<(), IngestError> {
+        safer_domain::check_code(s.get_ref()).map_err(|why| at(s.span(), why))
+    };
+    code(&raw.id)?;
+    for t in &raw.themes {
+        code(&t.id)?;
+    }
+    for p in &raw.priorities {
+        code(&p.id)?;
+        for s in p.objectives.iter().chain(&p.responses) {
+            code(&s.id)?;
+        }
+        for m in &p.measures {
+            code(&m.id)?;
+        }
+    }
     let year = |s: &Spanned<String>| -> Result<FinancialYear, IngestError> {
         s.get_ref()
             .parse::<FinancialYear>()
@@ -127,7 +144,7 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
     let mut priorities = Vec::new();
     for p in raw.priorities {
         if let Some(t) = &p.theme
-            && !raw.themes.iter().any(|x| &x.id == t.get_ref())
+            && !raw.themes.iter().any(|x| x.id.get_ref() == t.get_ref())
         {
             return Err(at(
                 t.span(),
@@ -264,7 +281,7 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
         });
     }
     let plan = Plan {
-        id: raw.id,
+        id: raw.id.into_inner(),
         partnership: raw.partnership,
         title: raw.title,
         first_year,
@@ -275,7 +292,7 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
             .themes
             .into_iter()
             .map(|t| Theme {
-                id: t.id,
+                id: t.id.into_inner(),
                 title: t.title,
             })
             .collect(),
@@ -352,6 +369,19 @@ mod tests {
         assert!(e.contains("baseline"), "{e}");
         let e = err(&format!("{HEAD}colour = \"red\"\n"));
         assert!(e.contains("line 7") && e.contains("colour"), "{e}");
+    }
+
+    /// Ids are used in URLs, file names and commands: one that is not a
+    /// code is refused at its line.
+    #[test]
+    fn ids_must_be_codes() {
+        let e = err(
+            &measure("direction = \"lower\"\ntarget = \"monitor\"\nsource = \"manual\"\n")
+                .replace("id = \"p1-m1\"", "id = \"p1 m1\""),
+        );
+        assert!(e.contains("line 12") && e.contains("\"p1 m1\""), "{e}");
+        let e = err(&HEAD.replace("id = \"x\"", "id = \"../x\""));
+        assert!(e.contains("line 1") && e.contains("\"../x\""), "{e}");
     }
 
     #[test]
