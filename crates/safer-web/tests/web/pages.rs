@@ -457,3 +457,35 @@ async fn actions_are_overdue_by_the_applications_clock() {
         app.stop().await;
     }
 }
+
+/// The fund opens at the current quarter of its year, by the application's
+/// clock, and its profile (what should be spent by then) follows.
+#[tokio::test]
+async fn the_fund_opens_at_todays_quarter() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let c = app.login_as(Role::CommunitySafetyOfficer).await;
+        let on = |date: &str| {
+            let d: safer_domain::Date = date.parse().unwrap();
+            safer_domain::Timestamp::from_unix_seconds(d.to_unix_seconds() + 12 * 3600)
+        };
+        for (date, quarter) in [
+            ("2022-05-10", 1),
+            ("2022-11-10", 3),
+            ("2023-03-31", 4),
+            ("2024-06-01", 4),
+        ] {
+            app.clock.set(on(date));
+            let page = c.get("/fund/charnwood/2022-23").await.text().await.unwrap();
+            assert!(
+                page.contains(&format!("Spent to the end of quarter {quarter}<")),
+                "[{b}] {date}"
+            );
+            assert!(
+                page.contains(&format!("return.csv?quarter={quarter}\"")),
+                "[{b}] {date}"
+            );
+        }
+        app.stop().await;
+    }
+}
