@@ -65,3 +65,49 @@ pub enum IngestError {
     #[error("{path}: not a zip archive Safer can read: {reason}")]
     Archive { path: PathBuf, reason: String },
 }
+
+/// The most of a bad value an error quotes: enough to recognise it, never
+/// so much that a huge bad file makes a huge message.
+pub const QUOTE_LIMIT: usize = 200;
+
+/// A bad value as an error quotes it: whole when short, else its first
+/// [`QUOTE_LIMIT`] characters and how long it was.
+pub fn excerpt(bytes: &[u8]) -> String {
+    // Decode no more than the characters quoted could need (4 bytes each).
+    let head = &bytes[..bytes.len().min(QUOTE_LIMIT * 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut out: String = text.chars().take(QUOTE_LIMIT).collect();
+    if out.len() < bytes.len() {
+        out.push_str(&format!("… ({} bytes in all)", bytes.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(excerpt(b"12.5x"), "12.5x");
+        let long = vec![b'X'; 1_000_000];
+        let e = excerpt(&long);
+        assert!(e.starts_with(&"X".repeat(QUOTE_LIMIT)));
+        assert!(e.ends_with("… (1000000 bytes in all)"), "{e}");
+        assert!(e.len() < QUOTE_LIMIT + 40);
+        // Cut at a character, never inside one.
+        let e = excerpt("é".repeat(300).as_bytes());
+        assert!(e.starts_with(&"é".repeat(QUOTE_LIMIT)), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_excerpt_is_short_and_begins_the_value(v in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let e = excerpt(&v);
+            proptest::prop_assert!(e.chars().count() <= QUOTE_LIMIT + 40);
+            let lossy = String::from_utf8_lossy(&v);
+            let quoted: String = e.chars().take_while(|c| *c != '…').collect();
+            proptest::prop_assert!(lossy.starts_with(&quoted) || quoted.chars().count() >= QUOTE_LIMIT);
+        }
+    }
+}

@@ -214,16 +214,22 @@ impl<'a> Parser<'a> {
                 path: self.path.to_owned(),
             });
         };
-        let found: Vec<String> = fields
-            .iter()
-            .take(n.min(12))
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect();
-        if n != 12 || found.iter().map(String::as_str).ne(HEADER.iter().copied()) {
+        let matches = n == 12
+            && fields
+                .iter()
+                .take(12)
+                .map(|f| &f[..])
+                .eq(HEADER.iter().map(|h| h.as_bytes()));
+        if !matches {
+            let found: Vec<String> = fields
+                .iter()
+                .take(n.min(12))
+                .map(|f| crate::error::excerpt(f))
+                .collect();
             return Err(IngestError::BadHeader {
                 path: self.path.to_owned(),
                 expected: HEADER.join(","),
-                found: found.join(","),
+                found: crate::error::excerpt(found.join(",").as_bytes()),
             });
         }
         Ok(())
@@ -477,7 +483,7 @@ impl<'a> Builder<'a> {
             line,
             field: field_name(field),
             expected: expected.into(),
-            found: String::from_utf8_lossy(found).into_owned(),
+            found: crate::error::excerpt(found),
         }
     }
 
@@ -727,6 +733,28 @@ pub fn micro_degrees(b: &[u8], limit: i64) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A huge bad value (a bad upload) makes a short message: the start of
+    /// the value and its length, never the whole of it.
+    #[test]
+    fn errors_quote_a_bad_value_briefly() {
+        let path = Path::new("2022-01-leicestershire-street.csv");
+        let huge = "X".repeat(5_000_000);
+        let row = format!(
+            "{}\nabc,2022-01,Leicestershire Police,Leicestershire Police,{huge},52.7,On or near,E01000001,Charnwood 001A,Burglary,,\n",
+            HEADER.join(",")
+        );
+        let e = parse(path, row.as_bytes()).unwrap_err().to_string();
+        assert!(e.len() < 600, "{} bytes", e.len());
+        assert!(
+            e.contains("line 2") && e.contains("Longitude") && e.contains("(5000000 bytes in all)"),
+            "{e}"
+        );
+        let header = format!("{huge}\n");
+        let e = parse(path, header.as_bytes()).unwrap_err().to_string();
+        assert!(e.len() < 1_000, "{} bytes", e.len());
+        assert!(e.contains("line 1"), "{e}");
+    }
 
     #[test]
     fn micro_degrees_are_exact() {
