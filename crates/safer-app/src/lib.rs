@@ -50,6 +50,7 @@ use std::sync::Arc;
 
 pub use actions::ActionEntry;
 pub use actor::{Actor, Channel};
+pub use admin::audit_log_csv;
 pub use assess::{Assessed, AssessmentQuery, default_year, years_held};
 pub use error::AppError;
 pub use fund::FundEntry;

@@ -39,8 +39,10 @@ pub(crate) fn kind_name(k: RowKind) -> &'static str {
     }
 }
 
-/// Writes records to a CSV string.
-pub(crate) fn table<I, R>(header: &[&str], rows: I) -> Result<String, ReportError>
+/// Writes records to a CSV string. Every CSV Safer writes goes through
+/// here, so that none can carry a formula into a spreadsheet: see
+/// [`spreadsheet_safe`].
+pub fn table<I, R>(header: &[&str], rows: I) -> Result<String, ReportError>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,
@@ -50,10 +52,38 @@ where
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(|e| err(&e))?;
     for r in rows {
-        w.write_record(r).map_err(|e| err(&e))?;
+        let cells: Vec<std::borrow::Cow<[u8]>> = r
+            .into_iter()
+            .map(|c| spreadsheet_safe(c.as_ref()).into_owned().into())
+            .collect();
+        w.write_record(cells).map_err(|e| err(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| err(&e))?;
     String::from_utf8(bytes).map_err(|e| err(&e))
+}
+
+/// A cell as a spreadsheet will read it safely. Text beginning with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would be taken for a formula
+/// by Excel, LibreOffice and Google Sheets (CSV injection: a project name
+/// or an audit detail typed by a user could run when the file is opened),
+/// so it is written after an apostrophe, which spreadsheets show as text.
+/// Numbers, including negative ones, stay numbers.
+pub fn spreadsheet_safe(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let number = std::str::from_utf8(cell)
+        .ok()
+        .is_some_and(|s| s.parse::<f64>().is_ok_and(f64::is_finite));
+    if risky && !number {
+        let mut out = Vec::with_capacity(cell.len() + 1);
+        out.push(b'\'');
+        out.extend_from_slice(cell);
+        out.into()
+    } else {
+        cell.into()
+    }
 }
 
 /// The category table: the like-for-like comparison first (the change is
@@ -257,6 +287,61 @@ pub fn csv_tables(a: &Assessment) -> Result<Vec<(String, String)>, ReportError> 
         .zip(contents)
         .map(|(f, c)| ((*f).to_owned(), c))
         .collect())
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_written_as_text_and_numbers_as_numbers() {
+        let csv = table(
+            &["name", "amount"],
+            [
+                ["=HYPERLINK(\"http://x\")", "-12.50"],
+                ["+1", "3"],
+                ["-x", "-0"],
+                ["@SUM(A1)", "1e3"],
+                ["\tx", "12"],
+                ["\rx", "7"],
+                ["Shop watch", "-5"],
+            ],
+        )
+        .unwrap();
+        let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "'=HYPERLINK(\"http://x\")",
+                "+1",
+                "'-x",
+                "'@SUM(A1)",
+                "'\tx",
+                "'\rx",
+                "Shop watch"
+            ]
+        );
+        let amounts: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+        assert_eq!(amounts, ["-12.50", "3", "-0", "1e3", "12", "7", "-5"]);
+    }
+
+    proptest::proptest! {
+        /// No cell a spreadsheet would take for a formula comes out, and
+        /// every other cell comes out as it went in.
+        #[test]
+        fn no_formula_survives(cell in "\\PC{0,12}") {
+            let out = spreadsheet_safe(cell.as_bytes()).into_owned();
+            let s = String::from_utf8(out).unwrap();
+            let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            proptest::prop_assert!(!formula || s.parse::<f64>().is_ok());
+            let quoted = format!("'{cell}");
+            proptest::prop_assert!(s == cell || s == quoted, "{:?} became {:?}", cell, s);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ pub fn render_html(a: &Assessment, meta: &ReportMeta) -> String {
     html::render_html(a, meta)
 }
 
+pub use csv_out::{spreadsheet_safe, table as csv_table};
+
 /// Every table of the assessment as CSV: (file name, content), in the
 /// order of [`CSV_FILES`].
 pub fn csv_tables(a: &Assessment) -> Result<Vec<(String, String)>, ReportError> {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use safer_domain::Role;
 
@@ -259,24 +259,8 @@ pub fn run_audit(data_dir: &Path, url: Option<&str>, cmd: AuditCommand) -> Resul
             }
             AuditCommand::Export { out, limit } => {
                 let rows = app.export_audit_log(&op, limit).await?;
-                let mut w = csv::Writer::from_path(&out)?;
-                w.write_record([
-                    "id", "at", "actor", "agency", "action", "target", "detail", "source", "hash",
-                ])?;
-                for r in &rows {
-                    w.write_record([
-                        &r.id.to_string(),
-                        &r.at,
-                        &r.actor,
-                        &r.agency,
-                        &r.action,
-                        &r.target,
-                        &r.detail,
-                        &r.source,
-                        &r.hash,
-                    ])?;
-                }
-                w.flush()?;
+                std::fs::write(&out, safer_app::audit_log_csv(&rows)?)
+                    .with_context(|| format!("could not write {}", out.display()))?;
                 eprintln!("Exported {} entries to {}.", rows.len(), out.display());
             }
         }

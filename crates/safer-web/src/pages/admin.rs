@@ -66,22 +66,6 @@ pub(crate) async fn audit(
     Ok(html::page(&app, &caller, "Audit log", &b))
 }
 
-/// A CSV field: quoted when needed, and a leading `=`, `+`, `-`, `@`, tab
-/// or carriage return neutralised so that a spreadsheet never runs it as a
-/// formula (usernames in the log are whatever someone typed).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 pub(crate) async fn audit_csv(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -90,23 +74,7 @@ pub(crate) async fn audit_csv(
         .app
         .export_audit_log(&caller.actor(), CSV_ENTRIES)
         .await?;
-    let mut csv = String::from("id,at,actor,agency,action,target,detail,source,hash\n");
-    for e in &entries {
-        let fields = [
-            e.id.to_string(),
-            e.at.clone(),
-            e.actor.clone(),
-            e.agency.clone(),
-            e.action.clone(),
-            e.target.clone(),
-            e.detail.clone(),
-            e.source.clone(),
-            e.hash.clone(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        csv.push_str(&line.join(","));
-        csv.push('\n');
-    }
+    let csv = safer_app::audit_log_csv(&entries)?;
     Ok(download(
         csv.into_bytes(),
         "text/csv; charset=utf-8",
@@ -180,18 +148,4 @@ pub(crate) async fn users(
         ));
     }
     Ok(html::page(&app, &caller, "Users", &b))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
-        assert_eq!(csv_field("-1+1"), "'-1+1");
-    }
 }
