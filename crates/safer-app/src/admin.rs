@@ -5,7 +5,9 @@
 use safer_domain::{Agency, AgencyId, Role, TokenId, User, UserId};
 use safer_store::db::{ApiToken, AuditRecord, Verification};
 
-use crate::{Actor, App, AppError, digest, generate_password, hash_password};
+use crate::{
+    Actor, App, AppError, check_password_strength, digest, generate_password, hash_password,
+};
 
 /// API token scopes.
 pub const SCOPES: [&str; 2] = ["read", "write"];
@@ -70,6 +72,8 @@ impl App {
                 "No agency is named {agency:?}; add it first with `safer agency add {agency:?}`."
             ))
         })?;
+        check_password_strength(password, &[username, display_name, &a.name])
+            .map_err(AppError::Invalid)?;
         let hash = hash_password(password, self.config().password_cost)?;
         let audit = actor.audit(
             "add_user",
@@ -100,6 +104,8 @@ impl App {
     ) -> Result<(), AppError> {
         actor.require_admin()?;
         let user = self.user_named(username).await?;
+        check_password_strength(password, &[username, &user.display_name, &user.agency.name])
+            .map_err(AppError::Invalid)?;
         let hash = hash_password(password, self.config().password_cost)?;
         let audit = actor.audit("reset_password", &format!("user {username}"), "");
         Ok(self.db.set_password(user.id, &hash, &audit).await?)

@@ -55,8 +55,15 @@ pub fn generate_password() -> String {
         .collect()
 }
 
-/// At least 12 characters (and at most 256), not one character repeated.
-pub fn check_password_strength(password: &str) -> Result<(), String> {
+/// The lowest zxcvbn score (0 to 4) a password may have: 3, "safely
+/// unguessable: moderate protection from offline slow-hash scenario".
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// At least 12 characters (and at most 256), and not easily guessed: not a
+/// common password, a keyboard run, a repeat, a date, or built from the
+/// user's own names (`user_inputs`: username, display name, agency), by
+/// zxcvbn's estimate. The message says why, for the person choosing it.
+pub fn check_password_strength(password: &str, user_inputs: &[&str]) -> Result<(), String> {
     let n = password.chars().count();
     if n < 12 {
         return Err(format!(
@@ -66,14 +73,21 @@ pub fn check_password_strength(password: &str) -> Result<(), String> {
     if n > 256 {
         return Err("The password must be at most 256 characters long.".into());
     }
-    let mut chars = password.chars();
-    if let Some(first) = chars.next()
-        && chars.all(|c| c == first)
-    {
-        return Err("The password must not be one character repeated.".into());
-    }
     if password.trim().is_empty() {
         return Err("The password must not be only spaces.".into());
+    }
+    let mut inputs: Vec<&str> = user_inputs.to_vec();
+    inputs.extend(["safer", "charnwood", "partnership", "community safety"]);
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if estimate.score() < MIN_SCORE {
+        let why = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" {w}"))
+            .unwrap_or_default();
+        return Err(format!(
+            "The password is too easy to guess.{why} Use a longer phrase of unrelated words."
+        ));
     }
     Ok(())
 }
@@ -116,14 +130,18 @@ mod tests {
         assert!(a.bytes().all(|b| ALPHABET.contains(&b)));
         assert!(!a.contains(['0', 'O', '1', 'l', 'I']));
         assert_ne!(a, generate_password());
-        assert!(check_password_strength(&a).is_ok());
+        assert!(check_password_strength(&a, &[]).is_ok());
     }
 
     #[test]
     fn strength_says_why_not() {
-        assert!(check_password_strength("short").unwrap_err().contains("12"));
-        assert!(check_password_strength("aaaaaaaaaaaaaaa").is_err());
-        assert!(check_password_strength("a long enough pass").is_ok());
+        assert!(
+            check_password_strength("short", &[])
+                .unwrap_err()
+                .contains("12")
+        );
+        assert!(check_password_strength("aaaaaaaaaaaaaaa", &[]).is_err());
+        assert!(check_password_strength("a long enough pass", &[]).is_ok());
     }
 
     #[test]
@@ -131,5 +149,40 @@ mod tests {
         assert_ne!(random_token(), random_token());
         assert_eq!(random_token().len(), 64);
         assert_eq!(digest("abc").len(), 64);
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_with_a_reason() {
+        for weak in [
+            "short",
+            "Password123!",
+            "qwertyuiop123",
+            "aaaaaaaaaaaa1",
+            "            ",
+            "jsmith-jsmith-2024",
+        ] {
+            let e = check_password_strength(weak, &["jsmith", "J Smith"]).unwrap_err();
+            assert!(e.ends_with('.'), "{weak:?}: {e}");
+        }
+        assert!(
+            check_password_strength("Password123!", &[])
+                .unwrap_err()
+                .contains("commonly used")
+        );
+        for strong in ["a brand new password", "correct horse battery staple"] {
+            assert_eq!(
+                check_password_strength(strong, &["jsmith"]),
+                Ok(()),
+                "{strong}"
+            );
+        }
+    }
+
+    #[test]
+    fn generated_passwords_are_strong() {
+        for _ in 0..20 {
+            let p = generate_password();
+            assert_eq!(check_password_strength(&p, &[]), Ok(()), "{p}");
+        }
     }
 }

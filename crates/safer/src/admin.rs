@@ -95,11 +95,8 @@ fn parse_role(s: &str) -> Result<Role, String> {
 fn read_password() -> Result<String> {
     let mut s = String::new();
     std::io::stdin().read_line(&mut s)?;
-    let p = s.trim_end_matches(['\n', '\r']).to_owned();
-    if let Err(why) = safer_app::check_password_strength(&p) {
-        bail!("password refused: {why}");
-    }
-    Ok(p)
+    // The task checks its strength, knowing the user's names.
+    Ok(s.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<()> {

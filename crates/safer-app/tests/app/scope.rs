@@ -183,3 +183,41 @@ async fn a_task_needs_its_role() {
     }
     cleanup(all).await;
 }
+
+/// An account's password is checked whichever way it is set, against the
+/// user's own names too; nothing is stored when it is refused.
+#[tokio::test]
+async fn weak_passwords_are_refused_by_every_channel() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let _ = seed(t).await;
+        let op = Actor::operator("tester");
+        for weak in ["Password123!", "jsmith-jsmith-1", "short"] {
+            let e = t
+                .app
+                .add_user(
+                    &op,
+                    "jsmith",
+                    "J Smith",
+                    COUNCIL,
+                    &[safer_domain::Role::Analyst],
+                    weak,
+                )
+                .await
+                .unwrap_err();
+            assert!(matches!(e, AppError::Invalid(_)), "[{b}] {weak}: {e}");
+            let e = t.app.reset_password(&op, "cso", weak).await.unwrap_err();
+            assert!(matches!(e, AppError::Invalid(_)), "[{b}] {weak}: {e}");
+        }
+        assert!(t.app.user_named("jsmith").await.is_err(), "[{b}]");
+        // The old password still works.
+        let r = t
+            .app
+            .sign_in("192.0.2.7", "cso", "a long test password", None, 600)
+            .await
+            .unwrap();
+        assert!(r.is_ok(), "[{b}]");
+    }
+    cleanup(all).await;
+}
