@@ -94,8 +94,8 @@ impl App {
             .await?)
     }
 
-    /// Sets a new password, unlocks the account and ends its sessions;
-    /// audited as `reset_password`.
+    /// Sets a new password, unlocks the account, ends its sessions and
+    /// revokes its API tokens; audited as `reset_password`.
     pub async fn reset_password(
         &self,
         actor: &Actor,
@@ -109,6 +109,33 @@ impl App {
         let hash = hash_password(password, self.config().password_cost)?;
         let audit = actor.audit("reset_password", &format!("user {username}"), "");
         Ok(self.db.set_password(user.id, &hash, &audit).await?)
+    }
+
+    /// Disables a user: they cannot sign in, their sessions end and their
+    /// API tokens stop working; audited as `disable_user`. Their records
+    /// and the audit log keep their name.
+    pub async fn disable_user(&self, actor: &Actor, username: &str) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let user = self.user_named(username).await?;
+        let audit = actor.audit("disable_user", &format!("user {username}"), "");
+        Ok(self.db.set_active(user.id, false, &audit).await?)
+    }
+
+    /// Enables a disabled user again; audited as `enable_user`.
+    pub async fn enable_user(&self, actor: &Actor, username: &str) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let user = self.user_named(username).await?;
+        let audit = actor.audit("enable_user", &format!("user {username}"), "");
+        Ok(self.db.set_active(user.id, true, &audit).await?)
+    }
+
+    /// Unlocks an account locked by failed sign-ins, keeping its password;
+    /// audited as `unlock_user`.
+    pub async fn unlock_user(&self, actor: &Actor, username: &str) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let user = self.user_named(username).await?;
+        let audit = actor.audit("unlock_user", &format!("user {username}"), "");
+        Ok(self.db.unlock(user.id, &audit).await?)
     }
 
     /// A user by username (not found: an error naming them).

@@ -66,7 +66,7 @@ pub use safer_store::db::{
     ApiToken, AuditRecord, Backend, MeasureValue, SessionRecord, Verification,
 };
 pub use safer_store::{ManifestEntry, StoredPartnership};
-pub use sessions::{SignIn, SignInRefusal};
+pub use sessions::{SESSION_MAX_SECS, SignIn, SignInRefusal};
 
 use safer_store::Database;
 

@@ -28,6 +28,9 @@ pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_SECS: i64 = 15 * 60;
 /// Failed sign-ins allowed from one address in [`LOCK_SECS`].
 pub const IP_FAILURES: usize = 20;
+/// How long a session lives however much it is used: a working day, so a
+/// stolen session cookie is not good for ever.
+pub const SESSION_MAX_SECS: i64 = 12 * 3600;
 
 /// A sign-in that succeeded: the user and the new session's token (for the
 /// cookie; the database holds only its digest) and CSRF token.
@@ -198,17 +201,23 @@ impl App {
     }
 
     /// The live session of a token digest, its idle expiry moved on (at
-    /// most every 30 seconds); `None` for an unknown or expired session or a
-    /// disabled user.
+    /// most every 30 seconds); `None` for an unknown session, one idle for
+    /// `idle_secs` or older than `max_secs` (which is then ended), or a
+    /// disabled user's.
     pub async fn session(
         &self,
         token_digest: &str,
         idle_secs: i64,
+        max_secs: i64,
     ) -> Result<Option<SessionRecord>, AppError> {
         let Some(s) = self.db.session(token_digest).await? else {
             return Ok(None);
         };
         let now = self.now().unix_seconds();
+        if now - s.created_at >= max_secs {
+            self.db.end_session(token_digest, None).await?;
+            return Ok(None);
+        }
         if now + idle_secs - s.expires_at >= (idle_secs / 60).min(30) {
             self.db
                 .extend_session(token_digest, now + idle_secs)

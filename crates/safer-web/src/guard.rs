@@ -141,7 +141,11 @@ async fn identify(
         let token_hash = safer_app::digest(&token);
         if let Some(s) = app
             .app
-            .session(&token_hash, app.config.session_idle_secs)
+            .session(
+                &token_hash,
+                app.config.session_idle_secs,
+                app.config.session_max_secs,
+            )
             .await?
         {
             return Ok(Caller {

@@ -75,6 +75,8 @@ pub use routes::access_matrix_markdown;
 pub struct WebConfig {
     /// Seconds a session lives without use (default 1800).
     pub session_idle_secs: i64,
+    /// Seconds a session lives however much it is used (default 12 hours).
+    pub session_max_secs: i64,
     /// True behind TLS: cookies get `Secure` and responses HSTS.
     pub secure_cookies: bool,
     /// A folder holding govuk-frontend's `dist/govuk` files, served under
@@ -83,10 +85,11 @@ pub struct WebConfig {
 }
 
 impl WebConfig {
-    /// The defaults: 30-minute sessions, no TLS, no govuk-frontend folder.
+    /// The defaults: sessions of 30 minutes idle and 12 hours at most, no TLS, no govuk-frontend folder.
     pub fn new() -> WebConfig {
         WebConfig {
             session_idle_secs: 1800,
+            session_max_secs: safer_app::SESSION_MAX_SECS,
             secure_cookies: false,
             static_dir: None,
         }

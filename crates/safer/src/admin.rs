@@ -27,12 +27,19 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a new password (printed once) and unlock the account; ends the user's sessions.
+    /// Set a new password (printed once) and unlock the account; ends the user's sessions
+    /// and revokes their API tokens.
     Reset {
         username: String,
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Disable a user: they cannot sign in, their sessions end and their API tokens stop.
+    Disable { username: String },
+    /// Enable a disabled user again.
+    Enable { username: String },
+    /// Unlock an account locked by failed sign-ins, keeping its password.
+    Unlock { username: String },
     /// List users, their agencies and roles.
     List,
 }
@@ -144,11 +151,25 @@ pub fn run_user(data_dir: &Path, url: Option<&str>, cmd: UserCommand) -> Result<
                 };
                 app.reset_password(&op, &username, &password).await?;
                 eprintln!(
-                    "New password set for {username}; the account is unlocked and its sessions ended."
+                    "New password set for {username}; the account is unlocked, its sessions ended and its API tokens revoked."
                 );
                 if generated {
                     println!("{password}");
                 }
+            }
+            UserCommand::Disable { username } => {
+                app.disable_user(&op, &username).await?;
+                eprintln!(
+                    "Disabled {username}: they cannot sign in, their sessions have ended and their API tokens stop working."
+                );
+            }
+            UserCommand::Enable { username } => {
+                app.enable_user(&op, &username).await?;
+                eprintln!("Enabled {username}.");
+            }
+            UserCommand::Unlock { username } => {
+                app.unlock_user(&op, &username).await?;
+                eprintln!("Unlocked {username}.");
             }
             UserCommand::List => {
                 for u in app.users(&op).await? {

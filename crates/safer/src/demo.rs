@@ -181,6 +181,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             listen: args.listen,
             secure_cookies: false,
             idle_minutes: 30,
+            session_hours: 12,
             assets: None,
             min_rows_percent: safer_domain::SizeRule::DEFAULT_PERCENT,
         },

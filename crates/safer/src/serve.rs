@@ -19,6 +19,9 @@ pub struct ServeArgs {
     /// Minutes of inactivity before a session ends.
     #[arg(long, default_value_t = 30)]
     pub idle_minutes: i64,
+    /// Hours a session lasts however much it is used; then the user signs in again.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
+    pub session_hours: i64,
     /// The govuk-frontend `dist/govuk` folder (installed by `npm ci`).
     #[arg(long, env = "SAFER_ASSETS", value_name = "DIR")]
     pub assets: Option<PathBuf>,
@@ -46,6 +49,7 @@ pub fn assets_dir(given: Option<PathBuf>) -> Option<PathBuf> {
 pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
     let config = safer_web::WebConfig {
         session_idle_secs: args.idle_minutes * 60,
+        session_max_secs: args.session_hours * 3600,
         secure_cookies: args.secure_cookies,
         static_dir: assets_dir(args.assets.clone()),
     };

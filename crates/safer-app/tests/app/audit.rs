@@ -12,6 +12,9 @@ enum Change {
     AddAgency,
     AddUser,
     ResetPassword,
+    DisableUser,
+    EnableUser,
+    UnlockUser,
     CreateToken,
     RevokeToken,
     ImportPlan,
@@ -27,10 +30,13 @@ enum Change {
     SignOut,
 }
 
-const CHANGES: [Change; 16] = [
+const CHANGES: [Change; 19] = [
     Change::AddAgency,
     Change::AddUser,
     Change::ResetPassword,
+    Change::DisableUser,
+    Change::EnableUser,
+    Change::UnlockUser,
     Change::CreateToken,
     Change::RevokeToken,
     Change::ImportPlan,
@@ -53,6 +59,9 @@ fn expected(c: Change, s: &Seeded) -> (&'static str, &'static str, String) {
         Change::AddAgency => ("add_agency", "operator:tester", "agency Probation".into()),
         Change::AddUser => ("add_user", "operator:tester", "user newcomer".into()),
         Change::ResetPassword => ("reset_password", "operator:tester", "user reader".into()),
+        Change::DisableUser => ("disable_user", "operator:tester", "user fire-lead".into()),
+        Change::EnableUser => ("enable_user", "operator:tester", "user fire-lead".into()),
+        Change::UnlockUser => ("unlock_user", "operator:tester", "user fire-lead".into()),
         Change::CreateToken => ("create_api_token", "operator:tester", "user analyst".into()),
         Change::RevokeToken => (
             "revoke_api_token",
@@ -98,6 +107,9 @@ async fn make(t: &TestApp, s: &Seeded, c: Change, session: &str) -> Result<(), A
             app.reset_password(&op, "reader", "a new long password")
                 .await
         }
+        Change::DisableUser => app.disable_user(&op, "fire-lead").await,
+        Change::EnableUser => app.enable_user(&op, "fire-lead").await,
+        Change::UnlockUser => app.unlock_user(&op, "fire-lead").await,
         Change::CreateToken => app
             .create_token(&op, "analyst", "weekly", &["read".into()], 7)
             .await
@@ -251,7 +263,7 @@ async fn state(t: &TestApp) -> String {
     }
     out += &format!("{:?}\n", db.agencies().await.unwrap());
     out += &format!("{:?}\n", db.users().await.unwrap());
-    for u in ["jag", "reader", "police-lead"] {
+    for u in ["jag", "reader", "police-lead", "fire-lead"] {
         let s = db.login_state_by_username(u).await.unwrap().unwrap();
         out += &format!(
             "{u} {} {} {}\n",

@@ -90,13 +90,22 @@ async fn sessions_tokens_and_locks_end_by_the_clock() {
             .unwrap();
         let d = digest(&signed.session_token);
         t.clock.advance(599);
-        assert!(t.app.session(&d, 600).await.unwrap().is_some(), "[{b}]");
+        assert!(
+            t.app.session(&d, 600, 3600).await.unwrap().is_some(),
+            "[{b}]"
+        );
         // Use renews the idle time …
         t.clock.advance(599);
-        assert!(t.app.session(&d, 600).await.unwrap().is_some(), "[{b}]");
+        assert!(
+            t.app.session(&d, 600, 3600).await.unwrap().is_some(),
+            "[{b}]"
+        );
         // … and 600 seconds without use end it.
         t.clock.advance(600);
-        assert!(t.app.session(&d, 600).await.unwrap().is_none(), "[{b}]");
+        assert!(
+            t.app.session(&d, 600, 3600).await.unwrap().is_none(),
+            "[{b}]"
+        );
 
         // A token lives its days and no longer.
         let op = safer_app::Actor::operator("tester");
@@ -191,6 +200,132 @@ async fn changes_are_stamped_with_the_clocks_time() {
             t.db().audit_log(1).await.unwrap()[0].at,
             "2023-05-10T10:00:00Z"
         );
+    }
+    cleanup(all).await;
+}
+
+/// However much it is used, a session ends at its absolute lifetime.
+#[tokio::test]
+async fn a_session_in_use_still_ends_at_its_lifetime() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let _ = seed(t).await;
+        let signed = t
+            .app
+            .sign_in("192.0.2.7", "jag", "a long test password", None, 600)
+            .await
+            .unwrap()
+            .unwrap();
+        let d = digest(&signed.session_token);
+        // Used every five minutes for twelve hours …
+        for _ in 0..143 {
+            t.clock.advance(300);
+            assert!(
+                t.app.session(&d, 600, 12 * 3600).await.unwrap().is_some(),
+                "[{b}]"
+            );
+        }
+        // … and then it ends, and stays ended.
+        t.clock.advance(300);
+        assert!(
+            t.app.session(&d, 600, 12 * 3600).await.unwrap().is_none(),
+            "[{b}]"
+        );
+        assert!(t.db().session(&d).await.unwrap().is_none(), "[{b}]");
+    }
+    cleanup(all).await;
+}
+
+/// A disabled, locked or reset account's API tokens and sessions stop with
+/// it.
+#[tokio::test]
+async fn tokens_and_sessions_stop_with_their_account() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let _ = seed(t).await;
+        let op = safer_app::Actor::operator("tester");
+        let token = |days| {
+            let app = &t.app;
+            let op = op.clone();
+            async move {
+                app.create_token(&op, "analyst", "t", &["read".into()], days)
+                    .await
+                    .unwrap()
+                    .1
+            }
+        };
+        let live =
+            |secret: String| async move { t.app.api_token(&secret).await.unwrap().is_some() };
+        let session = || async {
+            let s = t
+                .app
+                .sign_in("192.0.2.7", "analyst", "a long test password", None, 600)
+                .await
+                .unwrap()
+                .unwrap();
+            digest(&s.session_token)
+        };
+
+        // Disabled: the session ends and the token stops; enabled, the
+        // token works again (it was not revoked) but the session is gone.
+        let (secret, d) = (token(30).await, session().await);
+        t.app.disable_user(&op, "analyst").await.unwrap();
+        assert!(!live(secret.clone()).await, "[{b}] disabled");
+        assert!(
+            t.app.session(&d, 600, 3600).await.unwrap().is_none(),
+            "[{b}]"
+        );
+        let r = t
+            .app
+            .sign_in("192.0.2.7", "analyst", "a long test password", None, 600)
+            .await
+            .unwrap();
+        assert!(r.is_err(), "[{b}] a disabled user cannot sign in");
+        t.app.enable_user(&op, "analyst").await.unwrap();
+        assert!(live(secret.clone()).await, "[{b}] enabled");
+        assert!(t.db().session(&d).await.unwrap().is_none(), "[{b}]");
+
+        // Locked by failed sign-ins: tokens stop until it is unlocked.
+        for _ in 0..5 {
+            let _ = t
+                .app
+                .sign_in("192.0.2.9", "analyst", "wrong", None, 600)
+                .await
+                .unwrap();
+        }
+        assert!(!live(secret.clone()).await, "[{b}] locked");
+        t.app.unlock_user(&op, "analyst").await.unwrap();
+        assert!(live(secret.clone()).await, "[{b}] unlocked");
+
+        // A new password revokes every token.
+        t.app
+            .reset_password(&op, "analyst", "a brand new password")
+            .await
+            .unwrap();
+        assert!(!live(secret.clone()).await, "[{b}] reset");
+        let tokens = t.db().api_tokens().await.unwrap();
+        assert!(
+            tokens
+                .iter()
+                .filter(|x| x.user_id == tokens[0].user_id)
+                .all(|x| x.revoked)
+        );
+
+        let log = t.db().audit_log(50).await.unwrap();
+        for action in [
+            "disable_user",
+            "enable_user",
+            "unlock_user",
+            "reset_password",
+        ] {
+            assert!(
+                log.iter()
+                    .any(|e| e.action == action && e.target == "user analyst"),
+                "[{b}] {action}"
+            );
+        }
     }
     cleanup(all).await;
 }

@@ -26,6 +26,9 @@ pub struct LoginState {
 pub struct SessionRecord {
     pub user: User,
     pub csrf_token: String,
+    /// Unix seconds: when it was made (for its absolute lifetime) and when
+    /// it ends unless used (its idle expiry).
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -284,6 +287,59 @@ impl Database {
             .bind(user_id.get())
             .execute(&mut *tx)
             .await?;
+        // A new password is for a user who may have lost control of the
+        // account: their tokens end too.
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0")
+            .bind(self.now_secs())
+            .bind(user_id.get())
+            .execute(&mut *tx)
+            .await?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables (`active` false) or enables a user, with its audit entry.
+    /// A disabled user cannot sign in, and their sessions end (their tokens
+    /// stop working while they are disabled).
+    pub async fn set_active(
+        &self,
+        user_id: UserId,
+        active: bool,
+        audit: &AuditEntry,
+    ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(user_id.get())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound(format!("user {user_id}")));
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Unlocks an account locked by failed sign-ins, with its audit entry.
+    pub async fn unlock(&self, user_id: UserId, audit: &AuditEntry) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+            .bind(user_id.get())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound(format!("user {user_id}")));
+        }
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(())
@@ -292,7 +348,7 @@ impl Database {
     /// The live session with this token digest; expired sessions are removed.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, DbError> {
         let row = sqlx::query(
-            "SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",
+            "SELECT user_id, csrf_token, expires_at, created_at FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -310,6 +366,7 @@ impl Database {
         Ok(Some(SessionRecord {
             user,
             csrf_token: row.try_get(1)?,
+            created_at: row.try_get(3)?,
             expires_at,
         }))
     }
@@ -382,8 +439,14 @@ impl Database {
         if t.revoked || t.expires_at <= self.now_secs() {
             return Ok(None);
         }
+        // A disabled or locked account's tokens stop working with it.
+        let locked_until: i64 = sqlx::query("SELECT locked_until FROM users WHERE id = $1")
+            .bind(t.user_id.get())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
         let user = self.user(t.user_id).await?;
-        Ok(user.active.then_some((user, t)))
+        Ok((user.active && locked_until <= self.now_secs()).then_some((user, t)))
     }
 
     pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, DbError> {

@@ -293,6 +293,7 @@ pub async fn spawn_apps(opts: Options) -> Vec<App> {
             session_idle_secs: opts.session_idle_secs,
             secure_cookies: opts.secure_cookies,
             static_dir: None,
+            ..WebConfig::new()
         };
         // The real time to start with, moved on only by the test.
         let clock = std::sync::Arc::new(FixedClock::at(Timestamp::from_unix_seconds(
