@@ -51,10 +51,30 @@ pub enum SignInRefusal {
     Refused,
 }
 
-/// When each recent failed sign-in came (Unix seconds), by source address:
-/// the per-address throttle, held by the running application.
+/// The per-address throttle, held by the running application, by source
+/// address.
 #[derive(Debug, Default)]
-pub(crate) struct Throttle(Mutex<HashMap<String, Vec<i64>>>);
+pub(crate) struct Throttle(Mutex<HashMap<String, Address>>);
+
+/// One address's recent failures and throttled attempts.
+#[derive(Debug, Default)]
+struct Address {
+    /// When each recent failed sign-in came (Unix seconds).
+    failures: Vec<i64>,
+    /// When a throttled attempt was last written to the audit log, and how
+    /// many have been refused since without an entry each: one entry per
+    /// address per window, so a flood of attempts cannot flood the log.
+    logged_at: Option<i64>,
+    unlogged: u64,
+}
+
+/// The throttle's answer for one attempt.
+struct ThrottleCheck {
+    /// Refuse the attempt.
+    refused: bool,
+    /// The detail of a `sign_in_throttled` entry to write, if one is due.
+    entry: Option<String>,
+}
 
 /// A username as written to the audit log: no control characters, at most
 /// 100 characters.
@@ -76,21 +96,65 @@ impl App {
         Ok(self.dummy_hash.get_or_init(|| h))
     }
 
-    /// Whether the address has failed too often lately; prunes old entries.
-    fn throttled(&self, source: &str, now: i64) -> bool {
-        let Ok(mut map) = self.throttle.0.lock() else {
-            return false;
+    /// Whether the address has failed too often lately, and whether an
+    /// audit entry is due: the first throttled attempt of a window writes
+    /// one, later ones are counted, and the count is written with the next
+    /// entry or when the throttle lifts. Prunes old entries.
+    fn throttle_check(&self, source: &str, now: i64) -> ThrottleCheck {
+        let pass = ThrottleCheck {
+            refused: false,
+            entry: None,
         };
-        map.retain(|_, v| {
-            v.retain(|t| now - t < LOCK_SECS);
-            !v.is_empty()
+        let Ok(mut map) = self.throttle.0.lock() else {
+            return pass;
+        };
+        map.retain(|_, a| {
+            a.failures.retain(|t| now - t < LOCK_SECS);
+            !a.failures.is_empty() || a.unlogged > 0
         });
-        map.get(source).is_some_and(|v| v.len() >= IP_FAILURES)
+        let Some(a) = map.get_mut(source) else {
+            return pass;
+        };
+        if a.failures.len() < IP_FAILURES {
+            // The throttle has lifted: say how many were refused unlogged.
+            let n = std::mem::take(&mut a.unlogged);
+            a.logged_at = None;
+            return ThrottleCheck {
+                refused: false,
+                entry: (n > 0).then(|| {
+                    format!("{n} further attempts from this address were refused before the throttle lifted")
+                }),
+            };
+        }
+        match a.logged_at {
+            Some(t) if now - t < LOCK_SECS => {
+                a.unlogged += 1;
+                ThrottleCheck {
+                    refused: true,
+                    entry: None,
+                }
+            }
+            _ => {
+                a.logged_at = Some(now);
+                let n = std::mem::take(&mut a.unlogged);
+                let mut detail = format!(
+                    "too many failed sign-ins from this address; further attempts in the next {} minutes are refused and counted, not logged one by one",
+                    LOCK_SECS / 60
+                );
+                if n > 0 {
+                    detail.push_str(&format!("; {n} were refused since the last entry"));
+                }
+                ThrottleCheck {
+                    refused: true,
+                    entry: Some(detail),
+                }
+            }
+        }
     }
 
     fn note_failure(&self, source: &str, now: i64) {
         if let Ok(mut map) = self.throttle.0.lock() {
-            map.entry(source.to_owned()).or_default().push(now);
+            map.entry(source.to_owned()).or_default().failures.push(now);
         }
     }
 
@@ -116,14 +180,13 @@ impl App {
             e.agency = agency.to_owned();
             e
         };
-        if self.throttled(source, now) {
+        let check = self.throttle_check(source, now);
+        if let Some(detail) = &check.entry {
             self.db
-                .audit(&named(
-                    "",
-                    "sign_in_throttled",
-                    "too many failed sign-ins from this address",
-                ))
+                .audit(&named("", "sign_in_throttled", detail))
                 .await?;
+        }
+        if check.refused {
             return Ok(Err(SignInRefusal::Throttled));
         }
         let state = self.db.login_state_by_username(username).await?;

@@ -99,10 +99,20 @@ pub(crate) async fn headers(State(app): State<AppState>, req: Request, next: Nex
     resp
 }
 
-fn client_address(req: &Request) -> String {
+/// The client's address: the peer's, or, from a trusted proxy, whom it
+/// forwarded for (see [`crate::proxy`]).
+fn client_address(app: &AppState, req: &Request) -> String {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |c| {
+                app.config
+                    .trusted_proxies
+                    .client(c.0.ip(), req.headers())
+                    .to_string()
+            },
+        )
 }
 
 /// Who is calling. Fails (401) only for a bad bearer token.
@@ -185,7 +195,7 @@ pub(crate) async fn guard(State(app): State<AppState>, req: Request, next: Next)
             user: None,
             via: Via::Anonymous,
             csrf: None,
-            source: client_address(&req),
+            source: client_address(&app, &req),
         };
         let api = req.uri().path().starts_with("/api/");
         let resp = next.run(req).await;
@@ -198,7 +208,7 @@ pub(crate) async fn guard(State(app): State<AppState>, req: Request, next: Next)
     };
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
-    let source = client_address(&req);
+    let source = client_address(&app, &req);
     let caller = match identify(&app, req.headers(), source.clone(), spec).await {
         Ok(c) => c,
         Err(e) => {

@@ -25,6 +25,8 @@ pub(crate) fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // The table's cell markers never come from text.
+            NUMERIC | ROW_HEADER => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
@@ -435,8 +437,31 @@ pub(crate) fn action_tag(s: ActionStatus) -> String {
     )
 }
 
-/// A table: caption, header cells, rows of already-escaped cells. A cell
-/// starting with `#` is a row header; one starting with `=` is numeric.
+/// Marks a table cell as numeric (see [`num`]); [`esc`] never lets it
+/// through from text, so no user's text can be taken for a marker.
+const NUMERIC: char = '\u{1}';
+/// Marks a table cell as its row's header (see [`row_header`]).
+const ROW_HEADER: char = '\u{2}';
+
+/// A numeric cell (right-aligned) of already-escaped HTML.
+pub(crate) fn num(html: impl std::fmt::Display) -> String {
+    format!("{NUMERIC}{html}")
+}
+
+/// A row's header cell of already-escaped HTML.
+pub(crate) fn row_header(html: impl std::fmt::Display) -> String {
+    format!("{ROW_HEADER}{html}")
+}
+
+/// A numeric column's heading from text (which is escaped).
+pub(crate) fn num_heading(text: &str) -> String {
+    format!("{NUMERIC}{text}")
+}
+
+/// A table: caption, header cells, rows of already-escaped cells, made
+/// with [`num`] and [`row_header`] where they are not plain. A heading
+/// written in the code may start with `=` for a numeric column; one made
+/// from data uses [`num_heading`].
 pub(crate) fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
     table_with("govuk-table__caption--m", caption, head, rows)
 }
@@ -453,7 +478,7 @@ fn table_with(caption_class: &str, caption: &str, head: &[&str], rows: &[Vec<Str
         esc(caption)
     );
     for h in head {
-        let (class, text) = match h.strip_prefix('=') {
+        let (class, text) = match h.strip_prefix(NUMERIC).or_else(|| h.strip_prefix('=')) {
             Some(t) => (" govuk-table__header--numeric", t),
             None => ("", *h),
         };
@@ -466,11 +491,11 @@ fn table_with(caption_class: &str, caption: &str, head: &[&str], rows: &[Vec<Str
     for row in rows {
         s.push_str("<tr class=\"govuk-table__row\">");
         for cell in row {
-            if let Some(t) = cell.strip_prefix('#') {
+            if let Some(t) = cell.strip_prefix(ROW_HEADER) {
                 s.push_str(&format!(
                     "<th scope=\"row\" class=\"govuk-table__header\">{t}</th>"
                 ));
-            } else if let Some(t) = cell.strip_prefix('=') {
+            } else if let Some(t) = cell.strip_prefix(NUMERIC) {
                 s.push_str(&format!(
                     "<td class=\"govuk-table__cell govuk-table__cell--numeric\">{t}</td>"
                 ));

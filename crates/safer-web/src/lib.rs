@@ -61,6 +61,7 @@ mod html;
 mod map;
 mod openapi;
 mod pages;
+mod proxy;
 pub mod routes;
 
 use std::net::SocketAddr;
@@ -68,6 +69,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::WebError;
+pub use proxy::TrustedProxies;
 pub use routes::access_matrix_markdown;
 
 /// How the web application runs.
@@ -82,6 +84,9 @@ pub struct WebConfig {
     /// A folder holding govuk-frontend's `dist/govuk` files, served under
     /// `/assets/govuk/`. `None`: pages use Safer's own stylesheet only.
     pub static_dir: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client, for the
+    /// sign-in throttle and the audit log (default: none).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl WebConfig {
@@ -92,6 +97,7 @@ impl WebConfig {
             session_max_secs: safer_app::SESSION_MAX_SECS,
             secure_cookies: false,
             static_dir: None,
+            trusted_proxies: TrustedProxies::none(),
         }
     }
 }

@@ -182,6 +182,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             secure_cookies: false,
             idle_minutes: 30,
             session_hours: 12,
+            trusted_proxy: safer_web::TrustedProxies::none(),
             assets: None,
             min_rows_percent: safer_domain::SizeRule::DEFAULT_PERCENT,
         },

@@ -22,6 +22,17 @@ pub struct ServeArgs {
     /// Hours a session lasts however much it is used; then the user signs in again.
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
     pub session_hours: i64,
+    /// Reverse proxies in front of Safer, as addresses or CIDR blocks,
+    /// comma-separated (e.g. 10.0.0.5,10.1.0.0/16): their X-Forwarded-For
+    /// names the client for the sign-in throttle and the audit log. No
+    /// other peer's X-Forwarded-For is believed.
+    #[arg(
+        long,
+        env = "SAFER_TRUSTED_PROXIES",
+        value_name = "ADDRS",
+        default_value = ""
+    )]
+    pub trusted_proxy: safer_web::TrustedProxies,
     /// The govuk-frontend `dist/govuk` folder (installed by `npm ci`).
     #[arg(long, env = "SAFER_ASSETS", value_name = "DIR")]
     pub assets: Option<PathBuf>,
@@ -52,6 +63,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
         session_max_secs: args.session_hours * 3600,
         secure_cookies: args.secure_cookies,
         static_dir: assets_dir(args.assets.clone()),
+        trusted_proxies: args.trusted_proxy.clone(),
     };
     let app_config = safer_app::AppConfig {
         size_rule: safer_domain::SizeRule::new(args.min_rows_percent)

@@ -329,3 +329,70 @@ async fn tokens_and_sessions_stop_with_their_account() {
     }
     cleanup(all).await;
 }
+
+/// A flood of sign-ins from one address is refused, and written to the
+/// audit log once for the fifteen minutes, not once per attempt; when the
+/// throttle lifts, the count of the rest is written.
+#[tokio::test]
+async fn throttled_sign_ins_do_not_flood_the_audit_log() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let _ = seed(t).await;
+        let from = "198.51.100.7";
+        for _ in 0..20 {
+            let r = t.app.sign_in(from, "nobody", "x", None, 600).await.unwrap();
+            assert!(matches!(r, Err(SignInRefusal::Refused)), "[{b}]");
+        }
+        let before = t.db().audit_log(100_000).await.unwrap().len();
+        // 800 attempts, one a second, all within the fifteen minutes.
+        for _ in 0..800 {
+            let r = t
+                .app
+                .sign_in(from, "jag", "a long test password", None, 600)
+                .await
+                .unwrap();
+            assert!(matches!(r, Err(SignInRefusal::Throttled)), "[{b}]");
+            t.clock.advance(1);
+        }
+        let log = t.db().audit_log(100_000).await.unwrap();
+        let throttled: Vec<&str> = log[..log.len() - before]
+            .iter()
+            .rev()
+            .map(|e| {
+                assert_eq!(
+                    (e.action.as_str(), e.source.as_str()),
+                    ("sign_in_throttled", "web 198.51.100.7")
+                );
+                e.detail.as_str()
+            })
+            .collect();
+        assert_eq!(throttled.len(), 1, "[{b}] {throttled:#?}");
+        assert!(
+            throttled[0].starts_with("too many failed sign-ins"),
+            "[{b}]"
+        );
+        // Another address is not held up.
+        let r = t
+            .app
+            .sign_in("198.51.100.8", "jag", "a long test password", None, 600)
+            .await
+            .unwrap();
+        assert!(r.is_ok(), "[{b}]");
+        // The failures age out; the next attempt says how many went unlogged.
+        t.clock.advance(100);
+        let r = t
+            .app
+            .sign_in(from, "jag", "a long test password", None, 600)
+            .await
+            .unwrap();
+        assert!(r.is_ok(), "[{b}]");
+        let log = t.db().audit_log(3).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.action == "sign_in_throttled"
+                && e.detail == "799 further attempts from this address were refused before the throttle lifted"),
+            "[{b}] {log:#?}"
+        );
+    }
+    cleanup(all).await;
+}

@@ -38,7 +38,7 @@ pub(crate) async fn audit(
         .iter()
         .map(|e| {
             vec![
-                format!("={}", e.id),
+                html::num(e.id),
                 esc(&e.at),
                 esc(&e.actor),
                 esc(&e.agency),
@@ -98,7 +98,7 @@ pub(crate) async fn users(
         .map(|u| {
             let roles: Vec<&str> = u.roles.iter().map(|r| r.label()).collect();
             vec![
-                format!("#{}", esc(&u.username)),
+                html::row_header(esc(&u.username)),
                 esc(&u.display_name),
                 esc(&u.agency.name),
                 esc(&roles.join(", ")),
@@ -115,7 +115,7 @@ pub(crate) async fn users(
         .iter()
         .map(|a| {
             vec![
-                format!("#{}", esc(&a.name)),
+                html::row_header(esc(&a.name)),
                 if a.statutory { "Yes" } else { "No" }.to_owned(),
             ]
         })
@@ -133,7 +133,7 @@ pub(crate) async fn users(
                 .find(|u| u.id == t.user_id)
                 .map_or_else(|| t.user_id.to_string(), |u| u.username.clone());
             vec![
-                format!("#{}", esc(&t.name)),
+                html::row_header(esc(&t.name)),
                 esc(&owner),
                 esc(&t.scopes.join(" ")),
                 if t.revoked { "Revoked" } else { "Live" }.to_owned(),

@@ -95,14 +95,14 @@ fn comparison_cells(
     totals: (Option<u64>, u64),
 ) -> Vec<String> {
     let mut v = vec![
-        format!("={}", count(compared.0)),
-        format!("={}", count(compared.1)),
-        format!("={}", change(ch.0)),
-        format!("={}", html::pct(ch.1)),
+        html::num(count(compared.0)),
+        html::num(count(compared.1)),
+        html::num(change(ch.0)),
+        html::num(html::pct(ch.1)),
     ];
     if totals_differ(a) {
-        v.push(format!("={}", count(totals.0)));
-        v.push(format!("={}", html::thousands(totals.1)));
+        v.push(html::num(count(totals.0)));
+        v.push(html::num(html::thousands(totals.1)));
     }
     v
 }
@@ -307,20 +307,20 @@ pub(crate) async fn explorer(
         .categories
         .iter()
         .map(|r| {
-            let mut row = vec![format!(
-                "#<a class=\"govuk-link\" href=\"{}\">{}</a>",
+            let mut row = vec![html::row_header(format!(
+                "<a class=\"govuk-link\" href=\"{}\">{}</a>",
                 esc(&link(a, &r.category, beat)),
                 esc(&r.category)
-            )];
+            ))];
             row.extend(comparison_cells(
                 a,
                 (r.compared_previous, r.compared_current),
                 (r.change, r.change_pct),
                 (r.previous, r.current),
             ));
-            row.push(format!("={}", rate(r.rate_per_1000)));
+            row.push(html::num(rate(r.rate_per_1000)));
             if part_year {
-                row.push(format!("={}", rate(r.rate_per_1000_annualised)));
+                row.push(html::num(rate(r.rate_per_1000_annualised)));
             }
             row
         })
@@ -355,11 +355,11 @@ pub(crate) async fn explorer(
                 (r.change, r.change_pct),
                 (r.previous, r.current),
             ));
-            v.push(format!("={:.1}%", r.share));
+            v.push(html::num(format!("{:.1}%", r.share)));
             if cat_index != 0 {
-                v.push(format!("={}", html::thousands(n)));
+                v.push(html::num(html::thousands(n)));
             }
-            v.push(format!("={share:.1}%"));
+            v.push(html::num(format!("{share:.1}%")));
             v
         };
         let mut rows: Vec<Vec<String>> = ranked
@@ -367,31 +367,31 @@ pub(crate) async fn explorer(
             .map(|r| {
                 row(
                     r,
-                    format!("={}", r.rank),
-                    format!(
-                        "#<a class=\"govuk-link\" href=\"{}\">{}</a>",
+                    html::num(r.rank),
+                    html::row_header(format!(
+                        "<a class=\"govuk-link\" href=\"{}\">{}</a>",
                         esc(&link(a, &category, Some(&r.beat))),
                         esc(&r.beat)
-                    ),
+                    )),
                 )
             })
             .collect();
         if let Some(u) = &a.unplaced {
             rows.push(row(
                 u,
-                "=<span class=\"govuk-visually-hidden\">Not ranked</span>".to_owned(),
-                format!("#{}", esc(&u.beat)),
+                html::num("<span class=\"govuk-visually-hidden\">Not ranked</span>"),
+                html::row_header(esc(&u.beat)),
             ));
         }
         let mut head = vec!["=Rank".to_owned(), "Beat".to_owned()];
         head.extend(comparison_head(a));
         head.push("=Share of the district's crime".to_owned());
         if cat_index != 0 {
-            head.push(format!("={category}"));
+            head.push(html::num_heading(&category));
         }
-        head.push(format!(
-            "={category}: share of the district's (as on the map)"
-        ));
+        head.push(html::num_heading(&format!(
+            "{category}: share of the district's (as on the map)"
+        )));
         let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
         b.push_str(&html::table("All crime by beat", &head_refs, &rows));
         b.push_str(&format!(
@@ -415,9 +415,9 @@ pub(crate) async fn explorer(
                     format!("{:.1}%", *v as f64 * 100.0 / r.current as f64)
                 };
                 vec![
-                    format!("#{}", esc(&r.category)),
-                    format!("={}", html::thousands(*v)),
-                    format!("={share}"),
+                    html::row_header(esc(&r.category)),
+                    html::num(html::thousands(*v)),
+                    html::num(share),
                 ]
             })
             .collect();
@@ -444,11 +444,10 @@ pub(crate) async fn explorer(
             .iter()
             .map(|m| {
                 vec![
-                    format!("#{}", esc(&month_long(m.month))),
-                    format!(
-                        "={}",
-                        count(m.counts.as_ref().and_then(|c| c.get(cat_index).copied()))
-                    ),
+                    html::row_header(esc(&month_long(m.month))),
+                    html::num(count(
+                        m.counts.as_ref().and_then(|c| c.get(cat_index).copied()),
+                    )),
                 ]
             })
             .collect();

@@ -132,9 +132,9 @@ pub(crate) async fn dashboard(
                         esc(&m.text),
                         esc(&m.source)
                     ),
-                    format!("={}", html::figure(e.comparison)),
-                    format!("={}", html::figure(e.actual)),
-                    format!("={}", html::figure(e.target)),
+                    html::num(html::figure(e.comparison)),
+                    html::num(html::figure(e.actual)),
+                    html::num(html::figure(e.target)),
                     html::status_tag(e.status),
                     esc(&safer_report::measure_reason(e)),
                 ]

@@ -133,15 +133,15 @@ pub(crate) async fn fund(
                 flags.push("<strong class=\"govuk-tag govuk-tag--red\">Overspend</strong>");
             }
             let mut cells = vec![
-                format!("#{}", esc(&p.name)),
+                html::row_header(esc(&p.name)),
                 esc(&p.lead_agency),
-                format!("={}", esc(&pounds(p.budget_pence))),
+                html::num(esc(&pounds(p.budget_pence))),
             ];
             for q in 0..4 {
-                cells.push(format!("={}", esc(&pounds(p.spend_pence[q]))));
+                cells.push(html::num(esc(&pounds(p.spend_pence[q]))));
             }
-            cells.push(format!("={}", esc(&pounds(l.spent_to_date_pence))));
-            cells.push(format!("={}", esc(&pounds(l.remaining_pence))));
+            cells.push(html::num(esc(&pounds(l.spent_to_date_pence))));
+            cells.push(html::num(esc(&pounds(l.remaining_pence))));
             cells.push(flags.join(" "));
             cells
         })

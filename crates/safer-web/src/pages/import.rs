@@ -251,13 +251,13 @@ fn report_html(r: &ImportReport) -> String {
                 .map(|(reason, n)| format!("{n} {}", reason.describe()))
                 .collect();
             vec![
-                format!("#{}", esc(&m.file)),
+                html::row_header(esc(&m.file)),
                 esc(&m.force),
                 esc(&m.month.to_string()),
-                format!("={}", html::thousands(m.rows_read)),
-                format!("={}", html::thousands(m.rows_kept)),
-                format!("={}", html::thousands(m.without_location)),
-                format!("={}", html::thousands(m.repeated_crime_ids.rows)),
+                html::num(html::thousands(m.rows_read)),
+                html::num(html::thousands(m.rows_kept)),
+                html::num(html::thousands(m.without_location)),
+                html::num(html::thousands(m.repeated_crime_ids.rows)),
                 esc(&why.join("; ")),
             ]
         })

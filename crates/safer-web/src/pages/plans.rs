@@ -112,7 +112,7 @@ pub(crate) async fn plan(
                 .iter()
                 .map(|m| {
                     vec![
-                        format!("#{}", esc(&m.text)),
+                        html::row_header(esc(&m.text)),
                         esc(&target_text(&m.target, m.baseline)),
                         esc(&source_text(&m.source)),
                     ]
@@ -160,13 +160,13 @@ pub(crate) async fn plan(
                     String::new()
                 };
                 vec![
-                    format!(
-                        "#<span id=\"action-{}\">{}</span><span class=\"govuk-body-s safer-secondary\">{} · target: {}</span>",
+                    html::row_header(format!(
+                        "<span id=\"action-{}\">{}</span><span class=\"govuk-body-s safer-secondary\">{} · target: {}</span>",
                         a.id,
                         esc(&a.key_action),
                         a.aim.label(),
                         esc(&a.outcome_target)
-                    ),
+                    )),
                     esc(&a.lead_agency),
                     esc(&a.due.to_string()),
                     format!("{}{overdue}", html::action_tag(a.status)),
@@ -365,7 +365,7 @@ fn update_page(
             .rev()
             .map(|u| {
                 vec![
-                    format!("#{}", esc(&u.date.to_string())),
+                    html::row_header(esc(&u.date.to_string())),
                     html::action_tag(u.status),
                     esc(&u.text),
                     esc(&u.author),

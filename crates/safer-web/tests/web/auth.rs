@@ -329,3 +329,56 @@ async fn every_response_has_the_security_headers() {
         app.stop().await;
     }
 }
+
+/// Behind a trusted proxy, the sign-in throttle and the audit log use the
+/// address the proxy forwarded for, so one person's failures lock out only
+/// that address; from any other peer, `X-Forwarded-For` is ignored.
+#[tokio::test]
+async fn a_trusted_proxy_names_the_client() {
+    let opts = Options {
+        data: false,
+        trusted_proxies: "127.0.0.1",
+        ..Options::default()
+    };
+    for app in spawn_apps(opts).await {
+        let b = app.backend;
+        let attacker = app.client_forwarded_for("198.51.100.7");
+        for _ in 0..20 {
+            let r = attacker.sign_in("nobody", "not the password").await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        }
+        let r = attacker.sign_in("nobody", "not the password").await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "[{b}]");
+        // Someone else behind the same proxy still signs in.
+        let other = app.client_forwarded_for("198.51.100.8");
+        let r = other
+            .sign_in("caseworker", &password_of(Role::Caseworker))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let log = app.db.audit_log(100).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "sign_in_failed" && e.source == "web 198.51.100.7"),
+            "[{b}]"
+        );
+        assert!(
+            log.iter()
+                .any(|e| e.action == "sign_in" && e.source == "web 198.51.100.8"),
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+    // Without it, the header is anyone's to write, and is ignored.
+    for app in spawn_apps(no_data()).await {
+        let b = app.backend;
+        let c = app.client_forwarded_for("198.51.100.7");
+        let _ = c.sign_in("nobody", "not the password").await;
+        let log = app.db.audit_log(10).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "sign_in_failed" && e.source == "web 127.0.0.1"),
+            "[{b}] {log:#?}"
+        );
+        app.stop().await;
+    }
+}

@@ -22,6 +22,8 @@ pub struct Options {
     pub data: bool,
     pub session_idle_secs: i64,
     pub secure_cookies: bool,
+    /// `--trusted-proxy`: the test client connects from 127.0.0.1.
+    pub trusted_proxies: &'static str,
 }
 
 impl Default for Options {
@@ -30,6 +32,7 @@ impl Default for Options {
             data: true,
             session_idle_secs: 1800,
             secure_cookies: false,
+            trusted_proxies: "",
         }
     }
 }
@@ -293,6 +296,7 @@ pub async fn spawn_apps(opts: Options) -> Vec<App> {
             session_idle_secs: opts.session_idle_secs,
             secure_cookies: opts.secure_cookies,
             static_dir: None,
+            trusted_proxies: opts.trusted_proxies.parse().expect("proxies"),
             ..WebConfig::new()
         };
         // The real time to start with, moved on only by the test.
@@ -345,9 +349,22 @@ impl App {
 
     /// A browser: a cookie jar, redirects not followed.
     pub fn client(&self) -> Client {
+        self.client_with(reqwest::header::HeaderMap::new())
+    }
+
+    /// A browser whose every request says it was forwarded for `address`
+    /// (as a reverse proxy would say, or anyone could).
+    pub fn client_forwarded_for(&self, address: &str) -> Client {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("x-forwarded-for", address.parse().expect("header"));
+        self.client_with(h)
+    }
+
+    fn client_with(&self, headers: reqwest::header::HeaderMap) -> Client {
         Client {
             http: reqwest::Client::builder()
                 .cookie_store(true)
+                .default_headers(headers)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),

@@ -489,3 +489,56 @@ async fn the_fund_opens_at_todays_quarter() {
         app.stop().await;
     }
 }
+
+/// Text is shown as written, whatever it begins with: an agency, a key
+/// action or an outcome beginning with `=` or `#` keeps that character, and
+/// none is taken for a table cell's marker.
+#[tokio::test]
+async fn text_beginning_with_markers_is_shown_as_written() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let plan = app.db.plan(&app.ids.plan).await.unwrap();
+        let lead = app
+            .db
+            .add_agency("=Equals Trust", false, &crate::helpers::seeded())
+            .await
+            .unwrap();
+        app.db
+            .add_action(
+                &safer_store::db::NewAction {
+                    plan_id: plan.id.clone(),
+                    priority_id: plan.priorities[0].id.clone(),
+                    aim: safer_domain::Aim::Confidence,
+                    key_action: "=SUM(A1) leaflets".into(),
+                    lead_agency_id: lead,
+                    start: "2022-04-01".parse().unwrap(),
+                    due: "2022-09-30".parse().unwrap(),
+                    financial_implications: String::new(),
+                    resource_implications: String::new(),
+                    outcome_target: "#1 in the county \u{1}".into(),
+                    measure_id: None,
+                },
+                "test",
+                &crate::helpers::seeded(),
+            )
+            .await
+            .unwrap();
+        let c = app.login_as(Role::CommunitySafetyOfficer).await;
+        let page = c
+            .get(&format!("/plans/{}", app.ids.plan))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(">=SUM(A1) leaflets</span>"), "[{b}]");
+        assert!(
+            page.contains("<td class=\"govuk-table__cell\">=Equals Trust</td>"),
+            "[{b}]"
+        );
+        assert!(
+            page.contains("target: #1 in the county \u{FFFD}</span>"),
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}
