@@ -64,7 +64,6 @@ mod pages;
 mod proxy;
 pub mod routes;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -87,6 +86,9 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client, for the
     /// sign-in throttle and the audit log (default: none).
     pub trusted_proxies: TrustedProxies,
+    /// How long a connection may take to send a request's headers, and may
+    /// stay open idle between requests (default 30 seconds).
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl WebConfig {
@@ -98,6 +100,7 @@ impl WebConfig {
             secure_cookies: false,
             static_dir: None,
             trusted_proxies: TrustedProxies::none(),
+            header_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -139,10 +142,39 @@ pub async fn serve(
     app: safer_app::App,
     config: WebConfig,
 ) -> std::io::Result<()> {
-    let app = router(app, config);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+    let header_timeout = config.header_read_timeout;
+    let router = router(app, config);
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(c) => c,
+            // Out of file descriptors, say: wait, rather than end the server.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        );
+        tokio::spawn(async move {
+            // A client must send a request's headers within the timeout,
+            // and an idle kept-alive connection is closed after it, so slow
+            // or idle connections cannot hold the server's sockets.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .keep_alive(true)
+                .serve_connection(
+                    hyper_util::rt::TokioIo::new(stream),
+                    hyper_util::service::TowerToHyperService::new(service),
+                )
+                .with_upgrades()
+                .await;
+        });
+    }
 }

@@ -64,6 +64,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
         secure_cookies: args.secure_cookies,
         static_dir: assets_dir(args.assets.clone()),
         trusted_proxies: args.trusted_proxy.clone(),
+        ..safer_web::WebConfig::new()
     };
     let app_config = safer_app::AppConfig {
         size_rule: safer_domain::SizeRule::new(args.min_rows_percent)

@@ -382,3 +382,56 @@ async fn a_trusted_proxy_names_the_client() {
         app.stop().await;
     }
 }
+
+/// A connection that sends no request, or sends headers too slowly, or sits
+/// idle after a response, is closed, so slow clients cannot hold the
+/// server's connections open.
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let opts = Options {
+        data: false,
+        header_read_timeout: std::time::Duration::from_secs(1),
+        ..Options::default()
+    };
+    for app in spawn_apps(opts).await {
+        let b = app.backend;
+        // Reads until the server closes; fails the test if it never does.
+        async fn closed(s: &mut tokio::net::TcpStream) -> Vec<u8> {
+            let mut got = Vec::new();
+            let read = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+                let mut buf = [0u8; 4096];
+                loop {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+            })
+            .await;
+            assert!(read.is_ok(), "the server kept the connection open");
+            got
+        }
+        // Nothing sent.
+        let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        closed(&mut s).await;
+        // Half a request's headers, then nothing.
+        let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        s.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        closed(&mut s).await;
+        // A whole request, answered, then idle on a kept-alive connection.
+        let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        s.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let got = closed(&mut s).await;
+        assert!(
+            got.starts_with(b"HTTP/1.1 200"),
+            "[{b}] {}",
+            String::from_utf8_lossy(&got[..got.len().min(80)])
+        );
+        app.stop().await;
+    }
+}

@@ -24,6 +24,7 @@ pub struct Options {
     pub secure_cookies: bool,
     /// `--trusted-proxy`: the test client connects from 127.0.0.1.
     pub trusted_proxies: &'static str,
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Options {
@@ -33,6 +34,7 @@ impl Default for Options {
             session_idle_secs: 1800,
             secure_cookies: false,
             trusted_proxies: "",
+            header_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -297,6 +299,7 @@ pub async fn spawn_apps(opts: Options) -> Vec<App> {
             secure_cookies: opts.secure_cookies,
             static_dir: None,
             trusted_proxies: opts.trusted_proxies.parse().expect("proxies"),
+            header_read_timeout: opts.header_read_timeout,
             ..WebConfig::new()
         };
         // The real time to start with, moved on only by the test.
