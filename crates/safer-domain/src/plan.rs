@@ -222,7 +222,11 @@ pub struct Action {
     pub outcome_target: String,
     /// The measure this action serves, if any.
     pub measure_id: Option<String>,
+    /// The status of the latest update entered.
     pub status: ActionStatus,
+    /// In the order they were entered: the last is the latest entered,
+    /// whose status the action has, whatever dates they carry (a late
+    /// report of earlier progress does not undo a later one's status).
     pub updates: Vec<ActionUpdate>,
 }
 

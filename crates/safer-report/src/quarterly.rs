@@ -541,13 +541,10 @@ fn actual_cell(e: &Evaluation, year_end: bool) -> String {
     }
 }
 
-/// The most recent update of an action (the later one on a tie).
+/// The latest update of an action: the latest entered, whose status the
+/// action has (an update may be dated before one entered earlier).
 fn latest_update(a: &Action) -> Option<&safer_domain::ActionUpdate> {
-    a.updates
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, u)| (u.date, *i))
-        .map(|(_, u)| u)
+    a.updates.last()
 }
 
 fn actions_table(o: &mut String, pi: usize, p: &PriorityRow, kind: Kind) {

@@ -135,7 +135,7 @@ impl Database {
         .ok_or_else(|| DbError::NotFound(format!("action {action_id}")))?;
         let mut a = action_of(&row)?;
         let updates = sqlx::query(
-            "SELECT update_date, author, text, status FROM action_updates WHERE action_id = $1 ORDER BY update_date, id",
+            "SELECT update_date, author, text, status FROM action_updates WHERE action_id = $1 ORDER BY id",
         )
         .bind(action_id.get())
         .fetch_all(&self.pool)
@@ -162,7 +162,7 @@ impl Database {
         let mut actions = rows.iter().map(action_of).collect::<Result<Vec<_>, _>>()?;
         let updates = sqlx::query(
             "SELECT u.action_id, u.update_date, u.author, u.text, u.status FROM action_updates u
-             JOIN actions a ON a.id = u.action_id WHERE a.plan_id = $1 ORDER BY u.update_date, u.id",
+             JOIN actions a ON a.id = u.action_id WHERE a.plan_id = $1 ORDER BY u.id",
         )
         .bind(plan_id)
         .fetch_all(&self.pool)

@@ -262,6 +262,18 @@ on_every_backend!(actions_updates_and_overdue, |db| {
     // The audit entry names the new action.
     let log = db.audit_log(10).await.unwrap();
     assert_eq!(log[1].target, format!("action {id}"));
+    // An update dated earlier but entered later is the latest: its status
+    // is the action's, and it comes last.
+    let mut earlier = update("Reported late: one held in June", ActionStatus::AtRisk);
+    earlier.date = "2024-06-15".parse().unwrap();
+    db.add_update(id, ActionScope::All, &earlier, &entry("update_action"))
+        .await
+        .unwrap();
+    let a = db.action_in_scope(id, ActionScope::All).await.unwrap();
+    assert_eq!(a.status, ActionStatus::AtRisk);
+    assert_eq!(a.updates.last().unwrap().text, "Reported late: one held in June");
+    let listed = &db.actions(&plan.id).await.unwrap()[0];
+    assert_eq!(listed.updates, a.updates);
     // An action must name a priority of its plan, and an agency that exists.
     let e = db
         .add_action(&action(&plan, lead, "p9", None), "x", &entry("add_action"))
