@@ -163,6 +163,11 @@ impl App {
         Ok(Actor::user(user, crate::Channel::CommandLine, login))
     }
 
+    /// Whether anyone can sign in yet: a new installation has no users.
+    pub async fn has_users(&self) -> Result<bool, AppError> {
+        Ok(self.db.user_count().await? > 0)
+    }
+
     /// Every user, audited as a view of personal data.
     pub async fn users(&self, actor: &Actor) -> Result<Vec<User>, AppError> {
         actor.require_admin()?;

@@ -289,6 +289,11 @@ impl App {
         Ok(Some(s))
     }
 
+    /// Whether the application can serve: its database answers.
+    pub async fn health(&self) -> Result<(), AppError> {
+        Ok(self.db.ping().await?)
+    }
+
     /// The user and scopes of a live API token (by its secret).
     pub async fn api_token(&self, secret: &str) -> Result<Option<(User, ApiToken)>, AppError> {
         Ok(self.db.api_token(&digest(secret)).await?)

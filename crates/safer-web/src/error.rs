@@ -116,12 +116,15 @@ pub(crate) fn title(status: StatusCode) -> &'static str {
 /// An RFC 9457 problem: `type`, `title`, `status`, `detail`.
 pub(crate) fn problem(status: StatusCode, detail: Option<&str>) -> Response {
     let detail = detail.map_or_else(|| default_detail(status).to_owned(), str::to_owned);
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "type": "about:blank",
         "title": title(status),
         "status": status.as_u16(),
         "detail": detail,
     });
+    if let Some(id) = crate::observe::request_id() {
+        body["request_id"] = serde_json::Value::String(id);
+    }
     let mut resp = (status, body.to_string()).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -174,8 +174,28 @@ async fn identify(
     })
 }
 
-/// The gate: see the module documentation.
+/// The gate: see the module documentation. The response carries the
+/// route's name for the log line.
 pub(crate) async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let method = match *req.method() {
+        HttpMethod::GET | HttpMethod::HEAD => Some(Method::Get),
+        HttpMethod::POST => Some(Method::Post),
+        _ => None,
+    };
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .zip(method)
+        .and_then(|(p, m)| routes::find(m, p.as_str()))
+        .map(|spec| spec.path);
+    let mut resp = gate(app, req, next).await;
+    if let Some(r) = route {
+        resp.extensions_mut().insert(crate::observe::RouteName(r));
+    }
+    resp
+}
+
+async fn gate(app: AppState, req: Request, next: Next) -> Response {
     let method = match *req.method() {
         HttpMethod::GET | HttpMethod::HEAD => Some(Method::Get),
         HttpMethod::POST => Some(Method::Post),
@@ -330,7 +350,9 @@ fn render_error(app: &AppState, resp: Response, kind: Kind, caller: &Caller) -> 
     let detail = info.and_then(|i| i.detail);
     let mut out = match kind {
         Kind::Api => error::problem(status, detail.as_deref()),
-        Kind::Page | Kind::Asset => html::error_page(app, caller, status, detail.as_deref()),
+        Kind::Page | Kind::Asset | Kind::Probe => {
+            html::error_page(app, caller, status, detail.as_deref())
+        }
     };
     if let Some(allow) = resp.headers().get(header::ALLOW) {
         out.headers_mut().insert(header::ALLOW, allow.clone());

@@ -601,6 +601,12 @@ pub(crate) fn error_page(
     if !detail.is_empty() {
         body.push_str(&format!("<p class=\"govuk-body\">{}</p>\n", esc(detail)));
     }
+    if let Some(id) = crate::observe::request_id() {
+        body.push_str(&format!(
+            "<p class=\"govuk-body-s safer-secondary\">If you report this, quote the request id <code>{}</code>.</p>\n",
+            esc(&id)
+        ));
+    }
     if !advice.is_empty() {
         body.push_str(&format!("<p class=\"govuk-body\">{}</p>\n", esc(advice)));
     }

@@ -59,6 +59,7 @@ mod error;
 mod guard;
 mod html;
 mod map;
+mod observe;
 mod openapi;
 mod pages;
 mod proxy;

@@ -240,7 +240,8 @@ fn schemas() -> Value {
                 "type": { "type": "string", "format": "uri-reference", "examples": ["about:blank"] },
                 "title": { "type": "string" },
                 "status": { "type": "integer" },
-                "detail": { "type": "string" }
+                "detail": { "type": "string" },
+                "request_id": { "type": "string", "description": "The request's id, as in its X-Request-Id header: quote it when reporting a problem." }
             }
         },
         "PlanSummary": {

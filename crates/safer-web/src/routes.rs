@@ -52,6 +52,9 @@ pub enum Kind {
     Api,
     /// A static file.
     Asset,
+    /// An operational check (`/healthz`): public, plain text, for load
+    /// balancers.
+    Probe,
 }
 
 /// What the audit log records of a route.
@@ -325,6 +328,15 @@ pub const ROUTES: &[RouteSpec] = &[
         "Record an action's progress",
     ),
     asset("/assets/safer.css", "Safer's stylesheet"),
+    RouteSpec {
+        method: Method::Get,
+        path: "/healthz",
+        access: Access::Public,
+        kind: Kind::Probe,
+        personal_data: false,
+        audit: Audit::None,
+        summary: "For load balancers: 200 when the database answers, else 503",
+    },
     asset(
         "/assets/govuk/{*path}",
         "govuk-frontend's files, when configured",
@@ -391,6 +403,7 @@ fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
         (Get, "/api/v1/actions") => get(api::actions),
         (Post, "/api/v1/actions/{id}/updates") => post(api::add_update),
         (Get, "/assets/safer.css") => get(pages::assets::safer_css),
+        (Get, "/healthz") => get(pages::assets::healthz),
         (Get, "/assets/govuk/{*path}") => get(pages::assets::govuk),
         _ => return None,
     };
@@ -423,6 +436,7 @@ pub(crate) fn build(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), guard::guard))
         .layer(from_fn_with_state(state.clone(), guard::headers))
+        .layer(axum::middleware::from_fn(crate::observe::observe))
         .with_state(state)
 }
 
@@ -456,6 +470,7 @@ pub fn access_matrix_markdown() -> String {
             Kind::Page => "page",
             Kind::Api => "API",
             Kind::Asset => "asset",
+            Kind::Probe => "probe",
         };
         s.push_str(&format!(
             "| {} | `{}` | {kind} | {} | {} | {} |",
@@ -530,6 +545,7 @@ mod tests {
                 r.path.starts_with("/assets/"),
                 "{name}"
             );
+            assert_eq!(r.kind == Kind::Probe, r.path == "/healthz", "{name}");
             if let Access::Roles(roles) = r.access {
                 assert!(!roles.is_empty(), "{name}");
             }

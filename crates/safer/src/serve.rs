@@ -57,7 +57,25 @@ pub fn assets_dir(given: Option<PathBuf>) -> Option<PathBuf> {
     })
 }
 
+/// Logs to standard error: a line per request (route, status, duration,
+/// request id; no personal data). `SAFER_LOG` filters (default `info`, as
+/// `RUST_LOG` does: `warn`, `safer::http=off` …); `SAFER_LOG_FORMAT=json`
+/// writes one JSON object a line, for a log collector.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("SAFER_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("SAFER_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().try_init()
+    } else {
+        builder.with_ansi(false).try_init()
+    };
+}
+
 pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
+    init_logging();
     let config = safer_web::WebConfig {
         session_idle_secs: args.idle_minutes * 60,
         session_max_secs: args.session_hours * 3600,
@@ -78,6 +96,13 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
     }
     db::block_on(async move {
         let app = db::open_with(data_dir, url, app_config).await?;
+        if !app.has_users().await? {
+            eprintln!(
+                "note: there are no users yet, so no one can sign in. Create the first administrator:\n  safer --data-dir {} agency add \"Your council\" --statutory\n  safer --data-dir {} user add admin --name \"Your name\" --agency \"Your council\" --roles administrator",
+                data_dir.display(),
+                data_dir.display()
+            );
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;

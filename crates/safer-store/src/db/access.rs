@@ -204,6 +204,14 @@ impl Database {
         Ok(self.login_state(&row).await?.user)
     }
 
+    /// How many users there are (none: a new installation).
+    pub async fn user_count(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
+    }
+
     pub async fn users(&self) -> Result<Vec<User>, DbError> {
         let q = format!("{USER_SELECT} ORDER BY u.username");
         let rows = sqlx::query(sqlx::AssertSqlSafe(q))

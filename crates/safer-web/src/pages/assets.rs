@@ -21,6 +21,26 @@ fn with_type(body: Vec<u8>, content_type: &'static str) -> Response {
     resp
 }
 
+/// `/healthz`: whether this server can serve (its database answers), for
+/// a load balancer. It says nothing else.
+pub(crate) async fn healthz(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+) -> Response {
+    use axum::response::IntoResponse;
+    match app.app.health().await {
+        Ok(()) => with_type(b"ok\n".to_vec(), "text/plain; charset=utf-8"),
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )],
+            "unavailable\n",
+        )
+            .into_response(),
+    }
+}
+
 pub(crate) async fn safer_css() -> Response {
     with_type(SAFER_CSS.as_bytes().to_vec(), "text/css; charset=utf-8")
 }

@@ -8,4 +8,5 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod observe;
 mod pages;
