@@ -351,7 +351,7 @@ fn render_error(app: &AppState, resp: Response, kind: Kind, caller: &Caller) -> 
     let mut out = match kind {
         Kind::Api => error::problem(status, detail.as_deref()),
         Kind::Page | Kind::Asset | Kind::Probe => {
-            html::error_page(app, caller, status, detail.as_deref())
+            crate::view::error_page(app, caller, status, detail.as_deref())
         }
     };
     if let Some(allow) = resp.headers().get(header::ALLOW) {

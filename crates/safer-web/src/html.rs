@@ -13,7 +13,6 @@ use safer_domain::{ActionStatus, Status};
 
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, Caller};
-use crate::routes;
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn esc(text: &str) -> String {
@@ -115,8 +114,16 @@ pub(crate) fn csrf_field(caller: &Caller) -> String {
     )
 }
 
-/// The page template. `has_errors` prefixes the title with "Error: ", as
-/// the GOV.UK pattern asks, so screen readers hear it first.
+/// A page whose body is still built here, in the layout template.
+#[derive(askama::Template)]
+#[template(path = "legacy.html")]
+struct Legacy<'a> {
+    chrome: crate::view::Chrome,
+    body: &'a str,
+}
+
+/// The page template around a body built by hand. `has_errors` prefixes
+/// the title with "Error: ", as the GOV.UK pattern asks.
 pub(crate) fn document(
     app: &AppState,
     caller: &Caller,
@@ -124,76 +131,13 @@ pub(crate) fn document(
     body: &str,
     has_errors: bool,
 ) -> String {
-    let user = caller.user.as_ref();
-    let mut nav = String::new();
-    for (path, label) in [
-        ("/", "Dashboard"),
-        ("/assessment", "Assessment"),
-        ("/import", "Import data"),
-        ("/admin/audit", "Audit log"),
-        ("/admin/users", "Users"),
-    ] {
-        if user.is_some() && routes::may_get(user, path) {
-            nav.push_str(&format!(
-                "<li class=\"govuk-header__navigation-item\"><a class=\"govuk-header__link\" href=\"{path}\">{label}</a></li>"
-            ));
-        }
+    use askama::Template;
+    Legacy {
+        chrome: crate::view::Chrome::new(app, caller, title).with_errors(has_errors),
+        body,
     }
-    let account = match user {
-        Some(u) => format!(
-            "<div class=\"safer-account\"><p class=\"govuk-body-s safer-account__name\">Signed in as {} ({})</p><form method=\"post\" action=\"/sign-out\" class=\"safer-account__form\">{}<button type=\"submit\" class=\"govuk-button govuk-button--secondary safer-button--small\">Sign out</button></form></div>",
-            esc(&u.display_name),
-            esc(&u.agency.name),
-            csrf_field(caller)
-        ),
-        None => String::new(),
-    };
-    let nav = if nav.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<nav aria-label=\"Menu\" class=\"govuk-header__navigation\"><ul class=\"govuk-header__navigation-list\">{nav}</ul></nav>"
-        )
-    };
-    let govuk_css = if app.config.static_dir.is_some() {
-        "<link rel=\"stylesheet\" href=\"/assets/govuk/govuk-frontend.min.css\">\n"
-    } else {
-        ""
-    };
-    format!(
-        "<!DOCTYPE html>
-<html lang=\"en-GB\" class=\"govuk-template\">
-<head>
-<meta charset=\"utf-8\">
-<title>{error}{title} – Safer</title>
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
-{govuk_css}<link rel=\"stylesheet\" href=\"/assets/safer.css\">
-</head>
-<body class=\"govuk-template__body\">
-<a href=\"#main-content\" class=\"govuk-skip-link\">Skip to main content</a>
-<header class=\"govuk-header\">
-<div class=\"govuk-header__container govuk-width-container\">
-<div class=\"govuk-header__logo\"><a href=\"/\" class=\"govuk-header__link govuk-header__link--homepage\"><span class=\"govuk-header__logotype-text\">Safer</span></a></div>
-<div class=\"govuk-header__content\"><span class=\"govuk-header__service-name\">Community Safety Partnership</span>{nav}</div>
-{account}
-</div>
-</header>
-<div class=\"govuk-width-container\">
-<main class=\"govuk-main-wrapper\" id=\"main-content\">
-{body}
-</main>
-</div>
-<footer class=\"govuk-footer\">
-<div class=\"govuk-width-container\">
-<p class=\"govuk-footer__meta\">Safer is free software (AGPL-3.0-or-later). Contains public sector information licensed under the Open Government Licence v3.0. Crime data: police.uk.</p>
-</div>
-</footer>
-</body>
-</html>
-",
-        error = if has_errors { "Error: " } else { "" },
-        title = esc(title),
-    )
+    .render()
+    .unwrap_or_else(|e| format!("The page could not be drawn: {e}"))
 }
 
 /// The GOV.UK error summary; `errors` are (field id, message).
@@ -567,53 +511,6 @@ pub(crate) fn figure(x: Option<f64>) -> String {
         }
         Some(v) => format!("{v:.1}"),
     }
-}
-
-/// The GOV.UK error page for a status.
-pub(crate) fn error_page(
-    app: &AppState,
-    caller: &Caller,
-    status: StatusCode,
-    detail: Option<&str>,
-) -> Response {
-    let (heading, advice) = match status.as_u16() {
-        403 => (
-            "You do not have access to this page",
-            "If you think you should, ask your partnership's Safer administrator.",
-        ),
-        404 => (
-            "Page not found",
-            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
-        ),
-        400 | 409 | 413 | 415 | 422 => ("There is a problem with your request", ""),
-        429 => ("Too many attempts", "Wait 15 minutes and try again."),
-        _ => (
-            "Sorry, there is a problem with the service",
-            "Try again later.",
-        ),
-    };
-    let detail = detail.unwrap_or(if status.is_server_error() {
-        ""
-    } else {
-        crate::error::default_detail(status)
-    });
-    let mut body = format!("<h1 class=\"govuk-heading-l\">{}</h1>\n", esc(heading));
-    if !detail.is_empty() {
-        body.push_str(&format!("<p class=\"govuk-body\">{}</p>\n", esc(detail)));
-    }
-    if let Some(id) = crate::observe::request_id() {
-        body.push_str(&format!(
-            "<p class=\"govuk-body-s safer-secondary\">If you report this, quote the request id <code>{}</code>.</p>\n",
-            esc(&id)
-        ));
-    }
-    if !advice.is_empty() {
-        body.push_str(&format!("<p class=\"govuk-body\">{}</p>\n", esc(advice)));
-    }
-    body.push_str(
-        "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/\">Go to the dashboard</a></p>\n",
-    );
-    html_response(status, document(app, caller, heading, &body, false))
 }
 
 #[cfg(test)]

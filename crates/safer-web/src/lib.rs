@@ -63,7 +63,9 @@ mod observe;
 mod openapi;
 mod pages;
 mod proxy;
+mod router;
 pub mod routes;
+mod view;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -134,7 +136,7 @@ impl std::ops::Deref for AppState {
 /// entries carry the client's address (as [`serve`] does).
 pub fn router(app: safer_app::App, config: WebConfig) -> axum::Router {
     let state = AppState(Arc::new(Inner { app, config }));
-    routes::build(state)
+    router::build(state)
 }
 
 /// Serves the application on `listener` until the process ends.

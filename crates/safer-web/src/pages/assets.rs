@@ -1,4 +1,4 @@
-//! `/assets/safer.css` (built into the binary) and `/assets/govuk/…`
+//! `/assets/safer.css` and `/assets/favicon.svg` (built into the binary) and `/assets/govuk/…`
 //! (govuk-frontend's files from [`WebConfig::static_dir`](crate::WebConfig),
 //! when configured).
 
@@ -9,6 +9,12 @@ use axum::response::{IntoResponse, Response};
 use crate::{AppState, WebError};
 
 const SAFER_CSS: &str = include_str!("../../assets/safer.css");
+const FAVICON: &str = include_str!("../../assets/favicon.svg");
+
+/// `/assets/favicon.svg`: a shield, for the browser's tab.
+pub(crate) async fn favicon() -> Response {
+    with_type(FAVICON.as_bytes().to_vec(), "image/svg+xml")
+}
 
 fn with_type(body: Vec<u8>, content_type: &'static str) -> Response {
     let mut resp = body.into_response();

@@ -7,9 +7,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use safer_domain::Status;
 
+use askama::Template;
+
 use crate::auth::Caller;
-use crate::html::{self, esc};
+use crate::html;
 use crate::pages::year_in_url;
+use crate::view::{self, Cell, Choice, Chrome, Heading, Table, Tag};
 use crate::{AppState, WebError, data, routes};
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -19,16 +22,59 @@ pub(crate) struct DashboardQuery {
     quarter: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    plans: Vec<PlanLink>,
+    review: Option<ReviewView>,
+}
+
+struct PlanLink {
+    title: String,
+    first_year: String,
+    href: String,
+    plan_href: String,
+    shown: bool,
+}
+
+struct ReviewView {
+    title: String,
+    plan_id: String,
+    quarters: Vec<Choice>,
+    quarter: String,
+    quarter_label: String,
+    as_at: String,
+    note: Option<String>,
+    counts: Vec<(Tag, usize)>,
+    priorities: Vec<PriorityView>,
+    report_href: String,
+    /// The fund's page and year, for those who may open it.
+    fund: Option<(String, String)>,
+}
+
+struct PriorityView {
+    id: String,
+    number: u32,
+    title: String,
+    overdue: usize,
+    action_plan_href: String,
+    measures: Option<Table>,
+}
+
 pub(crate) async fn dashboard(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, WebError> {
     let plans = app.app.plans(&caller.actor()).await?;
-    let mut body = String::from("<h1 class=\"govuk-heading-xl\">Dashboard</h1>\n");
+    let chrome = Chrome::new(&app, &caller, "Dashboard");
     if plans.is_empty() {
-        body.push_str("<p class=\"govuk-body\">No plan is held yet. A community safety officer can import one with <code>safer plan import FILE</code>.</p>\n");
-        return Ok(html::page(&app, &caller, "Dashboard", &body));
+        return Ok(view::page(&Dashboard {
+            chrome,
+            plans: Vec::new(),
+            review: None,
+        }));
     }
     let chosen = q
         .plan
@@ -39,139 +85,117 @@ pub(crate) async fn dashboard(
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
     let r = data::review(&app, &caller, &chosen, quarter).await?;
     let review = &r.review;
-
-    body.push_str("<h2 class=\"govuk-heading-m\">Plans held</h2>\n<ul class=\"govuk-list\">\n");
-    for (id, title, first_year) in &plans {
-        let current = if *id == chosen {
-            " <strong class=\"govuk-tag govuk-tag--blue\">Shown below</strong>"
-        } else {
-            ""
-        };
-        body.push_str(&format!(
-            "<li><a class=\"govuk-link\" href=\"/?plan={}\">{}</a> (from {}){current} – <a class=\"govuk-link\" href=\"/plans/{}\">read the plan<span class=\"govuk-visually-hidden\"> {}</span></a></li>\n",
-            html::url_encode(id),
-            esc(title),
-            esc(first_year),
-            html::url_encode(id),
-            esc(title),
-        ));
-    }
-    body.push_str("</ul>\n");
-
-    body.push_str(&format!(
-        "<h2 class=\"govuk-heading-l\">{}</h2>\n",
-        esc(&r.plan.title)
-    ));
-    let options: Vec<(String, String)> = safer_app::plan_quarters(&r.plan)
-        .into_iter()
-        .map(|q| (q.to_string(), quarter_label(q)))
+    let plan_links = plans
+        .iter()
+        .map(|(id, title, first_year)| PlanLink {
+            title: title.clone(),
+            first_year: first_year.clone(),
+            href: format!("/?plan={}", html::url_encode(id)),
+            plan_href: format!("/plans/{}", html::url_encode(id)),
+            shown: *id == chosen,
+        })
         .collect();
-    body.push_str(&format!(
-        "<form method=\"get\" action=\"/\" class=\"safer-filter\"><input type=\"hidden\" name=\"plan\" value=\"{}\">{}<button type=\"submit\" class=\"govuk-button govuk-button--secondary\">Show quarter</button></form>\n",
-        esc(&r.plan.id),
-        html::select("quarter", "Quarter", &options, &review.quarter.to_string()),
-    ));
-    body.push_str(&format!(
-        "<p class=\"govuk-body\">Year to date at the end of {} ({}). Figures compare the same months of the comparison year.</p>\n",
-        esc(&quarter_label(review.quarter)),
-        esc(&review.as_at.to_string())
-    ));
-    if let Some(note) = &r.note {
-        body.push_str(&html::warning(note));
-    }
-
-    // The count of measures by status.
-    let mut counts = String::new();
-    for s in [
+    let counts = [
         Status::OnTrack,
         Status::AtRisk,
         Status::OffTrack,
         Status::Incomplete,
         Status::NoData,
         Status::Monitoring,
-    ] {
+    ]
+    .into_iter()
+    .map(|s| {
         let n = review
             .measures()
             .filter(|m| m.evaluation.status == s)
             .count();
-        counts.push_str(&format!(
-            "<li>{} <span class=\"safer-count\">{n}</span></li>",
-            html::status_tag(s)
-        ));
-    }
-    body.push_str(&format!(
-        "<ul class=\"govuk-list safer-status-counts\" aria-label=\"Measures by status\">{counts}</ul>\n"
-    ));
-
-    for p in &review.priorities {
-        body.push_str(&format!(
-            "<h3 class=\"govuk-heading-m\" id=\"priority-{}\">Priority {}: {}</h3>\n",
-            esc(&p.id),
-            p.number,
-            esc(&p.title)
-        ));
-        if !p.overdue.is_empty() {
-            body.push_str(&format!(
-                "<p class=\"govuk-body\"><strong class=\"govuk-tag govuk-tag--red\">{} overdue</strong> <a class=\"govuk-link\" href=\"/plans/{}#priority-{}\">See the action plan</a></p>\n",
-                p.overdue.len(),
+        (Tag::status(s), n)
+    })
+    .collect();
+    let priorities = review
+        .priorities
+        .iter()
+        .map(|p| PriorityView {
+            id: p.id.clone(),
+            number: p.number,
+            title: p.title.clone(),
+            overdue: p.overdue.len(),
+            action_plan_href: format!(
+                "/plans/{}#priority-{}",
                 html::url_encode(&r.plan.id),
-                esc(&p.id)
-            ));
-        }
-        if p.measures.is_empty() {
-            continue;
-        }
-        let rows: Vec<Vec<String>> = p
-            .measures
-            .iter()
-            .map(|m| {
-                let e = &m.evaluation;
-                vec![
-                    format!(
-                        "#{}<span class=\"govuk-body-s safer-secondary\">{}</span>",
-                        esc(&m.text),
-                        esc(&m.source)
-                    ),
-                    html::num(html::figure(e.comparison)),
-                    html::num(html::figure(e.actual)),
-                    html::num(html::figure(e.target)),
-                    html::status_tag(e.status),
-                    esc(&safer_report::measure_reason(e)),
-                ]
-            })
-            .collect();
-        body.push_str(&html::table_quiet(
-            &format!("Measures of priority {}", p.number),
-            &[
-                "Measure",
-                "=Comparison",
-                "=Year to date",
-                "=Target",
-                "Status",
-                "Why",
-            ],
-            &rows,
-        ));
-    }
-
-    body.push_str("<h2 class=\"govuk-heading-m\">More</h2>\n<ul class=\"govuk-list\">\n");
-    body.push_str(&format!(
-        "<li><a class=\"govuk-link\" href=\"/plans/{}/report?quarter={}\">The printable quarterly report for {}</a></li>\n",
-        html::url_encode(&r.plan.id),
-        html::url_encode(&review.quarter.to_string()),
-        esc(&quarter_label(review.quarter))
-    ));
-    if routes::may_get(caller.user.as_ref(), "/fund/{partnership}/{year}") {
-        body.push_str(&format!(
-            "<li><a class=\"govuk-link\" href=\"/fund/{}/{}?quarter={}\">The Partnership Locality Fund for {}</a></li>\n",
-            html::url_encode(&r.plan.partnership),
-            year_in_url(review.quarter.year()),
-            review.quarter.number(),
-            esc(&review.quarter.year().to_string())
-        ));
-    }
-    body.push_str("</ul>\n");
-    Ok(html::page(&app, &caller, "Dashboard", &body))
+                html::url_encode(&p.id)
+            ),
+            measures: (!p.measures.is_empty()).then(|| {
+                Table::new(
+                    format!("Measures of priority {}", p.number),
+                    vec![
+                        Heading::text("Measure"),
+                        Heading::num("Comparison"),
+                        Heading::num("Year to date"),
+                        Heading::num("Target"),
+                        Heading::text("Status"),
+                        Heading::text("Why"),
+                    ],
+                )
+                .quiet()
+                .rows(
+                    p.measures
+                        .iter()
+                        .map(|m| {
+                            let e = &m.evaluation;
+                            vec![
+                                Cell::HeadTwoLines {
+                                    main: m.text.clone(),
+                                    sub: m.source.clone(),
+                                },
+                                Cell::num(html::figure(e.comparison)),
+                                Cell::num(html::figure(e.actual)),
+                                Cell::num(html::figure(e.target)),
+                                Cell::Tag(Tag::status(e.status)),
+                                Cell::text(safer_report::measure_reason(e)),
+                            ]
+                        })
+                        .collect(),
+                )
+            }),
+        })
+        .collect();
+    let fund = routes::may_get(caller.user.as_ref(), "/fund/{partnership}/{year}").then(|| {
+        (
+            format!(
+                "/fund/{}/{}?quarter={}",
+                html::url_encode(&r.plan.partnership),
+                year_in_url(review.quarter.year()),
+                review.quarter.number()
+            ),
+            review.quarter.year().to_string(),
+        )
+    });
+    let view = ReviewView {
+        title: r.plan.title.clone(),
+        plan_id: r.plan.id.clone(),
+        quarters: safer_app::plan_quarters(&r.plan)
+            .into_iter()
+            .map(|q| Choice::new(q.to_string(), quarter_label(q)))
+            .collect(),
+        quarter: review.quarter.to_string(),
+        quarter_label: quarter_label(review.quarter),
+        as_at: review.as_at.to_string(),
+        note: r.note.clone(),
+        counts,
+        priorities,
+        report_href: format!(
+            "/plans/{}/report?quarter={}",
+            html::url_encode(&r.plan.id),
+            html::url_encode(&review.quarter.to_string())
+        ),
+        fund,
+    };
+    Ok(view::page(&Dashboard {
+        chrome,
+        plans: plan_links,
+        review: Some(view),
+    }))
 }
 
 /// "Quarter 2 of 2024/25 (July to September 2024)".

@@ -8,6 +8,7 @@ pub(crate) mod dashboard;
 pub(crate) mod fund;
 pub(crate) mod import;
 pub(crate) mod plans;
+pub(crate) mod sign_in;
 
 use axum::http::{HeaderValue, header};
 use axum::response::Response;

@@ -1,0 +1,98 @@
+//! The router, made from the route table: each row's handler, behind the
+//! layers every request passes (outermost first): the request id and log
+//! line, the security headers, the rendering of errors, and the gate.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+
+use crate::routes::{Method::Get, Method::Post, ROUTES, RouteSpec};
+use crate::{AppState, api, guard, pages};
+
+/// The handler of a row. Every row has one (a unit test holds it).
+fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
+    let r = match (spec.method, spec.path) {
+        (Get, "/sign-in") => get(pages::sign_in::sign_in_form),
+        (Post, "/sign-in") => post(pages::sign_in::sign_in),
+        (Post, "/sign-out") => post(pages::sign_in::sign_out),
+        (Get, "/") => get(pages::dashboard::dashboard),
+        (Get, "/assessment") => get(pages::assessment::explorer),
+        (Get, "/assessment/report") => get(pages::assessment::report),
+        (Get, "/assessment/tables/{file}") => get(pages::assessment::table_csv),
+        (Get, "/plans/{id}") => get(pages::plans::plan),
+        (Get, "/plans/{id}/report") => get(pages::plans::report),
+        (Get, "/actions/{id}/update") => get(pages::plans::update_form),
+        (Post, "/actions/{id}/update") => post(pages::plans::update),
+        (Get, "/fund/{partnership}/{year}") => get(pages::fund::fund),
+        (Get, "/fund/{partnership}/{year}/return.csv") => get(pages::fund::return_csv),
+        (Get, "/fund/{partnership}/{year}/return.xlsx") => get(pages::fund::return_xlsx),
+        (Get, "/import") => get(pages::import::form),
+        (Post, "/import") => {
+            post(pages::import::upload).layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+        }
+        (Get, "/admin/audit") => get(pages::admin::audit),
+        (Get, "/admin/audit.csv") => get(pages::admin::audit_csv),
+        (Get, "/admin/users") => get(pages::admin::users),
+        (Get, "/api/v1/openapi.json") => get(api::openapi),
+        (Get, "/api/v1/plans") => get(api::plans),
+        (Get, "/api/v1/plans/{id}") => get(api::plan),
+        (Get, "/api/v1/plans/{id}/review") => get(api::review),
+        (Get, "/api/v1/assessment") => get(api::assessment),
+        (Get, "/api/v1/actions") => get(api::actions),
+        (Post, "/api/v1/actions/{id}/updates") => post(api::add_update),
+        (Get, "/assets/safer.css") => get(pages::assets::safer_css),
+        (Get, "/assets/favicon.svg") => get(pages::assets::favicon),
+        (Get, "/healthz") => get(pages::assets::healthz),
+        (Get, "/assets/govuk/{*path}") => get(pages::assets::govuk),
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// The router, built from [`ROUTES`], behind the gate and the security
+/// headers.
+pub(crate) fn build(state: AppState) -> Router {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for spec in ROUTES {
+        let Some(e) = endpoint(spec) else {
+            eprintln!(
+                "safer-web: no handler for {} {}; the route is not served",
+                spec.method.as_str(),
+                spec.path
+            );
+            continue;
+        };
+        match by_path.iter_mut().find(|(p, _)| *p == spec.path) {
+            Some((_, mr)) => *mr = std::mem::take(mr).merge(e),
+            None => by_path.push((spec.path, e)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, mr) in by_path {
+        router = router.route(path, mr);
+    }
+    router
+        .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), guard::guard))
+        .layer(from_fn_with_state(state.clone(), guard::headers))
+        .layer(axum::middleware::from_fn(crate::observe::observe))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_a_handler() {
+        for r in ROUTES {
+            assert!(
+                endpoint(r).is_some(),
+                "{} {} has no handler",
+                r.method.as_str(),
+                r.path
+            );
+        }
+    }
+}
