@@ -36,6 +36,7 @@ mod actions;
 mod actor;
 mod admin;
 mod assess;
+pub mod cache;
 mod error;
 mod fund;
 pub mod import;
@@ -75,6 +76,10 @@ pub struct AppConfig {
     /// How much smaller than the month it replaces an imported file may be.
     pub size_rule: SizeRule,
     pub password_cost: PasswordCost,
+    /// Keep computed counts, assessments and reviews while the data they
+    /// come from is unchanged (see [`cache`]). On unless turned off, which
+    /// is for measuring what the cache saves.
+    pub cache: bool,
 }
 
 impl Default for AppConfig {
@@ -82,6 +87,7 @@ impl Default for AppConfig {
         AppConfig {
             size_rule: SizeRule::default(),
             password_cost: PasswordCost::Production,
+            cache: true,
         }
     }
 }
@@ -98,6 +104,7 @@ pub struct App {
     /// that commands that never sign anyone in do not pay for it.
     dummy_hash: Arc<std::sync::OnceLock<String>>,
     throttle: Arc<sessions::Throttle>,
+    caches: Arc<cache::Caches>,
 }
 
 impl App {
@@ -124,6 +131,7 @@ impl App {
             config,
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
+            caches: Arc::new(cache::Caches::new(config.cache)),
         })
     }
 
@@ -142,6 +150,7 @@ impl App {
             config,
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
+            caches: Arc::new(cache::Caches::new(config.cache)),
         })
     }
 
@@ -169,6 +178,13 @@ impl App {
 
     pub async fn close(&self) {
         self.db.close().await;
+    }
+
+    /// How many counts, assessments and reviews this application (and its
+    /// clones) computed rather than found kept: for tests of the cache.
+    #[doc(hidden)]
+    pub fn computed_for_tests(&self) -> cache::Computed {
+        self.caches.computed()
     }
 
     /// The database, for tests that inject faults or read it directly.

@@ -183,6 +183,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             idle_minutes: 30,
             assets: None,
             min_rows_percent: safer_domain::SizeRule::DEFAULT_PERCENT,
+            no_cache: false,
         },
     )
 }
