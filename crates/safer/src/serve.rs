@@ -34,7 +34,7 @@ pub struct ServeArgs {
     pub min_rows_percent: u32,
     /// Compute every assessment and review afresh instead of keeping them
     /// while the data is unchanged: for measuring what the cache saves.
-    #[arg(long, env = "SAFER_NO_CACHE")]
+    #[arg(long, env = "SAFER_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
 }
 
