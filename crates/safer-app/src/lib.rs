@@ -26,8 +26,11 @@
 //! subject, taking `&Actor` first; call `actor.require(&[roles])` (or
 //! `require_admin`) before anything else; read through scoped store
 //! queries; pass `actor.audit(action, target, detail)` to the store's
-//! change method, which writes it in the change's transaction; return
-//! [`AppError`]s whose messages are for people. Then call it from the
+//! change method, which writes it in the change's transaction (the entry
+//! is also what tells kept reviews that the database changed, see
+//! [`cache`]); a task that changes the data directory calls
+//! `self.caches.data_changed()` after it; return [`AppError`]s whose
+//! messages are for people. Then call it from the
 //! page, the API handler and the command, and add a test in
 //! `tests/app/` that it is audited and that a failed audit write leaves no
 //! change.
