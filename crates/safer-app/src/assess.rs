@@ -3,11 +3,13 @@
 //! CSV.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use safer_analysis::{Areas, Assessment, AssessmentRequest, DistrictCounts};
 use safer_domain::{FinancialYear, Month};
 use safer_store::{DataDir, ManifestEntry, StoredPartnership};
 
+use crate::cache::{Counts, DataKey};
 use crate::{Actor, App, AppError};
 
 /// What an assessment is asked for; `None` means the default.
@@ -34,12 +36,36 @@ impl App {
     }
 
     /// A district's counts from the data held, with the partnership
-    /// covering it. The district is matched without regard to case.
-    pub fn district_counts(
+    /// covering it. The district is matched without regard to case. Kept
+    /// while the data is unchanged (see [`crate::cache`]).
+    pub fn district_counts(&self, district: &str) -> Result<Arc<Counts>, AppError> {
+        let version = self.data_key()?;
+        self.counts_at(district, version.as_ref())
+    }
+
+    /// A district's counts as of `version` (read before this call), from
+    /// the cache or the files.
+    pub(crate) fn counts_at(
         &self,
         district: &str,
-    ) -> Result<(DistrictCounts, Option<StoredPartnership>), AppError> {
-        Ok(self.dir()?.district_counts(district)?)
+        version: Option<&DataKey>,
+    ) -> Result<Arc<Counts>, AppError> {
+        let key = version.map(|v| (district.to_lowercase(), v.clone()));
+        self.caches
+            .counts
+            .get(key, || Ok(self.dir()?.district_counts(district)?))
+    }
+
+    /// The version of the data held, when results are cached: read before
+    /// computing anything from the data, so that a result is never kept
+    /// under a version newer than the data it was computed from.
+    pub(crate) fn data_key(&self) -> Result<Option<DataKey>, AppError> {
+        if !self.caches.enabled() {
+            return Ok(None);
+        }
+        self.caches
+            .data_key(|| Ok(self.dir()?.version()?))
+            .map(Some)
     }
 
     /// Every district with some month held, sorted.
@@ -95,6 +121,7 @@ impl App {
             ))
             .await?;
         self.dir()?.save_partnership(&stored)?;
+        self.caches.data_changed();
         Ok(stored)
     }
 
@@ -102,8 +129,31 @@ impl App {
     /// imported partnership's, the year to the latest with every month
     /// held (else the latest with any). Reading published figures: any
     /// signed-in user, or the operator.
-    pub fn assess(&self, actor: &Actor, q: &AssessmentQuery) -> Result<Assessed, AppError> {
+    ///
+    /// Kept while the data is unchanged, so asking again reads nothing but
+    /// the data version (see [`crate::cache`]).
+    pub fn assess(&self, actor: &Actor, q: &AssessmentQuery) -> Result<Arc<Assessed>, AppError> {
         require_reader(actor)?;
+        let version = self.data_key()?;
+        let key = version.as_ref().map(|v| {
+            (
+                q.district.as_deref().map(str::to_lowercase),
+                q.year,
+                q.as_at,
+                v.clone(),
+            )
+        });
+        self.caches
+            .assessments
+            .get(key, || self.build_assessment(q, version.as_ref()))
+    }
+
+    /// The assessment a query asks for, from the data as of `version`.
+    fn build_assessment(
+        &self,
+        q: &AssessmentQuery,
+        version: Option<&DataKey>,
+    ) -> Result<Assessed, AppError> {
         let district = match &q.district {
             Some(d) => d.clone(),
             None => self.default_district()?.ok_or_else(|| {
@@ -113,7 +163,7 @@ impl App {
             })?,
         };
         let districts = self.districts_held()?;
-        let (counts, partnership) = self.district_counts(&district)?;
+        let (counts, partnership) = Arc::unwrap_or_clone(self.counts_at(&district, version)?);
         let year = match q.year {
             Some(y) => y,
             None => default_year(&counts)

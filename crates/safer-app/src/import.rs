@@ -153,7 +153,11 @@ impl App {
         self.db
             .audit(&actor.audit("import_police_uk", "police.uk", &detail))
             .await?;
-        let report = match prepared.commit() {
+        let committed = prepared.commit();
+        // Even a commit that failed may have replaced the manifest before
+        // failing: results computed before it are not kept either way.
+        self.caches.data_changed();
+        let report = match committed {
             Ok(r) => r,
             Err(e) => {
                 let _ = self

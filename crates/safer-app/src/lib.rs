@@ -26,8 +26,11 @@
 //! subject, taking `&Actor` first; call `actor.require(&[roles])` (or
 //! `require_admin`) before anything else; read through scoped store
 //! queries; pass `actor.audit(action, target, detail)` to the store's
-//! change method, which writes it in the change's transaction; return
-//! [`AppError`]s whose messages are for people. Then call it from the
+//! change method, which writes it in the change's transaction (the entry
+//! is also what tells kept reviews that the database changed, see
+//! [`cache`]); a task that changes the data directory calls
+//! `self.caches.data_changed()` after it; return [`AppError`]s whose
+//! messages are for people. Then call it from the
 //! page, the API handler and the command, and add a test in
 //! `tests/app/` that it is audited and that a failed audit write leaves no
 //! change.
@@ -36,6 +39,7 @@ mod actions;
 mod actor;
 mod admin;
 mod assess;
+pub mod cache;
 mod error;
 mod fund;
 pub mod import;
@@ -76,6 +80,10 @@ pub struct AppConfig {
     /// How much smaller than the month it replaces an imported file may be.
     pub size_rule: SizeRule,
     pub password_cost: PasswordCost,
+    /// Keep computed counts, assessments and reviews while the data they
+    /// come from is unchanged (see [`cache`]). On unless turned off, which
+    /// is for measuring what the cache saves.
+    pub cache: bool,
 }
 
 impl Default for AppConfig {
@@ -83,6 +91,7 @@ impl Default for AppConfig {
         AppConfig {
             size_rule: SizeRule::default(),
             password_cost: PasswordCost::Production,
+            cache: true,
         }
     }
 }
@@ -99,6 +108,7 @@ pub struct App {
     /// that commands that never sign anyone in do not pay for it.
     dummy_hash: Arc<std::sync::OnceLock<String>>,
     throttle: Arc<sessions::Throttle>,
+    caches: Arc<cache::Caches>,
 }
 
 impl App {
@@ -125,6 +135,7 @@ impl App {
             config,
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
+            caches: Arc::new(cache::Caches::new(config.cache)),
         })
     }
 
@@ -143,6 +154,7 @@ impl App {
             config,
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
+            caches: Arc::new(cache::Caches::new(config.cache)),
         })
     }
 
@@ -170,6 +182,13 @@ impl App {
 
     pub async fn close(&self) {
         self.db.close().await;
+    }
+
+    /// How many counts, assessments and reviews this application (and its
+    /// clones) computed rather than found kept: for tests of the cache.
+    #[doc(hidden)]
+    pub fn computed_for_tests(&self) -> cache::Computed {
+        self.caches.computed()
     }
 
     /// The database, for tests that inject faults or read it directly.

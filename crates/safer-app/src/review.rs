@@ -3,6 +3,7 @@
 //! the fund. One set of steps for the reports, the pages and the API.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use safer_analysis::{DistrictCounts, ManualValues, PerformanceReview, ReviewInputs};
 use safer_domain::{
@@ -11,6 +12,7 @@ use safer_domain::{
 use safer_store::{DbError, StoredPartnership};
 
 use crate::assess::require_reader;
+use crate::cache::DataKey;
 use crate::{Actor, App, AppError};
 
 /// A plan's review at a quarter, with what is shown beside it.
@@ -27,13 +29,41 @@ pub struct Reviewed {
 impl App {
     /// The review of a plan at `quarter` (default: the latest complete
     /// quarter held within the plan's years).
+    ///
+    /// Kept while the data directory and the database are unchanged: a
+    /// review asked for again costs the data version and one read of the
+    /// newest audit entry's id (see [`crate::cache`]).
     pub async fn review(
         &self,
         actor: &Actor,
         plan_id: &str,
         quarter: Option<Quarter>,
-    ) -> Result<Reviewed, AppError> {
+    ) -> Result<Arc<Reviewed>, AppError> {
         require_reader(actor)?;
+        // A few `stat` calls, no file read: not worth a blocking task.
+        let version = self.data_key()?;
+        let key = match &version {
+            Some(v) => Some((
+                plan_id.to_owned(),
+                quarter,
+                v.clone(),
+                self.db.audit_head().await?,
+            )),
+            None => None,
+        };
+        self.caches
+            .reviews
+            .get_async(key, self.build_review(plan_id, quarter, version))
+            .await
+    }
+
+    /// The review of a plan, from the database and the data as of `version`.
+    async fn build_review(
+        &self,
+        plan_id: &str,
+        quarter: Option<Quarter>,
+        version: Option<DataKey>,
+    ) -> Result<Reviewed, AppError> {
         let plan = self.db.plan(plan_id).await?;
         let app = self.clone();
         let partnership_id = plan.partnership.clone();
@@ -43,8 +73,8 @@ impl App {
                 .into_iter()
                 .find(|p| p.partnership.id == partnership_id);
             let (counts, note) = match &partnership {
-                Some(p) => match app.district_counts(&p.partnership.district) {
-                    Ok((c, _)) => (Some(c), None),
+                Some(p) => match app.counts_at(&p.partnership.district, version.as_ref()) {
+                    Ok(c) => (Some(c), None),
                     Err(AppError::NotFound(m)) => (None, Some(m)),
                     Err(e) => return Err(e),
                 },
@@ -58,7 +88,8 @@ impl App {
             Ok::<_, AppError>((partnership, counts, note))
         })
         .await??;
-        let quarter = quarter.unwrap_or_else(|| default_quarter(&plan, counts.as_ref()));
+        let counts = counts.as_ref().map(|c| &c.0);
+        let quarter = quarter.unwrap_or_else(|| default_quarter(&plan, counts));
         let mut manual = ManualValues::new();
         for (_, m) in plan.measures() {
             if matches!(m.source, MeasureSource::Manual) {
@@ -78,7 +109,7 @@ impl App {
             &plan,
             quarter,
             &ReviewInputs {
-                counts: counts.as_ref(),
+                counts,
                 groups: &groups,
                 manual: &manual,
                 actions: &actions,

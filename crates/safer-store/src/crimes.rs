@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{StoreError, codec, io};
 
-const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 const LOCK: &str = "import.lock";
 
 /// What the manifest records of one force-month file.
@@ -406,6 +406,52 @@ mod tests {
             .collect();
         assert_eq!(files.len(), 1);
         assert_eq!(store.entries().unwrap().len(), 1);
+    }
+
+    /// Every commit gives another data version than the one before, even
+    /// one that replaces a month with the same rows, and so does saving a
+    /// partnership; an import abandoned leaves the version as it was.
+    #[test]
+    fn the_data_version_moves_with_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = crate::DataDir::open(dir.path()).unwrap();
+        let store = data.crimes().unwrap();
+        let mut version = data.version().unwrap();
+        for _ in 0..3 {
+            let s = store.begin().unwrap();
+            let a = s
+                .write(&table("leics", "2023-04", 3), Path::new("a.csv"))
+                .unwrap();
+            s.commit(vec![a]).unwrap();
+            let next = data.version().unwrap();
+            assert_ne!(next, version);
+            version = next;
+        }
+        let s = store.begin().unwrap();
+        s.write(&table("leics", "2023-05", 3), Path::new("b.csv"))
+            .unwrap();
+        drop(s);
+        assert_eq!(data.version().unwrap(), version);
+        let partnership = crate::StoredPartnership {
+            partnership: safer_domain::Partnership {
+                id: "charnwood".into(),
+                name: "Charnwood".into(),
+                district: "Charnwood".into(),
+                district_code: None,
+                population: None,
+                groups: vec![],
+                beats: vec![],
+                forces: vec![],
+                beat_basis: None,
+            },
+            beats: safer_analysis::Beats::default(),
+        };
+        for _ in 0..2 {
+            data.save_partnership(&partnership).unwrap();
+            let next = data.version().unwrap();
+            assert_ne!(next, version);
+            version = next;
+        }
     }
 
     #[test]

@@ -28,6 +28,54 @@ pub struct DataDir {
     root: PathBuf,
 }
 
+/// What identifies the data held at one moment: the file-system stamps of
+/// the crime store's manifest and of every stored partnership. It changes
+/// whenever an import commits or a partnership is saved, by this process
+/// or by another (the command line importing while `safer serve` runs).
+///
+/// Stamps, not contents: a stamp costs one `stat` per file, where reading
+/// the manifest means parsing every force-month held. They are enough
+/// because these files are never written in place: each is replaced by
+/// renaming a new file over it ([`Staging::commit`](crate::Staging::commit),
+/// [`DataDir::save_partnership`]). The new file is made while the old one
+/// still exists, so after a change the file always has another inode
+/// number than before it. The change time (which no program can set back),
+/// the modification time and the size are compared as well, so an inode
+/// number used again by a later change still gives another stamp unless
+/// the file system's clock did not move in between.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DataVersion(Vec<(String, Option<FileStamp>)>);
+
+/// What `stat` says of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    /// The inode number and the change time, in nanoseconds.
+    #[cfg(unix)]
+    inode: (u64, u64, i64, i64),
+}
+
+impl FileStamp {
+    /// The stamp of `path`, or `None` if there is no such file.
+    fn of(path: &Path) -> Result<Option<FileStamp>, StoreError> {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(path)(e)),
+        };
+        Ok(Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
+            },
+        }))
+    }
+}
+
 impl DataDir {
     /// Opens the data directory, creating it if needed.
     pub fn open(root: &Path) -> Result<DataDir, StoreError> {
@@ -58,6 +106,33 @@ impl DataDir {
         std::fs::write(&tmp, json).map_err(io(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
         Ok(path)
+    }
+
+    /// The version of the data held (see [`DataVersion`]): read from the
+    /// file system on every call, so that a change made by another process
+    /// is seen.
+    pub fn version(&self) -> Result<DataVersion, StoreError> {
+        let manifest = self.root.join("crimes").join(crate::crimes::MANIFEST);
+        let mut stamps = vec![("manifest".to_owned(), FileStamp::of(&manifest)?)];
+        let dir = self.root.join("partnerships");
+        if let Ok(read) = std::fs::read_dir(&dir) {
+            let mut files = Vec::new();
+            for entry in read {
+                let path = entry.map_err(io(&dir))?.path();
+                if path.extension().is_some_and(|e| e == "json") {
+                    files.push(path);
+                }
+            }
+            files.sort();
+            for path in files {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                stamps.push((name, FileStamp::of(&path)?));
+            }
+        }
+        Ok(DataVersion(stamps))
     }
 
     /// Every imported partnership.

@@ -18,7 +18,7 @@ mod dir;
 
 pub use crimes::{CrimeStore, ManifestEntry, Staged, StagedTable, Staging};
 pub use db::{Backend, Database, DbError};
-pub use dir::{DataDir, StoredPartnership};
+pub use dir::{DataDir, DataVersion, StoredPartnership};
 pub use safer_analysis::MonthlyCrimes;
 
 use std::path::PathBuf;

@@ -90,7 +90,7 @@ pub(crate) async fn assessment(
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
     let a = data::assess(&app, &caller, &q).await?;
-    Ok(Json(a.assessment).into_response())
+    Ok(Json(&a.assessment).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,6 +4,8 @@
 //! turns query-string text into their arguments and runs file work off the
 //! async threads.
 
+use std::sync::Arc;
+
 use safer_app::{Assessed, AssessmentQuery as Query, Reviewed};
 use safer_domain::{FinancialYear, Month, Quarter};
 
@@ -69,7 +71,7 @@ pub(crate) async fn assess(
     app: &AppState,
     caller: &Caller,
     q: &AssessmentQuery,
-) -> Result<Assessed, WebError> {
+) -> Result<Arc<Assessed>, WebError> {
     let query = q.parse()?;
     let actor = caller.actor();
     let task = app.app.clone();
@@ -98,7 +100,7 @@ pub(crate) async fn review(
     caller: &Caller,
     plan_id: &str,
     quarter: Option<Quarter>,
-) -> Result<Reviewed, WebError> {
+) -> Result<Arc<Reviewed>, WebError> {
     Ok(app.app.review(&caller.actor(), plan_id, quarter).await?)
 }
 

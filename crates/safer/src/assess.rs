@@ -54,6 +54,7 @@ pub fn compute(
         app.close().await;
         assessed
     })??;
+    let assessed = std::sync::Arc::unwrap_or_clone(assessed);
     Ok((
         assessed.assessment,
         assessed.partnership.map(|p| p.partnership.name),

@@ -185,6 +185,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
             trusted_proxy: safer_web::TrustedProxies::none(),
             assets: None,
             min_rows_percent: safer_domain::SizeRule::DEFAULT_PERCENT,
+            no_cache: false,
         },
     )
 }

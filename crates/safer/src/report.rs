@@ -106,7 +106,9 @@ pub fn review(
 ) -> Result<(PerformanceReview, Option<FundReturn>, Option<String>)> {
     db::block_on(async {
         let app = db::open(data_dir, url).await?;
-        let r = app.review(&db::operator(), plan_id, Some(quarter)).await?;
+        let r = std::sync::Arc::unwrap_or_clone(
+            app.review(&db::operator(), plan_id, Some(quarter)).await?,
+        );
         if let Some(note) = &r.note {
             eprintln!("note: {note}");
         }

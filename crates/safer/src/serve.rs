@@ -46,6 +46,10 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(0..=100)
     )]
     pub min_rows_percent: u32,
+    /// Compute every assessment and review afresh instead of keeping them
+    /// while the data is unchanged: for measuring what the cache saves.
+    #[arg(long, env = "SAFER_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
 }
 
 /// The GOV.UK Frontend assets: the given folder, or the repository's
@@ -87,6 +91,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &ServeArgs) -> Result<()> {
     let app_config = safer_app::AppConfig {
         size_rule: safer_domain::SizeRule::new(args.min_rows_percent)
             .context("--min-rows-percent must be from 0 to 100")?,
+        cache: !args.no_cache,
         ..safer_app::AppConfig::default()
     };
     if config.static_dir.is_none() {

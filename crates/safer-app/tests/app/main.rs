@@ -5,6 +5,7 @@
 //! actor's scope are not found; and time comes from the app's clock.
 
 mod audit;
+mod cache;
 mod clock;
 mod scope;
 

@@ -136,6 +136,18 @@ impl Database {
         self.execute_admin(sql).await
     }
 
+    /// The id of the newest entry (0 when there is none). Every change
+    /// writes its entry in its own transaction, and entries are appended one
+    /// at a time in id order and never removed, so this moves with every
+    /// change committed, by any process: one indexed read that tells a
+    /// cached result computed from the database whether it still holds.
+    pub async fn audit_head(&self) -> Result<i64, DbError> {
+        let row = sqlx::query("SELECT id FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+    }
+
     /// The most recent entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>, DbError> {
         let rows = sqlx::query("SELECT id, at, actor, agency, action, target, detail, source, hash FROM audit_log ORDER BY id DESC LIMIT $1")

@@ -889,6 +889,25 @@ async fn leads_written_as_text_become_agency_ids() {
     }
 }
 
+// Every change moves the newest audit entry's id, which tells a result
+// kept from the database whether it still holds.
+on_every_backend!(the_audit_head_moves_with_every_change, |db| {
+    assert_eq!(db.audit_head().await.unwrap(), 0);
+    let plan = charnwood_plan();
+    db.save_plan(&plan, "analyst", &entry("import_plan"))
+        .await
+        .unwrap();
+    let first = db.audit_head().await.unwrap();
+    assert!(first > 0);
+    let q = "2023-Q2".parse().unwrap();
+    db.record_value(&plan.id, "p1-m4", q, 1.0, "", "cso", &entry("record_value"))
+        .await
+        .unwrap();
+    let second = db.audit_head().await.unwrap();
+    assert!(second > first);
+    assert_eq!(db.audit_log(1).await.unwrap()[0].id, second);
+});
+
 /// The PostgreSQL server's admin URL from `SAFER_TEST_POSTGRES`. Without
 /// it the tests run on SQLite alone, except under CI, where every backend
 /// must be tested.

@@ -510,7 +510,10 @@ pub(crate) async fn report(
 ) -> Result<Response, WebError> {
     let assessed = data::assess(&app, &caller, &q).await?;
     let meta = safer_report::ReportMeta {
-        partnership_name: assessed.partnership.map(|p| p.partnership.name),
+        partnership_name: assessed
+            .partnership
+            .as_ref()
+            .map(|p| p.partnership.name.clone()),
         generated_at: data::now_utc(&app),
     };
     Ok(super::report_response(safer_report::render_html(

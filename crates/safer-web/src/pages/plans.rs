@@ -207,7 +207,7 @@ pub(crate) async fn report(
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
     let r = data::review(&app, &caller, &id, quarter).await?;
     let meta = safer_report::ReportMeta {
-        partnership_name: r.partnership.map(|p| p.partnership.name),
+        partnership_name: r.partnership.as_ref().map(|p| p.partnership.name.clone()),
         generated_at: data::now_utc(&app),
     };
     let html = safer_report::render_quarterly_html(&r.review, r.fund.as_ref(), &meta);
