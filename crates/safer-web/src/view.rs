@@ -183,6 +183,8 @@ pub(crate) enum Cell {
     HeadTwoLines { main: String, sub: String },
     /// Several tags, or none.
     Tags(Vec<Tag>),
+    /// Text set as code (an id, a target of the audit log).
+    Code(String),
 }
 
 impl Cell {

@@ -6,9 +6,11 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 
+use askama::Template;
+
 use crate::auth::Caller;
-use crate::html::{self, esc};
 use crate::pages::download;
+use crate::view::{self, Cell, Chrome, Heading, Table};
 use crate::{AppState, WebError};
 
 /// How many entries the page shows.
@@ -23,47 +25,58 @@ pub(crate) async fn audit(
     let actor = caller.actor();
     let v = app.app.verify_audit(&actor).await?;
     let entries = app.app.audit_log(&actor, PAGE_ENTRIES).await?;
-    let mut b = String::from("<h1 class=\"govuk-heading-xl\">Audit log</h1>\n");
-    match v.first_broken {
-        None => b.push_str(&format!(
-            "<div class=\"govuk-inset-text safer-ok\"><strong>The chain is intact.</strong> All {} entries follow from the ones before them: none has been changed, removed or reordered.</div>\n",
-            v.entries
-        )),
-        Some(id) => b.push_str(&html::warning(&format!(
-            "The chain is broken at entry {id}: that entry, or one before it, has been changed, removed or reordered since it was written. Keep a copy of the database and report it."
-        ))),
-    }
-    b.push_str("<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/admin/audit.csv\">Download the whole log as CSV</a></p>\n");
-    let rows: Vec<Vec<String>> = entries
-        .iter()
-        .map(|e| {
-            vec![
-                html::num(e.id),
-                esc(&e.at),
-                esc(&e.actor),
-                esc(&e.agency),
-                esc(&e.action),
-                format!("<code>{}</code>", esc(&e.target)),
-                esc(&e.detail),
-                esc(&e.source),
-            ]
-        })
-        .collect();
-    b.push_str(&html::table(
-        &format!("The latest {} entries, newest first", entries.len()),
-        &[
-            "=Entry",
-            "When (UTC)",
-            "Who",
-            "Agency",
-            "Action",
-            "What",
-            "Detail",
-            "From",
+    let log = Table::new(
+        format!("The latest {} entries, newest first", entries.len()),
+        vec![
+            Heading::num("Entry"),
+            Heading::text("When (UTC)"),
+            Heading::text("Who"),
+            Heading::text("Agency"),
+            Heading::text("Action"),
+            Heading::text("What"),
+            Heading::text("Detail"),
+            Heading::text("From"),
         ],
-        &rows,
-    ));
-    Ok(html::page(&app, &caller, "Audit log", &b))
+    )
+    .rows(
+        entries
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::num(e.id.to_string()),
+                    Cell::text(e.at.clone()),
+                    Cell::text(e.actor.clone()),
+                    Cell::text(e.agency.clone()),
+                    Cell::text(e.action.clone()),
+                    Cell::Code(e.target.clone()),
+                    Cell::text(e.detail.clone()),
+                    Cell::text(e.source.clone()),
+                ]
+            })
+            .collect(),
+    );
+    Ok(view::page(&AuditPage {
+        chrome: Chrome::new(&app, &caller, "Audit log"),
+        entries: v.entries,
+        first_broken: v.first_broken,
+        log,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "admin_audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    entries: u64,
+    first_broken: Option<i64>,
+    log: Table,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    tables: Vec<Table>,
 }
 
 pub(crate) async fn audit_csv(
@@ -90,62 +103,83 @@ pub(crate) async fn users(
     let users = app.app.users(&actor).await?;
     let agencies = app.app.agencies().await?;
     let tokens = app.app.tokens(&actor).await?;
-    let mut b = String::from(
-        "<h1 class=\"govuk-heading-xl\">Users</h1>\n<p class=\"govuk-body\">Users, agencies and API tokens are managed with <code>safer user</code> on the server.</p>\n",
-    );
-    let rows: Vec<Vec<String>> = users
-        .iter()
-        .map(|u| {
-            let roles: Vec<&str> = u.roles.iter().map(|r| r.label()).collect();
+    let mut tables = vec![
+        Table::new(
+            "Users",
             vec![
-                html::row_header(esc(&u.username)),
-                esc(&u.display_name),
-                esc(&u.agency.name),
-                esc(&roles.join(", ")),
-                if u.active { "Active" } else { "Disabled" }.to_owned(),
-            ]
-        })
-        .collect();
-    b.push_str(&html::table(
-        "Users",
-        &["Username", "Name", "Agency", "Roles", "Account"],
-        &rows,
-    ));
-    let rows: Vec<Vec<String>> = agencies
-        .iter()
-        .map(|a| {
-            vec![
-                html::row_header(esc(&a.name)),
-                if a.statutory { "Yes" } else { "No" }.to_owned(),
-            ]
-        })
-        .collect();
-    b.push_str(&html::table(
-        "Agencies",
-        &["Agency", "Responsible authority"],
-        &rows,
-    ));
-    let rows: Vec<Vec<String>> = tokens
-        .iter()
-        .map(|t| {
-            let owner = users
+                Heading::text("Username"),
+                Heading::text("Name"),
+                Heading::text("Agency"),
+                Heading::text("Roles"),
+                Heading::text("Account"),
+            ],
+        )
+        .rows(
+            users
                 .iter()
-                .find(|u| u.id == t.user_id)
-                .map_or_else(|| t.user_id.to_string(), |u| u.username.clone());
+                .map(|u| {
+                    let roles: Vec<&str> = u.roles.iter().map(|r| r.label()).collect();
+                    vec![
+                        Cell::head(u.username.clone()),
+                        Cell::text(u.display_name.clone()),
+                        Cell::text(u.agency.name.clone()),
+                        Cell::text(roles.join(", ")),
+                        Cell::text(if u.active { "Active" } else { "Disabled" }),
+                    ]
+                })
+                .collect(),
+        ),
+        Table::new(
+            "Agencies",
             vec![
-                html::row_header(esc(&t.name)),
-                esc(&owner),
-                esc(&t.scopes.join(" ")),
-                if t.revoked { "Revoked" } else { "Live" }.to_owned(),
-            ]
-        })
-        .collect();
-    if !rows.is_empty() {
-        b.push_str(&html::table(
-            "API tokens",
-            &["Token", "User", "Scopes", "State"],
-            &rows,
-        ));
+                Heading::text("Agency"),
+                Heading::text("Responsible authority"),
+            ],
+        )
+        .rows(
+            agencies
+                .iter()
+                .map(|a| {
+                    vec![
+                        Cell::head(a.name.clone()),
+                        Cell::text(if a.statutory { "Yes" } else { "No" }),
+                    ]
+                })
+                .collect(),
+        ),
+    ];
+    if !tokens.is_empty() {
+        tables.push(
+            Table::new(
+                "API tokens",
+                vec![
+                    Heading::text("Token"),
+                    Heading::text("User"),
+                    Heading::text("Scopes"),
+                    Heading::text("State"),
+                ],
+            )
+            .rows(
+                tokens
+                    .iter()
+                    .map(|t| {
+                        let owner = users
+                            .iter()
+                            .find(|u| u.id == t.user_id)
+                            .map_or_else(|| t.user_id.to_string(), |u| u.username.clone());
+                        vec![
+                            Cell::head(t.name.clone()),
+                            Cell::text(owner),
+                            Cell::text(t.scopes.join(" ")),
+                            Cell::text(if t.revoked { "Revoked" } else { "Live" }),
+                        ]
+                    })
+                    .collect(),
+            ),
+        );
     }
-    Ok(html::page(&app, &caller, "Users", &b))
+    Ok(view::page(&UsersPage {
+        chrome: Chrome::new(&app, &caller, "Users"),
+        tables,
+    }))
 }

@@ -7,9 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use safer_domain::{DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, pounds};
 
+use askama::Template;
+
 use crate::auth::Caller;
-use crate::html::{self, esc};
+use crate::html;
 use crate::pages::{download, year_in_url};
+use crate::view::{self, Cell, Choice, Chrome, Heading, Table, Tag};
 use crate::{AppState, WebError, data};
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -85,98 +88,85 @@ pub(crate) async fn fund(
     Query(q): Query<FundQuery>,
 ) -> Result<Response, WebError> {
     let r = fund_return(&app, &caller, &partnership, &year, &q, false).await?;
-    let mut b = format!(
-        "<span class=\"govuk-caption-l\">{}</span><h1 class=\"govuk-heading-xl\">Partnership Locality Fund {}</h1>\n",
-        esc(&r.partnership),
-        esc(&r.year.to_string())
-    );
-    let options: Vec<(String, String)> = (1..=4)
-        .map(|n| (n.to_string(), format!("Quarter {n}")))
-        .collect();
-    b.push_str(&format!(
-        "<form method=\"get\" action=\"/fund/{}/{}\" class=\"safer-filter\">{}<button type=\"submit\" class=\"govuk-button govuk-button--secondary\">Show quarter</button></form>\n",
-        html::url_encode(&r.partnership),
-        year_in_url(r.year),
-        html::select("quarter", "Return to the end of", &options, &r.quarter.number().to_string())
-    ));
-    let row = |k: &str, v: String| {
-        format!(
-            "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">{}</dt><dd class=\"govuk-summary-list__value\">{v}</dd></div>",
-            esc(k)
+    let tag = |label, colour| Tag { label, colour };
+    let projects = (!r.lines.is_empty()).then(|| {
+        let mut head = vec![Heading::text("Project"), Heading::text("Lead agency")];
+        for h in ["Budget", "Q1", "Q2", "Q3", "Q4", "Spent to date", "Remaining"] {
+            head.push(Heading::num(h));
+        }
+        head.push(Heading::text("Flags"));
+        Table::new("Projects", head).rows(
+            r.lines
+                .iter()
+                .map(|l| {
+                    let p = &l.project;
+                    let mut cells = vec![
+                        Cell::head(p.name.clone()),
+                        Cell::text(p.lead_agency.clone()),
+                        Cell::num(pounds(p.budget_pence)),
+                    ];
+                    cells.extend(p.spend_pence.iter().map(|s| Cell::num(pounds(*s))));
+                    cells.push(Cell::num(pounds(l.spent_to_date_pence)));
+                    cells.push(Cell::num(pounds(l.remaining_pence)));
+                    let mut flags = Vec::new();
+                    if l.underspend {
+                        flags.push(tag("Underspend", "govuk-tag--yellow"));
+                    }
+                    if l.overspend {
+                        flags.push(tag("Overspend", "govuk-tag--red"));
+                    }
+                    cells.push(Cell::Tags(flags));
+                    cells
+                })
+                .collect(),
         )
-    };
-    b.push_str("<dl class=\"govuk-summary-list\">");
-    b.push_str(&row(
-        "Allocation",
-        format!("{} ({})", esc(&pounds(r.allocation_pence)), esc(&r.source)),
-    ));
-    b.push_str(&row("Budgeted to projects", esc(&pounds(r.budgeted_pence))));
-    b.push_str(&row("Not yet allocated", esc(&pounds(r.unallocated_pence))));
-    b.push_str(&row(
-        &format!("Spent to the end of quarter {}", r.quarter.number()),
-        esc(&pounds(r.spent_to_date_pence)),
-    ));
-    b.push_str("</dl>\n");
-    for w in &r.warnings {
-        b.push_str(&html::warning(w));
-    }
-    let rows: Vec<Vec<String>> = r
-        .lines
-        .iter()
-        .map(|l| {
-            let p = &l.project;
-            let mut flags = Vec::new();
-            if l.underspend {
-                flags.push("<strong class=\"govuk-tag govuk-tag--yellow\">Underspend</strong>");
-            }
-            if l.overspend {
-                flags.push("<strong class=\"govuk-tag govuk-tag--red\">Overspend</strong>");
-            }
-            let mut cells = vec![
-                html::row_header(esc(&p.name)),
-                esc(&p.lead_agency),
-                html::num(esc(&pounds(p.budget_pence))),
-            ];
-            for q in 0..4 {
-                cells.push(html::num(esc(&pounds(p.spend_pence[q]))));
-            }
-            cells.push(html::num(esc(&pounds(l.spent_to_date_pence))));
-            cells.push(html::num(esc(&pounds(l.remaining_pence))));
-            cells.push(flags.join(" "));
-            cells
-        })
-        .collect();
-    if rows.is_empty() {
-        b.push_str("<p class=\"govuk-body\">No projects are funded this year yet.</p>\n");
-    } else {
-        b.push_str(&html::table(
-            "Projects",
-            &[
-                "Project",
-                "Lead agency",
-                "=Budget",
-                "=Q1",
-                "=Q2",
-                "=Q3",
-                "=Q4",
-                "=Spent to date",
-                "=Remaining",
-                "Flags",
-            ],
-            &rows,
-        ));
-    }
-    let base = format!(
-        "/fund/{}/{}/return",
+    });
+    let page_href = format!(
+        "/fund/{}/{}",
         html::url_encode(&r.partnership),
         year_in_url(r.year)
     );
-    b.push_str(&format!(
-        "<h2 class=\"govuk-heading-m\">Download the return</h2><ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"{base}.csv?quarter={q}\">The quarter {q} return as CSV</a></li><li><a class=\"govuk-link\" href=\"{base}.xlsx?quarter={q}\">The quarter {q} return as a spreadsheet (XLSX)</a></li></ul>\n",
-        q = r.quarter.number()
-    ));
-    let title = format!("Fund {} {}", r.partnership, r.year);
-    Ok(html::page(&app, &caller, &title, &b))
+    Ok(view::page(&FundPage {
+        chrome: Chrome::new(&app, &caller, format!("Fund {} {}", r.partnership, r.year)),
+        partnership: r.partnership.clone(),
+        year: r.year.to_string(),
+        quarters: (1..=4)
+            .map(|n| Choice::new(n.to_string(), format!("Quarter {n}")))
+            .collect(),
+        quarter: r.quarter.number().to_string(),
+        summary: vec![
+            (
+                "Allocation".into(),
+                format!("{} ({})", pounds(r.allocation_pence), r.source),
+            ),
+            ("Budgeted to projects".into(), pounds(r.budgeted_pence)),
+            ("Not yet allocated".into(), pounds(r.unallocated_pence)),
+            (
+                format!("Spent to the end of quarter {}", r.quarter.number()),
+                pounds(r.spent_to_date_pence),
+            ),
+        ],
+        warnings: r.warnings.clone(),
+        projects,
+        return_href: format!("{page_href}/return"),
+        page_href,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "fund.html")]
+struct FundPage {
+    chrome: Chrome,
+    partnership: String,
+    year: String,
+    quarters: Vec<Choice>,
+    quarter: String,
+    /// (what, how much), in the order a return gives them.
+    summary: Vec<(String, String)>,
+    warnings: Vec<String>,
+    projects: Option<Table>,
+    page_href: String,
+    return_href: String,
 }
 
 pub(crate) async fn return_csv(

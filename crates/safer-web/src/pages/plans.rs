@@ -14,9 +14,12 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use safer_domain::{Action, ActionId, ActionStatus, Date, MeasureSource, TargetKind};
 
+use askama::Template;
+
 use crate::auth::Caller;
-use crate::html::{self, esc};
+use crate::html;
 use crate::pages::id_of;
+use crate::view::{self, Cell, Choice, Chrome, Errors, Heading, Table, Tag};
 use crate::{AppState, WebError, data};
 
 pub(crate) fn target_text(t: &TargetKind, baseline: Option<safer_domain::FinancialYear>) -> String {
@@ -41,154 +44,145 @@ pub(crate) fn source_text(s: &MeasureSource) -> String {
     }
 }
 
-fn statements(heading: &str, items: &[safer_domain::Statement]) -> String {
-    if items.is_empty() {
-        return String::new();
-    }
-    let li: String = items
-        .iter()
-        .map(|s| format!("<li>{}</li>", esc(&s.text)))
-        .collect();
-    format!(
-        "<h3 class=\"govuk-heading-s\">{}</h3><ul class=\"govuk-list govuk-list--bullet\">{li}</ul>\n",
-        esc(heading)
-    )
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    banner: Option<String>,
+    title: String,
+    first_year: String,
+    last_year: String,
+    vision: Option<String>,
+    source: String,
+    dashboard_href: String,
+    priorities: Vec<PriorityView>,
+}
+
+struct PriorityView {
+    id: String,
+    number: u32,
+    title: String,
+    why: Vec<String>,
+    /// (heading, items): the objectives and the responses.
+    statements: Vec<(&'static str, Vec<String>)>,
+    measures: Option<Table>,
+    actions: Vec<ActionRow>,
+}
+
+struct ActionRow {
+    id: ActionId,
+    key_action: String,
+    aim: &'static str,
+    outcome_target: String,
+    resources: String,
+    financial: String,
+    lead: String,
+    due: String,
+    status: Tag,
+    overdue: bool,
+    /// (date, text, author) of the latest update entered.
+    latest: Option<(String, String, String)>,
+    may_update: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct PlanQuery {
+    /// The action just updated, for the success banner.
+    updated: Option<String>,
 }
 
 pub(crate) async fn plan(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
+    Query(q): Query<PlanQuery>,
 ) -> Result<Response, WebError> {
     let actor = caller.actor();
     let plan = app.app.plan(&actor, &id).await?;
     let actions = app.app.actions(&actor, &plan.id).await?;
     let scope = app.app.action_scope(&actor);
     let today = app.app.today();
-    let mut b = format!(
-        "<span class=\"govuk-caption-l\">{} to {}</span><h1 class=\"govuk-heading-xl\">{}</h1>\n",
-        esc(&plan.first_year.to_string()),
-        esc(&plan.last_year.to_string()),
-        esc(&plan.title)
-    );
-    if let Some(v) = &plan.vision {
-        b.push_str(&format!(
-            "<div class=\"govuk-inset-text\"><strong>Vision:</strong> {}</div>\n",
-            esc(v)
-        ));
-    }
-    b.push_str(&format!(
-        "<p class=\"govuk-body-s\">Source: {}</p>\n<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/?plan={}\">Measures by quarter on the dashboard</a></p>\n",
-        esc(&plan.source),
-        html::url_encode(&plan.id)
-    ));
-    b.push_str("<nav aria-label=\"Priorities\"><h2 class=\"govuk-heading-m\">Priorities</h2><ol class=\"govuk-list govuk-list--number\">");
-    for p in &plan.priorities {
-        b.push_str(&format!(
-            "<li><a class=\"govuk-link\" href=\"#priority-{}\">{}</a></li>",
-            esc(&p.id),
-            esc(&p.title)
-        ));
-    }
-    b.push_str("</ol></nav>\n");
-    for p in &plan.priorities {
-        b.push_str(&format!(
-            "<h2 class=\"govuk-heading-l\" id=\"priority-{}\">Priority {}: {}</h2>\n",
-            esc(&p.id),
-            p.number,
-            esc(&p.title)
-        ));
-        if !p.why.is_empty() {
-            b.push_str("<h3 class=\"govuk-heading-s\">Why is this a priority?</h3>");
-            for w in &p.why {
-                b.push_str(&format!("<p class=\"govuk-body\">{}</p>", esc(w)));
-            }
-        }
-        b.push_str(&statements("What will we aim to achieve?", &p.objectives));
-        b.push_str(&statements("How will we respond?", &p.responses));
-        if !p.measures.is_empty() {
-            let rows: Vec<Vec<String>> = p
-                .measures
-                .iter()
-                .map(|m| {
-                    vec![
-                        html::row_header(esc(&m.text)),
-                        esc(&target_text(&m.target, m.baseline)),
-                        esc(&source_text(&m.source)),
-                    ]
-                })
-                .collect();
-            b.push_str(&html::table(
-                "How will we measure success?",
-                &["Measure", "Target", "Data"],
-                &rows,
-            ));
-        }
-        let mine: Vec<&Action> = actions.iter().filter(|a| a.priority_id == p.id).collect();
-        b.push_str("<h3 class=\"govuk-heading-m\">Action plan</h3>\n");
-        if mine.is_empty() {
-            b.push_str(
-                "<p class=\"govuk-body\">No actions have been recorded for this priority.</p>\n",
-            );
-            continue;
-        }
-        let rows: Vec<Vec<String>> = mine
-            .iter()
-            .map(|a| {
-                let overdue = if a.is_overdue(today) {
-                    " <strong class=\"govuk-tag govuk-tag--red\">Overdue</strong>"
-                } else {
-                    ""
-                };
-                let latest = a.updates.last().map_or_else(
-                    || "No updates yet".to_owned(),
-                    |u| {
-                        format!(
-                            "{}: {} <span class=\"safer-secondary\">({})</span>",
-                            esc(&u.date.to_string()),
-                            esc(&u.text),
-                            esc(&u.author)
-                        )
-                    },
-                );
-                let link = if scope.is_some_and(|s| s.allows(a.lead_agency_id)) {
-                    format!(
-                        "<a class=\"govuk-link\" href=\"/actions/{}/update\">Update<span class=\"govuk-visually-hidden\"> action {}</span></a>",
-                        a.id, a.id
-                    )
-                } else {
-                    String::new()
-                };
-                vec![
-                    html::row_header(format!(
-                        "<span id=\"action-{}\">{}</span><span class=\"govuk-body-s safer-secondary\">{} · target: {}</span>",
-                        a.id,
-                        esc(&a.key_action),
-                        a.aim.label(),
-                        esc(&a.outcome_target)
-                    )),
-                    esc(&a.lead_agency),
-                    esc(&a.due.to_string()),
-                    format!("{}{overdue}", html::action_tag(a.status)),
-                    latest,
-                    link,
-                ]
-            })
-            .collect();
-        b.push_str(&html::table(
-            &format!("Actions of priority {}", p.number),
-            &[
-                "Action",
-                "Lead agency",
-                "Due",
-                "Status",
-                "Latest update",
-                "",
+    let banner = q
+        .updated
+        .as_deref()
+        .and_then(|u| u.parse::<ActionId>().ok())
+        .filter(|u| actions.iter().any(|a| a.id == *u))
+        .map(|u| format!("The update to action {u} is saved."));
+    let priorities = plan
+        .priorities
+        .iter()
+        .map(|p| PriorityView {
+            id: p.id.clone(),
+            number: p.number,
+            title: p.title.clone(),
+            why: p.why.clone(),
+            statements: vec![
+                (
+                    "What will we aim to achieve?",
+                    p.objectives.iter().map(|o| o.text.clone()).collect(),
+                ),
+                (
+                    "How will we respond?",
+                    p.responses.iter().map(|o| o.text.clone()).collect(),
+                ),
             ],
-            &rows,
-        ));
-    }
-    Ok(html::page(&app, &caller, &plan.title, &b))
+            measures: (!p.measures.is_empty()).then(|| {
+                Table::new(
+                    "How will we measure success?",
+                    vec![
+                        Heading::text("Measure"),
+                        Heading::text("Target"),
+                        Heading::text("Data"),
+                    ],
+                )
+                .rows(
+                    p.measures
+                        .iter()
+                        .map(|m| {
+                            vec![
+                                Cell::head(m.text.clone()),
+                                Cell::text(target_text(&m.target, m.baseline)),
+                                Cell::text(source_text(&m.source)),
+                            ]
+                        })
+                        .collect(),
+                )
+            }),
+            actions: actions
+                .iter()
+                .filter(|a| a.priority_id == p.id)
+                .map(|a| ActionRow {
+                    id: a.id,
+                    key_action: a.key_action.clone(),
+                    aim: a.aim.label(),
+                    outcome_target: a.outcome_target.clone(),
+                    resources: a.resource_implications.clone(),
+                    financial: a.financial_implications.clone(),
+                    lead: a.lead_agency.clone(),
+                    due: a.due.to_string(),
+                    status: Tag::action(a.status),
+                    overdue: a.is_overdue(today),
+                    latest: a
+                        .updates
+                        .last()
+                        .map(|u| (u.date.to_string(), u.text.clone(), u.author.clone())),
+                    may_update: scope.is_some_and(|s| s.allows(a.lead_agency_id)),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(view::page(&PlanPage {
+        chrome: Chrome::new(&app, &caller, plan.title.clone()),
+        banner,
+        title: plan.title.clone(),
+        first_year: plan.first_year.to_string(),
+        last_year: plan.last_year.to_string(),
+        vision: plan.vision.clone(),
+        source: plan.source.clone(),
+        dashboard_href: format!("/?plan={}", html::url_encode(&plan.id)),
+        priorities,
+    }))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -287,105 +281,101 @@ pub(crate) fn validate_update(
     }
 }
 
+#[derive(Template)]
+#[template(path = "action_update.html")]
+struct UpdatePage {
+    chrome: Chrome,
+    errors: Errors,
+    id: ActionId,
+    lead: String,
+    key_action: String,
+    due: String,
+    outcome_target: String,
+    status: Tag,
+    statuses: Vec<Choice>,
+    selected: String,
+    text: String,
+    date: String,
+    back_href: String,
+    earlier: Option<Table>,
+}
+
 fn update_page(
     app: &AppState,
     caller: &Caller,
+    plan_id: &str,
     action: &Action,
     form: &UpdateForm,
-    errors: &[(&str, String)],
+    errors: Vec<(&'static str, String)>,
 ) -> Response {
     let today = app.app.today();
-    let err = |f: &str| {
-        errors
-            .iter()
-            .find(|(x, _)| *x == f)
-            .map(|(_, m)| m.as_str())
-    };
-    let summary: Vec<(&str, &str)> = errors.iter().map(|(f, m)| (*f, m.as_str())).collect();
-    let mut b = html::error_summary(&summary);
-    b.push_str(&format!(
-        "<span class=\"govuk-caption-l\">Action {} · led by {}</span><h1 class=\"govuk-heading-l\">Update the action</h1>\n<p class=\"govuk-body-l\">{}</p>\n",
-        action.id,
-        esc(&action.lead_agency),
-        esc(&action.key_action)
-    ));
-    b.push_str(&format!(
-        "<dl class=\"govuk-summary-list\"><div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Due</dt><dd class=\"govuk-summary-list__value\">{}</dd></div><div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Outcome target</dt><dd class=\"govuk-summary-list__value\">{}</dd></div><div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Status now</dt><dd class=\"govuk-summary-list__value\">{}</dd></div></dl>\n",
-        esc(&action.due.to_string()),
-        esc(&action.outcome_target),
-        html::action_tag(action.status)
-    ));
-    let options: Vec<(&str, &str)> = ActionStatus::ALL
-        .iter()
-        .map(|s| (s.as_str(), s.label()))
-        .collect();
+    let errors = Errors(errors);
     let selected = if form.status.is_empty() {
         action.status.as_str()
     } else {
         form.status.as_str()
     };
-    b.push_str(&format!(
-        "<form method=\"post\" action=\"/actions/{}/update\" novalidate>{}\n",
-        action.id,
-        html::csrf_field(caller)
-    ));
-    b.push_str(&html::radios(
-        "status",
-        "Status",
-        &options,
-        selected,
-        err("status"),
-    ));
-    b.push_str(&html::textarea(
-        "text",
-        "Progress",
-        "What has been done, and what happens next.",
-        &form.text,
-        err("text"),
-    ));
     let date = if form.date.is_empty() && errors.is_empty() {
         today.to_string()
     } else {
         form.date.clone()
     };
-    b.push_str(&html::date_input(
-        "date",
-        "Date of the update",
-        "For example, 2024-07-31",
-        &date,
-        err("date"),
-    ));
-    b.push_str(
-        "<button type=\"submit\" class=\"govuk-button\">Save the update</button>\n</form>\n",
-    );
-    if !action.updates.is_empty() {
-        let rows: Vec<Vec<String>> = action
-            .updates
-            .iter()
-            .rev()
-            .map(|u| {
-                vec![
-                    html::row_header(esc(&u.date.to_string())),
-                    html::action_tag(u.status),
-                    esc(&u.text),
-                    esc(&u.author),
-                ]
-            })
-            .collect();
-        b.push_str(&html::table(
+    let earlier = (!action.updates.is_empty()).then(|| {
+        Table::new(
             "Earlier updates",
-            &["Date", "Status", "Progress", "By"],
-            &rows,
-        ));
-    }
+            vec![
+                Heading::text("Date"),
+                Heading::text("Status"),
+                Heading::text("Progress"),
+                Heading::text("By"),
+            ],
+        )
+        .rows(
+            action
+                .updates
+                .iter()
+                .rev()
+                .map(|u| {
+                    vec![
+                        Cell::head(u.date.to_string()),
+                        Cell::Tag(Tag::action(u.status)),
+                        Cell::text(u.text.clone()),
+                        Cell::text(u.author.clone()),
+                    ]
+                })
+                .collect(),
+        )
+    });
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    html::html_response(
+    view::render(
         status,
-        html::document(app, caller, "Update the action", &b, !errors.is_empty()),
+        &UpdatePage {
+            chrome: Chrome::new(app, caller, "Update the action").with_errors(!errors.is_empty()),
+            id: action.id,
+            lead: action.lead_agency.clone(),
+            key_action: action.key_action.clone(),
+            due: action.due.to_string(),
+            outcome_target: action.outcome_target.clone(),
+            status: Tag::action(action.status),
+            statuses: ActionStatus::ALL
+                .iter()
+                .map(|s| Choice::new(s.as_str(), s.label()))
+                .collect(),
+            selected: selected.to_owned(),
+            text: form.text.clone(),
+            date,
+            back_href: format!(
+                "/plans/{}#action-{}",
+                html::url_encode(plan_id),
+                action.id
+            ),
+            earlier,
+            errors,
+        },
     )
 }
 
@@ -395,13 +385,14 @@ pub(crate) async fn update_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id: ActionId = id_of(&id)?;
-    let (_, action) = app.app.action_to_update(&caller.actor(), id).await?;
+    let (plan, action) = app.app.action_to_update(&caller.actor(), id).await?;
     Ok(update_page(
         &app,
         &caller,
+        &plan.id,
         &action,
         &UpdateForm::default(),
-        &[],
+        Vec::new(),
     ))
 }
 
@@ -417,13 +408,13 @@ pub(crate) async fn update(
     let update = match validate_update(&form.status, &form.text, Some(&form.date), app.app.today())
     {
         Ok(u) => u,
-        Err(errors) => return Ok(update_page(&app, &caller, &action, &form, &errors)),
+        Err(errors) => return Ok(update_page(&app, &caller, &plan.id, &action, &form, errors)),
     };
     app.app
         .update_action(&actor, id, update.status, &update.text, Some(update.date))
         .await?;
     Ok(html::redirect(&format!(
-        "/plans/{}#action-{id}",
+        "/plans/{}?updated={id}#action-{id}",
         html::url_encode(&plan.id)
     )))
 }

@@ -145,7 +145,21 @@ async fn agency_leads_update_only_their_own_agencys_actions() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
         assert_eq!(
             crate::helpers::location(&r),
-            format!("/plans/{}#action-{}", app.ids.plan, app.ids.own_action)
+            format!(
+                "/plans/{}?updated={}#action-{}",
+                app.ids.plan, app.ids.own_action, app.ids.own_action
+            )
+        );
+        // Back on the plan, a banner says the update is saved.
+        let page = lead
+            .get(&crate::helpers::location(&r))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!("The update to action {} is saved.", app.ids.own_action)),
+            "[{b}]"
         );
         let r = lead.post_form(&other, &update).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "[{b}]");

@@ -536,7 +536,7 @@ async fn text_beginning_with_markers_is_shown_as_written() {
             "[{b}]"
         );
         assert!(
-            page.contains("target: #1 in the county \u{FFFD}</span>"),
+            page.contains("target: #1 in the county \u{1}</span>"),
             "[{b}]"
         );
         app.stop().await;
