@@ -16,47 +16,27 @@ use tokio::io::AsyncWriteExt;
 use safer_app::AppError;
 use safer_app::import::{self as importer, ImportReport};
 
+use askama::Template;
+
 use crate::auth::Caller;
-use crate::html::{self, esc};
+use crate::html;
+use crate::view::{self, Cell, Chrome, Heading, Table};
 use crate::{AppState, WebError};
 
 /// The largest upload accepted: a year of a large force's files.
 pub(crate) const MAX_UPLOAD: usize = 1024 * 1024 * 1024;
 
-/// The checkbox that accepts files smaller than expected.
+/// The checkbox that accepts files smaller than expected (named so in
+/// `import.html` too).
 const ACCEPT_SMALLER: &str = "accept_smaller";
 
-fn form_html(caller: &Caller, error: Option<&str>, ask_smaller: bool) -> String {
-    let (class, msg, described) = match error {
-        Some(m) => (
-            " govuk-form-group--error",
-            format!(
-                "<p id=\"files-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {}</p>",
-                esc(m)
-            ),
-            " files-error",
-        ),
-        None => ("", String::new(), ""),
-    };
-    format!(
-        "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" novalidate>{}
-<div class=\"govuk-form-group{class}\"><label class=\"govuk-label govuk-label--m\" for=\"files\">police.uk street-level files</label>
-<div id=\"files-hint\" class=\"govuk-hint\">The zip police.uk gives as its download, or CSV files named as police.uk names them, such as 2024-03-leicestershire-street.csv. You can choose several. A month already held is replaced. Outcomes and stop and search files are left out and listed.</div>
-{msg}<input class=\"govuk-file-upload\" id=\"files\" name=\"files\" type=\"file\" multiple accept=\".csv,text/csv,.zip,application/zip\" aria-describedby=\"files-hint{described}\"></div>
-{}<button type=\"submit\" class=\"govuk-button\">Import</button>
-</form>
-",
-        html::csrf_field(caller),
-        if ask_smaller { accept_smaller_html() } else { String::new() }
-    )
-}
-
-/// The confirmation shown when files were refused as much smaller than
-/// expected.
-fn accept_smaller_html() -> String {
-    format!(
-        "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes\" data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"{ACCEPT_SMALLER}\" name=\"{ACCEPT_SMALLER}\" type=\"checkbox\" value=\"yes\" aria-describedby=\"{ACCEPT_SMALLER}-hint\"><label class=\"govuk-label govuk-checkboxes__label\" for=\"{ACCEPT_SMALLER}\">Import these files even though they are smaller than expected</label><div id=\"{ACCEPT_SMALLER}-hint\" class=\"govuk-hint govuk-checkboxes__hint\">Only if you have checked them: a file cut short replaces a whole month with part of one. Choose the files again.</div></div></div></div>\n"
-    )
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    error: Option<String>,
+    /// Offer to import files refused as much smaller than expected.
+    ask_smaller: bool,
 }
 
 fn page(app: &AppState, caller: &Caller, status: StatusCode, error: Option<&str>) -> Response {
@@ -70,15 +50,13 @@ fn page_asking(
     error: Option<&str>,
     ask_smaller: bool,
 ) -> Response {
-    let mut b = String::new();
-    if let Some(e) = error {
-        b.push_str(&html::error_summary(&[("files", e)]));
-    }
-    b.push_str("<h1 class=\"govuk-heading-xl\">Import police.uk data</h1>\n<p class=\"govuk-body\">An import is all or nothing: if any file is not right, nothing is kept and the data held stays exactly as it was.</p>\n");
-    b.push_str(&form_html(caller, error, ask_smaller));
-    html::html_response(
+    view::render(
         status,
-        html::document(app, caller, "Import police.uk data", &b, error.is_some()),
+        &ImportPage {
+            chrome: Chrome::new(app, caller, "Import police.uk data").with_errors(error.is_some()),
+            error: error.map(str::to_owned),
+            ask_smaller,
+        },
     )
 }
 
@@ -225,120 +203,121 @@ pub(crate) async fn upload(
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(html::page(
-        &app,
-        &caller,
-        "Import report",
-        &report_html(&report),
-    ))
+    Ok(view::page(&report_page(
+        Chrome::new(&app, &caller, "Import report"),
+        &report,
+    )))
 }
 
-fn report_html(r: &ImportReport) -> String {
-    let mut b = format!(
-        "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 class=\"govuk-panel__title\">Import complete</h1><div class=\"govuk-panel__body\">{} file(s): {} rows read, {} kept, {} skipped</div></div>\n",
-        r.files,
-        html::thousands(r.rows_read),
-        html::thousands(r.rows_kept),
-        html::thousands(r.rows_skipped)
-    );
-    let rows: Vec<Vec<String>> = r
-        .months
-        .iter()
-        .map(|m| {
-            let why: Vec<String> = m
-                .skipped
-                .iter()
-                .map(|(reason, n)| format!("{n} {}", reason.describe()))
-                .collect();
-            vec![
-                html::row_header(esc(&m.file)),
-                esc(&m.force),
-                esc(&m.month.to_string()),
-                html::num(html::thousands(m.rows_read)),
-                html::num(html::thousands(m.rows_kept)),
-                html::num(html::thousands(m.without_location)),
-                html::num(html::thousands(m.repeated_crime_ids.rows)),
-                esc(&why.join("; ")),
-            ]
-        })
-        .collect();
-    b.push_str(&html::table(
+#[derive(Template)]
+#[template(path = "import_report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    files: usize,
+    rows_read: String,
+    rows_kept: String,
+    rows_skipped: String,
+    months: Table,
+    repeats: Vec<String>,
+    accepted_smaller: Option<String>,
+    /// (file, why it was left out).
+    left_out: Vec<(String, &'static str)>,
+    replaced: String,
+    /// (force, a warning naming its missing months, if any).
+    missing: Vec<(String, Option<String>)>,
+}
+
+fn report_page(chrome: Chrome, r: &ImportReport) -> ReportPage {
+    let t = html::thousands;
+    let months = Table::new(
         "Files imported",
-        &[
-            "File",
-            "Force",
-            "Month",
-            "=Rows read",
-            "=Rows kept",
-            "=No location",
-            "=Repeated Crime IDs",
-            "Skipped because",
+        vec![
+            Heading::text("File"),
+            Heading::text("Force"),
+            Heading::text("Month"),
+            Heading::num("Rows read"),
+            Heading::num("Rows kept"),
+            Heading::num("No location"),
+            Heading::num("Repeated Crime IDs"),
+            Heading::text("Skipped because"),
         ],
-        &rows,
-    ));
-    let repeats: Vec<&importer::MonthReport> = r
-        .months
-        .iter()
-        .filter(|m| m.repeated_crime_ids.rows > 0)
-        .collect();
-    if !repeats.is_empty() {
-        b.push_str("<h2 class=\"govuk-heading-m\">Repeated Crime IDs</h2>\n<p class=\"govuk-body\">Some rows give a Crime ID an earlier row of the same file has. police.uk counts every row, and so does Safer: they are all kept. Rows that differ from the first are often in another place or district.</p>\n<ul class=\"govuk-list govuk-list--bullet\">");
-        for m in repeats {
-            let rep = &m.repeated_crime_ids;
-            b.push_str(&format!(
-                "<li>{} {}: {} repeated row(s) of {} Crime ID(s), {} identical in every field to the first</li>",
-                esc(&m.force),
-                esc(&m.month.to_string()),
-                html::thousands(rep.rows),
-                html::thousands(rep.ids),
-                html::thousands(rep.identical)
-            ));
-        }
-        b.push_str("</ul>\n");
+    )
+    .rows(
+        r.months
+            .iter()
+            .map(|m| {
+                let why: Vec<String> = m
+                    .skipped
+                    .iter()
+                    .map(|(reason, n)| format!("{n} {}", reason.describe()))
+                    .collect();
+                vec![
+                    Cell::head(m.file.clone()),
+                    Cell::text(m.force.clone()),
+                    Cell::text(m.month.to_string()),
+                    Cell::num(t(m.rows_read)),
+                    Cell::num(t(m.rows_kept)),
+                    Cell::num(t(m.without_location)),
+                    Cell::num(t(m.repeated_crime_ids.rows)),
+                    Cell::text(why.join("; ")),
+                ]
+            })
+            .collect(),
+    );
+    ReportPage {
+        chrome,
+        files: r.files,
+        rows_read: t(r.rows_read),
+        rows_kept: t(r.rows_kept),
+        rows_skipped: t(r.rows_skipped),
+        months,
+        repeats: r
+            .months
+            .iter()
+            .filter(|m| m.repeated_crime_ids.rows > 0)
+            .map(|m| {
+                let rep = &m.repeated_crime_ids;
+                format!(
+                    "{} {}: {} repeated row(s) of {} Crime ID(s), {} identical in every field to the first",
+                    m.force,
+                    m.month,
+                    t(rep.rows),
+                    t(rep.ids),
+                    t(rep.identical)
+                )
+            })
+            .collect(),
+        accepted_smaller: (!r.accepted_smaller.is_empty()).then(|| {
+            format!(
+                "Imported although smaller than expected, as you confirmed: {}",
+                importer::describe_short(&r.accepted_smaller)
+                    .lines()
+                    .skip(1)
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }),
+        left_out: r
+            .left_out
+            .iter()
+            .map(|l| (l.name.clone(), l.kind.describe()))
+            .collect(),
+        replaced: r.replaced.join(", "),
+        missing: r
+            .missing_months
+            .iter()
+            .map(|(force, missing)| {
+                let w = (!missing.is_empty()).then(|| {
+                    let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
+                    format!(
+                        "{force}: {} month(s) missing in the span held: {}.",
+                        missing.len(),
+                        list.join(", ")
+                    )
+                });
+                (force.clone(), w)
+            })
+            .collect(),
     }
-    if !r.accepted_smaller.is_empty() {
-        b.push_str(&html::warning(&format!(
-            "Imported although smaller than expected, as you confirmed: {}",
-            importer::describe_short(&r.accepted_smaller)
-                .lines()
-                .skip(1)
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join("; ")
-        )));
-    }
-    if !r.left_out.is_empty() {
-        b.push_str("<h2 class=\"govuk-heading-m\">Files left out</h2>\n<p class=\"govuk-body\">These files are not police.uk street-level files, so they were not imported.</p>\n<ul class=\"govuk-list govuk-list--bullet\">");
-        for l in &r.left_out {
-            b.push_str(&format!(
-                "<li>{}: {}</li>",
-                esc(&l.name),
-                esc(l.kind.describe())
-            ));
-        }
-        b.push_str("</ul>\n");
-    }
-    if !r.replaced.is_empty() {
-        b.push_str(&format!(
-            "<p class=\"govuk-body\">Replaced force-months already held: {}.</p>\n",
-            esc(&r.replaced.join(", "))
-        ));
-    }
-    for (force, missing) in &r.missing_months {
-        if missing.is_empty() {
-            b.push_str(&format!(
-                "<p class=\"govuk-body\">{}: no months missing in the span held.</p>\n",
-                esc(force)
-            ));
-        } else {
-            let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
-            b.push_str(&html::warning(&format!(
-                "{force}: {} month(s) missing in the span held: {}.",
-                missing.len(),
-                list.join(", ")
-            )));
-        }
-    }
-    b.push_str("<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/assessment\">Go to the assessment</a> or <a class=\"govuk-link\" href=\"/import\">import more files</a>.</p>\n");
-    b
 }
