@@ -38,7 +38,7 @@ use axum::response::{IntoResponse, Response};
 use crate::auth::{self, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Caller, SESSION_COOKIE, Via};
 use crate::error::{self, ErrorInfo};
 use crate::routes::{self, Kind, Method, RouteSpec};
-use crate::{AppState, WebError, html};
+use crate::{AppState, WebError, http};
 
 /// The Content-Security-Policy of every page: nothing inline, nothing from
 /// elsewhere.
@@ -253,11 +253,11 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
                     } else {
                         format!("{path}?{query}")
                     };
-                    format!("/sign-in?next={}", html::url_encode(&full))
+                    format!("/sign-in?next={}", http::url_encode(&full))
                 } else {
                     "/sign-in".to_owned()
                 };
-                return html::redirect(&target);
+                return http::redirect(&target);
             }
             (Some(_), _) => {
                 app.audit(
@@ -384,7 +384,7 @@ async fn check_csrf(req: Request, expected: Option<&str>, kind: Kind) -> Result<
         let bytes = axum::body::to_bytes(body, FORM_LIMIT)
             .await
             .map_err(|_| ())?;
-        let ok = html::form_pairs(&bytes)
+        let ok = http::form_pairs(&bytes)
             .into_iter()
             .find(|(k, _)| k == CSRF_FIELD)
             .is_some_and(|(_, v)| auth::ct_eq(v.as_bytes(), expected.as_bytes()));

@@ -57,7 +57,7 @@ mod auth;
 mod data;
 mod error;
 mod guard;
-mod html;
+mod http;
 mod map;
 mod observe;
 mod openapi;

@@ -3,14 +3,15 @@
 //!
 //! The projection is the simplest that keeps a district's shape:
 //! x = longitude · cos(latitude₀), y = −latitude, with latitude₀ the middle
-//! of the district, then scaled to the drawing. Colours are attributes
-//! (`fill`), never `style`, so the page's Content-Security-Policy holds.
+//! of the district, then scaled to the drawing. `map.html` draws it: colours
+//! are attributes (`fill`), never `style`, so the page's
+//! Content-Security-Policy holds.
 //! Each beat is a link (keyboard-usable) with a `<title>` naming its count
 //! and share; the table beside the map holds the same figures.
 
 use safer_analysis::Polygon;
 
-use crate::html::{self, esc};
+use crate::view;
 
 /// Five blues, light to dark (ColorBrewer "Blues", safe for colour-blind
 /// readers); the lightest also shows a beat with no records.
@@ -38,9 +39,38 @@ fn class_of(share: f64, max: f64) -> usize {
     (((share / max) * 5.0).floor() as usize).min(4)
 }
 
-/// The map as an SVG element, with its legend; `None` when no beat has a
-/// shape.
-pub(crate) fn beat_map(beats: &[MapBeat<'_>], category: &str) -> Option<String> {
+/// The map, ready for `map.html`: its size, a path per beat and the
+/// legend.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BeatMap {
+    pub width: String,
+    pub height: String,
+    pub category: String,
+    pub paths: Vec<MapPath>,
+    pub legend: Vec<LegendItem>,
+}
+
+/// One beat's outline: where it links, what it says, how it is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MapPath {
+    pub href: String,
+    /// "Beat 56: 1,234 records, 12.3% of the district".
+    pub label: String,
+    /// The SVG path data (numbers and the letters M, L, Z).
+    pub d: String,
+    pub fill: &'static str,
+    pub stroke: &'static str,
+    pub stroke_width: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LegendItem {
+    pub fill: &'static str,
+    pub text: String,
+}
+
+/// The map of the beats; `None` when no beat has a shape.
+pub(crate) fn beat_map(beats: &[MapBeat<'_>], category: &str) -> Option<BeatMap> {
     let points = beats
         .iter()
         .flat_map(|b| b.shapes)
@@ -71,13 +101,10 @@ pub(crate) fn beat_map(beats: &[MapBeat<'_>], category: &str) -> Option<String> 
         )
     };
     let max_share = beats.iter().map(|b| b.share).fold(0.0, f64::max);
-    let mut svg = format!(
-        "<svg class=\"safer-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" role=\"group\" aria-labelledby=\"map-title map-desc\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"map-title\">Map of beats: {} by share of the district</title><desc id=\"map-desc\">Darker beats hold a larger share of the district's records. Each beat links to its figures; the table of beats gives the same numbers.</desc>",
-        esc(category)
-    );
     // Selected beats last, so their outline is on top.
     let mut order: Vec<&MapBeat<'_>> = beats.iter().collect();
     order.sort_by_key(|b| b.selected);
+    let mut paths = Vec::new();
     for b in order {
         let mut d = String::new();
         for poly in b.shapes {
@@ -92,42 +119,48 @@ pub(crate) fn beat_map(beats: &[MapBeat<'_>], category: &str) -> Option<String> 
         if d.is_empty() {
             continue;
         }
-        let label = format!(
-            "{}: {} records, {:.1}% of the district",
-            b.name,
-            html::thousands(b.count),
-            b.share
-        );
-        let (stroke, width) = if b.selected {
+        let (stroke, stroke_width) = if b.selected {
             ("#ffdd00", "4")
         } else {
             ("#0b0c0c", "1")
         };
-        svg.push_str(&format!(
-            "<a href=\"{}\" aria-label=\"{}\"><path d=\"{d}\" fill=\"{}\" fill-rule=\"evenodd\" stroke=\"{stroke}\" stroke-width=\"{width}\" stroke-linejoin=\"round\"><title>{}</title></path></a>",
-            esc(&b.href),
-            esc(&label),
-            FILLS[class_of(b.share, max_share)],
-            esc(&label)
-        ));
+        paths.push(MapPath {
+            href: b.href.clone(),
+            label: format!(
+                "{}: {} records, {:.1}% of the district",
+                b.name,
+                view::thousands(b.count),
+                b.share
+            ),
+            d,
+            fill: FILLS[class_of(b.share, max_share)],
+            stroke,
+            stroke_width,
+        });
     }
-    svg.push_str("</svg>");
     // The legend: the five classes as ranges of share.
-    let mut legend = String::from(
-        "<ul class=\"govuk-list safer-legend\" aria-label=\"Key to the map's colours\">",
-    );
-    for (i, fill) in FILLS.iter().enumerate() {
-        let lo = max_share * i as f64 / 5.0;
-        let hi = max_share * (i + 1) as f64 / 5.0;
-        legend.push_str(&format!(
-            "<li><svg width=\"20\" height=\"20\" viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\"><rect x=\"1\" y=\"1\" width=\"18\" height=\"18\" fill=\"{fill}\" stroke=\"#0b0c0c\" stroke-width=\"1\"/></svg> {lo:.1}% to {}{hi:.1}% of the district</li>",
-            if i == 4 { "" } else { "under " }
-        ));
-    }
-    legend.push_str("</ul>");
-    Some(format!(
-        "<figure class=\"safer-figure\">{svg}<figcaption class=\"govuk-body-s\">{legend}</figcaption></figure>"
-    ))
+    let legend = FILLS
+        .iter()
+        .enumerate()
+        .map(|(i, fill)| {
+            let lo = max_share * i as f64 / 5.0;
+            let hi = max_share * (i + 1) as f64 / 5.0;
+            LegendItem {
+                fill,
+                text: format!(
+                    "{lo:.1}% to {}{hi:.1}% of the district",
+                    if i == 4 { "" } else { "under " }
+                ),
+            }
+        })
+        .collect();
+    Some(BeatMap {
+        width: format!("{WIDTH:.0}"),
+        height: format!("{height:.0}"),
+        category: category.to_owned(),
+        paths,
+        legend,
+    })
 }
 
 #[cfg(test)]
@@ -169,12 +202,26 @@ mod tests {
                 selected: true,
             },
         ];
-        let svg = beat_map(&beats, "All crime").unwrap();
-        assert!(!svg.contains("style"), "{svg}");
-        assert!(svg.contains("<title>Beat &lt;1&gt;: 10 records, 10.0% of the district</title>"));
-        assert!(svg.contains(FILLS[4]));
-        assert!(svg.contains(&format!("fill=\"{}\"", FILLS[0])));
-        assert_eq!(svg.matches("<path").count(), 2);
+        let map = beat_map(&beats, "All crime").unwrap();
+        assert_eq!(map.paths.len(), 2);
+        // The selected beat is drawn last, outlined in yellow.
+        assert_eq!(
+            map.paths[0].label,
+            "Beat <1>: 10 records, 10.0% of the district"
+        );
+        assert_eq!(map.paths[0].fill, FILLS[0]);
+        assert_eq!(
+            (map.paths[1].fill, map.paths[1].stroke),
+            (FILLS[4], "#ffdd00")
+        );
+        assert!(map.paths.iter().all(|p| {
+            p.d.starts_with('M')
+                && p.d.ends_with('Z')
+                && p.d
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " .MLZ-".contains(c))
+        }));
+        assert_eq!(map.legend[4].text, "72.0% to 90.0% of the district");
         assert!(beat_map(&[], "All crime").is_none());
     }
 

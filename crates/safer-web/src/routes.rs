@@ -414,7 +414,6 @@ pub fn access_matrix_markdown() -> String {
     s
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,13 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use safer_analysis::Assessment;
 
+use askama::Template;
+
 use crate::auth::Caller;
 use crate::data::{self, AssessmentQuery};
-use crate::html::{self, esc};
-use crate::map::{MapBeat, beat_map};
+use crate::http;
+use crate::map::{BeatMap, MapBeat, beat_map};
+use crate::view::{self, Cell, Choice, Chrome, Heading, Table};
 use crate::{AppState, WebError};
 
 fn month_long(m: safer_domain::Month) -> String {
@@ -23,27 +26,27 @@ fn month_long(m: safer_domain::Month) -> String {
 fn link(a: &Assessment, category: &str, beat: Option<&str>) -> String {
     let mut s = format!(
         "/assessment?district={}&year={}&category={}",
-        html::url_encode(&a.district),
-        html::url_encode(&a.year.to_string()),
-        html::url_encode(category)
+        http::url_encode(&a.district),
+        http::url_encode(&a.year.to_string()),
+        http::url_encode(category)
     );
     if let Some(m) = a.as_at {
         s.push_str(&format!("&as_at={m}"));
     }
     if let Some(b) = beat {
-        s.push_str(&format!("&beat={}", html::url_encode(b)));
+        s.push_str(&format!("&beat={}", http::url_encode(b)));
     }
     s
 }
 
 /// A count, or "not held" (never a zero for a month not held).
 fn count(n: Option<u64>) -> String {
-    n.map_or_else(|| "not held".to_owned(), html::thousands)
+    n.map_or_else(|| "not held".to_owned(), view::thousands)
 }
 
 /// A change, or "n/a" when nothing is compared.
 fn change(n: Option<i64>) -> String {
-    n.map_or_else(|| "n/a".to_owned(), html::signed)
+    n.map_or_else(|| "n/a".to_owned(), view::signed)
 }
 
 fn rate(r: Option<f64>) -> String {
@@ -60,30 +63,30 @@ fn totals_differ(a: &Assessment) -> bool {
 
 /// The heads of a comparison: the compared figures first (the change is
 /// their difference), then the totals held, labelled with their months.
-fn comparison_head(a: &Assessment) -> Vec<String> {
+fn comparison_head(a: &Assessment) -> Vec<Heading> {
     let c = &a.comparison;
     let n = c.comparable_months.len();
     let mut h = if totals_differ(a) {
         vec![
-            format!("=Previous year, {n} months compared"),
-            format!("=This year, {n} months compared"),
+            Heading::num(format!("Previous year, {n} months compared")),
+            Heading::num(format!("This year, {n} months compared")),
         ]
     } else {
-        vec!["=Previous year".to_owned(), "=This year".to_owned()]
+        vec![Heading::num("Previous year"), Heading::num("This year")]
     };
-    h.push("=Change".to_owned());
-    h.push("=Change %".to_owned());
+    h.push(Heading::num("Change"));
+    h.push(Heading::num("Change %"));
     if totals_differ(a) {
-        h.push(format!(
-            "=Previous year, all {} of {} months held",
+        h.push(Heading::num(format!(
+            "Previous year, all {} of {} months held",
             c.previous_months_held,
             c.previous_period.len()
-        ));
-        h.push(format!(
-            "=This year, all {} of {} months held",
+        )));
+        h.push(Heading::num(format!(
+            "This year, all {} of {} months held",
             c.current_months_held,
             c.current_period.len()
-        ));
+        )));
     }
     h
 }
@@ -93,16 +96,16 @@ fn comparison_cells(
     compared: (Option<u64>, Option<u64>),
     ch: (Option<i64>, Option<f64>),
     totals: (Option<u64>, u64),
-) -> Vec<String> {
+) -> Vec<Cell> {
     let mut v = vec![
-        html::num(count(compared.0)),
-        html::num(count(compared.1)),
-        html::num(change(ch.0)),
-        html::num(html::pct(ch.1)),
+        Cell::num(count(compared.0)),
+        Cell::num(count(compared.1)),
+        Cell::num(change(ch.0)),
+        Cell::num(view::pct(ch.1)),
     ];
     if totals_differ(a) {
-        v.push(html::num(count(totals.0)));
-        v.push(html::num(html::thousands(totals.1)));
+        v.push(Cell::num(count(totals.0)));
+        v.push(Cell::num(view::thousands(totals.1)));
     }
     v
 }
@@ -111,8 +114,8 @@ fn comparison_cells(
 fn base_query(a: &Assessment) -> String {
     let mut query = format!(
         "district={}&year={}",
-        html::url_encode(&a.district),
-        html::url_encode(&a.year.to_string())
+        http::url_encode(&a.district),
+        http::url_encode(&a.year.to_string())
     );
     if let Some(m) = a.as_at {
         query.push_str(&format!("&as_at={m}"));
@@ -120,13 +123,32 @@ fn base_query(a: &Assessment) -> String {
     query
 }
 
-/// A link to download one of the assessment's tables as CSV.
-fn csv_link(a: &Assessment, file: &str) -> String {
-    format!(
-        "<a class=\"govuk-link\" href=\"/assessment/tables/{}?{}\" download>Download this table (CSV)</a>",
-        html::url_encode(file),
-        esc(&base_query(a))
-    )
+#[derive(Template)]
+#[template(path = "assessment.html")]
+struct ExplorerPage {
+    chrome: Chrome,
+    district: String,
+    year: String,
+    /// The sentence under the heading: the period, months held, how compared.
+    lead: String,
+    districts: Vec<Choice>,
+    years: Vec<Choice>,
+    months: Vec<Choice>,
+    as_at: String,
+    categories: Vec<Choice>,
+    category: String,
+    beats: Vec<Choice>,
+    beat: String,
+    warnings: Vec<String>,
+    beat_map: Option<BeatMap>,
+    basis: Option<String>,
+    /// Each table with the CSV file that holds it.
+    tables: Vec<(Table, &'static str)>,
+    /// The month chart (SVG from safer-report) and its figures.
+    by_month: Option<(String, Table)>,
+    /// The query of this view's district, year and period, URL-encoded.
+    query: String,
+    files: Vec<&'static str>,
 }
 
 pub(crate) async fn explorer(
@@ -154,12 +176,10 @@ pub(crate) async fn explorer(
         .filter(|b| a.beat_categories.iter().any(|(n, _)| n == b));
 
     let period = c.current_period;
-    let mut b = format!(
-        "<span class=\"govuk-caption-l\">Partnership Strategic Assessment</span><h1 class=\"govuk-heading-xl\">{} {}</h1>\n<p class=\"govuk-body-l\">{} to {}, compared with the year before. {} of {} months held{}.</p>\n",
-        esc(&a.district),
-        esc(&a.year.to_string()),
-        esc(&month_long(period.first)),
-        esc(&month_long(period.last)),
+    let lead = format!(
+        "{} to {}, compared with the year before. {} of {} months held{}.",
+        month_long(period.first),
+        month_long(period.last),
         c.current_months_held,
         period.len(),
         if c.like_for_like {
@@ -173,13 +193,8 @@ pub(crate) async fn explorer(
     );
 
     // The filter form: only districts and years that hold data.
-    let districts: Vec<(String, String)> = assessed
-        .districts
-        .iter()
-        .map(|d| (d.clone(), d.clone()))
-        .collect();
     let held = assessed.counts.months_held();
-    let years: Vec<(String, String)> = safer_app::years_held(&assessed.counts)
+    let years = safer_app::years_held(&assessed.counts)
         .into_iter()
         .map(|y| {
             let n = y.period().months().filter(|m| held.contains(m)).count();
@@ -188,62 +203,22 @@ pub(crate) async fn explorer(
             } else {
                 format!("{y} ({n} of 12 months held)")
             };
-            (y.to_string(), label)
+            Choice::new(y.to_string(), label)
         })
         .collect();
-    let mut months = vec![(String::new(), "The whole year".to_owned())];
+    let mut months = vec![Choice::new("", "The whole year")];
     months.extend(
         a.year
             .period()
             .months()
-            .map(|m| (m.to_string(), format!("Up to {}", month_long(m)))),
+            .map(|m| Choice::new(m.to_string(), format!("Up to {}", month_long(m)))),
     );
-    let categories: Vec<(String, String)> = a
-        .categories
-        .iter()
-        .map(|r| (r.category.clone(), r.category.clone()))
-        .collect();
-    let mut beats = vec![(String::new(), "No beat chosen".to_owned())];
+    let mut beats = vec![Choice::new("", "No beat chosen")];
     beats.extend(
         a.beat_categories
             .iter()
-            .map(|(n, _)| (n.clone(), n.clone())),
+            .map(|(n, _)| Choice::new(n.clone(), n.clone())),
     );
-    b.push_str("<form method=\"get\" action=\"/assessment\" class=\"safer-filter\">");
-    b.push_str(&html::select(
-        "district",
-        "District",
-        &districts,
-        &a.district,
-    ));
-    b.push_str(&html::select(
-        "year",
-        "Financial year",
-        &years,
-        &a.year.to_string(),
-    ));
-    b.push_str(&html::select(
-        "as_at",
-        "Period",
-        &months,
-        &a.as_at.map(|m| m.to_string()).unwrap_or_default(),
-    ));
-    b.push_str(&html::select(
-        "category",
-        "Category",
-        &categories,
-        &category,
-    ));
-    b.push_str(&html::select("beat", "Beat", &beats, beat.unwrap_or("")));
-    b.push_str("<button type=\"submit\" class=\"govuk-button govuk-button--secondary\">Show</button></form>\n");
-
-    if !a.warnings.is_empty() {
-        b.push_str("<div class=\"govuk-inset-text safer-warnings\"><h2 class=\"govuk-heading-s\">Read these first</h2><ul class=\"govuk-list govuk-list--bullet\">");
-        for w in &a.warnings {
-            b.push_str(&format!("<li>{}</li>", esc(w)));
-        }
-        b.push_str("</ul></div>\n");
-    }
 
     // A beat's count and share of the district's records of the category:
     // the map and the beats table show the same figures.
@@ -264,7 +239,7 @@ pub(crate) async fn explorer(
     };
 
     // The map.
-    if let Some(p) = &assessed.partnership {
+    let map = assessed.partnership.as_ref().and_then(|p| {
         let map_beats: Vec<MapBeat<'_>> = p
             .beats
             .names
@@ -282,71 +257,52 @@ pub(crate) async fn explorer(
                 }
             })
             .collect();
-        if let Some(svg) = beat_map(&map_beats, &category) {
-            b.push_str(&format!(
-                "<h2 class=\"govuk-heading-l\">{} by beat</h2>\n",
-                esc(&category)
-            ));
-            if let Some(basis) = &a.areas.basis {
-                b.push_str(&format!(
-                    "<p class=\"govuk-body\"><strong>How the beats were built:</strong> {}</p>\n",
-                    esc(basis)
-                ));
-            }
-            b.push_str(&svg);
-            b.push('\n');
-        }
-    }
+        beat_map(&map_beats, &category)
+    });
 
+    let mut tables = Vec::new();
     // The categories.
     let part_year = a
         .categories
         .iter()
         .any(|r| r.rate_per_1000_annualised.is_some());
-    let rows: Vec<Vec<String>> = a
+    let mut head = vec![Heading::text("Category")];
+    head.extend(comparison_head(a));
+    head.push(Heading::num("Rate per 1,000 people"));
+    if part_year {
+        head.push(Heading::num("Rate per 1,000 people, annualised"));
+    }
+    let rows = a
         .categories
         .iter()
         .map(|r| {
-            let mut row = vec![html::row_header(format!(
-                "<a class=\"govuk-link\" href=\"{}\">{}</a>",
-                esc(&link(a, &r.category, beat)),
-                esc(&r.category)
-            ))];
+            let mut row = vec![Cell::HeadLink {
+                href: link(a, &r.category, beat),
+                text: r.category.clone(),
+            }];
             row.extend(comparison_cells(
                 a,
                 (r.compared_previous, r.compared_current),
                 (r.change, r.change_pct),
                 (r.previous, r.current),
             ));
-            row.push(html::num(rate(r.rate_per_1000)));
+            row.push(Cell::num(rate(r.rate_per_1000)));
             if part_year {
-                row.push(html::num(rate(r.rate_per_1000_annualised)));
+                row.push(Cell::num(rate(r.rate_per_1000_annualised)));
             }
             row
         })
         .collect();
-    let mut head = vec!["Category".to_owned()];
-    head.extend(comparison_head(a));
-    head.push("=Rate per 1,000 people".to_owned());
-    if part_year {
-        head.push("=Rate per 1,000 people, annualised".to_owned());
-    }
-    let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
-    b.push_str(&html::table(
-        &format!("Crime by category in {}", a.district),
-        &head_refs,
-        &rows,
-    ));
-    b.push_str(&format!(
-        "<p class=\"govuk-body\">{}</p>\n",
-        csv_link(a, "categories.csv")
+    tables.push((
+        Table::new(format!("Crime by category in {}", a.district), head).rows(rows),
+        "categories.csv",
     ));
 
     // The beats.
     if !a.beats.is_empty() {
         let mut ranked: Vec<&safer_analysis::BeatRow> = a.beats.iter().collect();
         ranked.sort_by_key(|r| r.rank);
-        let row = |r: &safer_analysis::BeatRow, rank: String, name_cell: String| {
+        let row = |r: &safer_analysis::BeatRow, rank: Cell, name_cell: Cell| {
             let (n, share) = in_category(&r.beat);
             let mut v = vec![rank, name_cell];
             v.extend(comparison_cells(
@@ -355,48 +311,41 @@ pub(crate) async fn explorer(
                 (r.change, r.change_pct),
                 (r.previous, r.current),
             ));
-            v.push(html::num(format!("{:.1}%", r.share)));
+            v.push(Cell::num(format!("{:.1}%", r.share)));
             if cat_index != 0 {
-                v.push(html::num(html::thousands(n)));
+                v.push(Cell::num(view::thousands(n)));
             }
-            v.push(html::num(format!("{share:.1}%")));
+            v.push(Cell::num(format!("{share:.1}%")));
             v
         };
-        let mut rows: Vec<Vec<String>> = ranked
+        let mut rows: Vec<Vec<Cell>> = ranked
             .into_iter()
             .map(|r| {
                 row(
                     r,
-                    html::num(r.rank),
-                    html::row_header(format!(
-                        "<a class=\"govuk-link\" href=\"{}\">{}</a>",
-                        esc(&link(a, &category, Some(&r.beat))),
-                        esc(&r.beat)
-                    )),
+                    Cell::num(r.rank.to_string()),
+                    Cell::HeadLink {
+                        href: link(a, &category, Some(&r.beat)),
+                        text: r.beat.clone(),
+                    },
                 )
             })
             .collect();
         if let Some(u) = &a.unplaced {
-            rows.push(row(
-                u,
-                html::num("<span class=\"govuk-visually-hidden\">Not ranked</span>"),
-                html::row_header(esc(&u.beat)),
-            ));
+            rows.push(row(u, Cell::num("not ranked"), Cell::head(u.beat.clone())));
         }
-        let mut head = vec!["=Rank".to_owned(), "Beat".to_owned()];
+        let mut head = vec![Heading::num("Rank"), Heading::text("Beat")];
         head.extend(comparison_head(a));
-        head.push("=Share of the district's crime".to_owned());
+        head.push(Heading::num("Share of the district's crime"));
         if cat_index != 0 {
-            head.push(html::num_heading(&category));
+            head.push(Heading::num(category.clone()));
         }
-        head.push(html::num_heading(&format!(
+        head.push(Heading::num(format!(
             "{category}: share of the district's (as on the map)"
         )));
-        let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
-        b.push_str(&html::table("All crime by beat", &head_refs, &rows));
-        b.push_str(&format!(
-            "<p class=\"govuk-body\">{}</p>\n",
-            csv_link(a, "beats.csv")
+        tables.push((
+            Table::new("All crime by beat", head).rows(rows),
+            "beats.csv",
         ));
     }
 
@@ -404,7 +353,7 @@ pub(crate) async fn explorer(
     if let Some(name) = beat
         && let Some((_, values)) = a.beat_categories.iter().find(|(n, _)| n == name)
     {
-        let rows: Vec<Vec<String>> = a
+        let rows = a
             .categories
             .iter()
             .zip(values)
@@ -415,73 +364,84 @@ pub(crate) async fn explorer(
                     format!("{:.1}%", *v as f64 * 100.0 / r.current as f64)
                 };
                 vec![
-                    html::row_header(esc(&r.category)),
-                    html::num(html::thousands(*v)),
-                    html::num(share),
+                    Cell::head(r.category.clone()),
+                    Cell::num(view::thousands(*v)),
+                    Cell::num(share),
                 ]
             })
             .collect();
-        b.push_str(&html::table(
-            &format!("{name}: records by category this year"),
-            &["Category", "=Records", "=Share of the district's"],
-            &rows,
-        ));
-        b.push_str(&format!(
-            "<p class=\"govuk-body\">{}</p>\n",
-            csv_link(a, "beat_categories.csv")
+        tables.push((
+            Table::new(
+                format!("{name}: records by category this year"),
+                vec![
+                    Heading::text("Category"),
+                    Heading::num("Records"),
+                    Heading::num("Share of the district's"),
+                ],
+            )
+            .rows(rows),
+            "beat_categories.csv",
         ));
     }
 
     // The monthly trend of the category, with months not held as gaps.
-    if !a.trend_by_month.is_empty() {
-        b.push_str(&format!(
-            "<h2 class=\"govuk-heading-l\">{} by month</h2>\n",
-            esc(&category)
-        ));
-        b.push_str(&safer_report::month_chart(a, &[cat_index]));
-        let rows: Vec<Vec<String>> = a
+    let by_month = (!a.trend_by_month.is_empty()).then(|| {
+        let rows = a
             .trend_by_month
             .iter()
             .map(|m| {
                 vec![
-                    html::row_header(esc(&month_long(m.month))),
-                    html::num(count(
+                    Cell::head(month_long(m.month)),
+                    Cell::num(count(
                         m.counts.as_ref().and_then(|c| c.get(cat_index).copied()),
                     )),
                 ]
             })
             .collect();
-        b.push_str("<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">The figures by month</span></summary><div class=\"govuk-details__text\">");
-        b.push_str(&html::table(
-            &format!("{category} by month in {}", a.district),
-            &["Month", "=Records"],
-            &rows,
-        ));
-        b.push_str("</div></details>\n");
-        b.push_str(&format!(
-            "<p class=\"govuk-body\">{}</p>\n",
-            csv_link(a, "trend_by_month.csv")
-        ));
-    }
-
-    let query = base_query(a);
-    let files: String = safer_report::CSV_FILES
-        .iter()
-        .map(|f| {
-            format!(
-                "<li><a class=\"govuk-link\" href=\"/assessment/tables/{}?{}\" download>{}</a></li>",
-                html::url_encode(f),
-                esc(&query),
-                esc(f)
+        (
+            safer_report::month_chart(a, &[cat_index]),
+            Table::new(
+                format!("{category} by month in {}", a.district),
+                vec![Heading::text("Month"), Heading::num("Records")],
             )
-        })
-        .collect();
-    b.push_str(&format!(
-        "<h2 class=\"govuk-heading-m\">Download or print</h2><ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"/assessment/report?{q}\">The printable assessment</a></li><li><a class=\"govuk-link\" href=\"/api/v1/assessment?{q}\">The assessment as JSON</a></li></ul>\n<h3 class=\"govuk-heading-s\">Every table as CSV</h3><ul class=\"govuk-list\">{files}</ul>\n",
-        q = esc(&query)
-    ));
-    let title = format!("Assessment: {} {}", a.district, a.year);
-    Ok(html::page(&app, &caller, &title, &b))
+            .rows(rows),
+        )
+    });
+
+    let page = ExplorerPage {
+        chrome: Chrome::new(
+            &app,
+            &caller,
+            format!("Assessment: {} {}", a.district, a.year),
+        ),
+        district: a.district.clone(),
+        year: a.year.to_string(),
+        lead,
+        districts: assessed
+            .districts
+            .iter()
+            .map(|d| Choice::new(d.clone(), d.clone()))
+            .collect(),
+        years,
+        months,
+        as_at: a.as_at.map(|m| m.to_string()).unwrap_or_default(),
+        categories: a
+            .categories
+            .iter()
+            .map(|r| Choice::new(r.category.clone(), r.category.clone()))
+            .collect(),
+        category: category.clone(),
+        beats,
+        beat: beat.unwrap_or("").to_owned(),
+        warnings: a.warnings.clone(),
+        basis: map.as_ref().and(a.areas.basis.clone()),
+        beat_map: map,
+        tables,
+        by_month,
+        query: base_query(a),
+        files: safer_report::CSV_FILES.to_vec(),
+    };
+    Ok(view::page(&page))
 }
 
 /// One table of the assessment as CSV, as `safer assess` writes it.

@@ -10,7 +10,7 @@ use safer_domain::Status;
 use askama::Template;
 
 use crate::auth::Caller;
-use crate::html;
+use crate::http;
 use crate::pages::year_in_url;
 use crate::view::{self, Cell, Choice, Chrome, Heading, Table, Tag};
 use crate::{AppState, WebError, data, routes};
@@ -90,8 +90,8 @@ pub(crate) async fn dashboard(
         .map(|(id, title, first_year)| PlanLink {
             title: title.clone(),
             first_year: first_year.clone(),
-            href: format!("/?plan={}", html::url_encode(id)),
-            plan_href: format!("/plans/{}", html::url_encode(id)),
+            href: format!("/?plan={}", http::url_encode(id)),
+            plan_href: format!("/plans/{}", http::url_encode(id)),
             shown: *id == chosen,
         })
         .collect();
@@ -122,8 +122,8 @@ pub(crate) async fn dashboard(
             overdue: p.overdue.len(),
             action_plan_href: format!(
                 "/plans/{}#priority-{}",
-                html::url_encode(&r.plan.id),
-                html::url_encode(&p.id)
+                http::url_encode(&r.plan.id),
+                http::url_encode(&p.id)
             ),
             measures: (!p.measures.is_empty()).then(|| {
                 Table::new(
@@ -148,9 +148,9 @@ pub(crate) async fn dashboard(
                                     main: m.text.clone(),
                                     sub: m.source.clone(),
                                 },
-                                Cell::num(html::figure(e.comparison)),
-                                Cell::num(html::figure(e.actual)),
-                                Cell::num(html::figure(e.target)),
+                                Cell::num(view::figure(e.comparison)),
+                                Cell::num(view::figure(e.actual)),
+                                Cell::num(view::figure(e.target)),
                                 Cell::Tag(Tag::status(e.status)),
                                 Cell::text(safer_report::measure_reason(e)),
                             ]
@@ -164,7 +164,7 @@ pub(crate) async fn dashboard(
         (
             format!(
                 "/fund/{}/{}?quarter={}",
-                html::url_encode(&r.plan.partnership),
+                http::url_encode(&r.plan.partnership),
                 year_in_url(review.quarter.year()),
                 review.quarter.number()
             ),
@@ -186,8 +186,8 @@ pub(crate) async fn dashboard(
         priorities,
         report_href: format!(
             "/plans/{}/report?quarter={}",
-            html::url_encode(&r.plan.id),
-            html::url_encode(&review.quarter.to_string())
+            http::url_encode(&r.plan.id),
+            http::url_encode(&review.quarter.to_string())
         ),
         fund,
     };

@@ -10,7 +10,7 @@ use safer_domain::{DEFAULT_UNDERSPEND_THRESHOLD, FinancialYear, FundReturn, poun
 use askama::Template;
 
 use crate::auth::Caller;
-use crate::html;
+use crate::http;
 use crate::pages::{download, year_in_url};
 use crate::view::{self, Cell, Choice, Chrome, Heading, Table, Tag};
 use crate::{AppState, WebError, data};
@@ -91,7 +91,15 @@ pub(crate) async fn fund(
     let tag = |label, colour| Tag { label, colour };
     let projects = (!r.lines.is_empty()).then(|| {
         let mut head = vec![Heading::text("Project"), Heading::text("Lead agency")];
-        for h in ["Budget", "Q1", "Q2", "Q3", "Q4", "Spent to date", "Remaining"] {
+        for h in [
+            "Budget",
+            "Q1",
+            "Q2",
+            "Q3",
+            "Q4",
+            "Spent to date",
+            "Remaining",
+        ] {
             head.push(Heading::num(h));
         }
         head.push(Heading::text("Flags"));
@@ -123,7 +131,7 @@ pub(crate) async fn fund(
     });
     let page_href = format!(
         "/fund/{}/{}",
-        html::url_encode(&r.partnership),
+        http::url_encode(&r.partnership),
         year_in_url(r.year)
     );
     Ok(view::page(&FundPage {

@@ -19,7 +19,6 @@ use safer_app::import::{self as importer, ImportReport};
 use askama::Template;
 
 use crate::auth::Caller;
-use crate::html;
 use crate::view::{self, Cell, Chrome, Heading, Table};
 use crate::{AppState, WebError};
 
@@ -228,7 +227,7 @@ struct ReportPage {
 }
 
 fn report_page(chrome: Chrome, r: &ImportReport) -> ReportPage {
-    let t = html::thousands;
+    let t = view::thousands;
     let months = Table::new(
         "Files imported",
         vec![

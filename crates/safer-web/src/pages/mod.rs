@@ -54,7 +54,7 @@ pub(crate) fn report_response(html: String) -> Response {
     let csp = format!(
         "default-src 'none'; img-src 'self' data:; style-src{hashes}; frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
     );
-    let mut resp = crate::html::html_response(axum::http::StatusCode::OK, html);
+    let mut resp = crate::http::html_response(axum::http::StatusCode::OK, html);
     if let Ok(v) = HeaderValue::from_str(&csp) {
         resp.headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, v);

@@ -17,7 +17,7 @@ use safer_domain::{Action, ActionId, ActionStatus, Date, MeasureSource, TargetKi
 use askama::Template;
 
 use crate::auth::Caller;
-use crate::html;
+use crate::http;
 use crate::pages::id_of;
 use crate::view::{self, Cell, Choice, Chrome, Errors, Heading, Table, Tag};
 use crate::{AppState, WebError, data};
@@ -180,7 +180,7 @@ pub(crate) async fn plan(
         last_year: plan.last_year.to_string(),
         vision: plan.vision.clone(),
         source: plan.source.clone(),
-        dashboard_href: format!("/?plan={}", html::url_encode(&plan.id)),
+        dashboard_href: format!("/?plan={}", http::url_encode(&plan.id)),
         priorities,
     }))
 }
@@ -368,11 +368,7 @@ fn update_page(
             selected: selected.to_owned(),
             text: form.text.clone(),
             date,
-            back_href: format!(
-                "/plans/{}#action-{}",
-                html::url_encode(plan_id),
-                action.id
-            ),
+            back_href: format!("/plans/{}#action-{}", http::url_encode(plan_id), action.id),
             earlier,
             errors,
         },
@@ -413,8 +409,8 @@ pub(crate) async fn update(
     app.app
         .update_action(&actor, id, update.status, &update.text, Some(update.date))
         .await?;
-    Ok(html::redirect(&format!(
+    Ok(http::redirect(&format!(
         "/plans/{}?updated={id}#action-{id}",
-        html::url_encode(&plan.id)
+        http::url_encode(&plan.id)
     )))
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use safer_app::{SignInRefusal, digest, random_token};
 
 use crate::auth::{CSRF_COOKIE, Caller, SESSION_COOKIE, Via, cookie, set_cookie};
-use crate::html;
+use crate::http;
 use crate::view::{self, Chrome, Errors};
 use crate::{AppState, WebError};
 
@@ -85,7 +85,7 @@ pub(crate) async fn sign_in_form(
 ) -> Response {
     let next = safe_next(q.next.as_deref());
     if caller.user.is_some() {
-        return html::redirect(&next);
+        return http::redirect(&next);
     }
     let mut caller = caller;
     let mut set = None;
@@ -153,7 +153,7 @@ pub(crate) async fn sign_in(
             ));
         }
     };
-    let mut resp = html::redirect(&next);
+    let mut resp = http::redirect(&next);
     let secure = app.config.secure_cookies;
     resp.headers_mut().append(
         header::SET_COOKIE,
@@ -174,14 +174,13 @@ pub(crate) async fn sign_out(
         _ => None,
     };
     app.app.sign_out(&caller.actor(), token).await?;
-    let mut resp = html::redirect("/sign-in?signed_out=1");
+    let mut resp = http::redirect("/sign-in?signed_out=1");
     resp.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, None, app.config.secure_cookies),
     );
     Ok(resp.into_response())
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -195,5 +194,4 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
     }
-
 }

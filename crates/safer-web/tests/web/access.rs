@@ -158,7 +158,10 @@ async fn agency_leads_update_only_their_own_agencys_actions() {
             .await
             .unwrap();
         assert!(
-            page.contains(&format!("The update to action {} is saved.", app.ids.own_action)),
+            page.contains(&format!(
+                "The update to action {} is saved.",
+                app.ids.own_action
+            )),
             "[{b}]"
         );
         let r = lead.post_form(&other, &update).await;

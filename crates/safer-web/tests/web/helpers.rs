@@ -543,7 +543,7 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(html[at..at + end].to_owned())
 }
 
-fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

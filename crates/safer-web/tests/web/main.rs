@@ -8,5 +8,6 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod escaping;
 mod observe;
 mod pages;

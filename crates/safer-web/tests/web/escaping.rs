@@ -1,0 +1,172 @@
+//! Every page and report escapes what people typed: text holding markup
+//! is shown as text, on every page that shows it.
+
+use reqwest::StatusCode;
+use safer_domain::Role;
+
+use crate::helpers::{password_of, seeded, spawn_app};
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+const ATTRIBUTE: &str = "\"'><img src=x onerror=1>";
+
+/// `s` with both payloads, so each field carries both.
+fn hostile(s: &str) -> String {
+    format!("{s} {SCRIPT} {ATTRIBUTE}")
+}
+
+fn assert_escaped(page: &str, what: &str) {
+    for raw in ["<script>alert", "<img src=x", "onerror=1>"] {
+        assert!(!page.contains(raw), "{what} holds {raw:?} unescaped");
+    }
+    assert!(
+        page.contains("alert(1)"),
+        "{what} does not show the text at all"
+    );
+}
+
+#[tokio::test]
+async fn text_holding_markup_is_shown_as_text_everywhere() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let db = &app.db;
+        // An agency and a lead whose names hold markup.
+        let agency = db
+            .add_agency(&hostile("Trust"), false, &seeded())
+            .await
+            .unwrap();
+        let hash = safer_app::hash_password(
+            &password_of(Role::AgencyLead),
+            safer_app::PasswordCost::FastForTests,
+        )
+        .unwrap();
+        db.add_user(
+            "hostile",
+            &hostile("Lead"),
+            agency,
+            &[Role::AgencyLead],
+            &hash,
+            &seeded(),
+        )
+        .await
+        .unwrap();
+        // The plan's every text.
+        let mut plan = db.plan(&app.ids.plan).await.unwrap();
+        plan.title = hostile(&plan.title);
+        plan.vision = Some(hostile("Vision"));
+        plan.source = hostile("Source");
+        for p in &mut plan.priorities {
+            p.title = hostile(&p.title);
+            p.why = vec![hostile("Why")];
+            for s in p.objectives.iter_mut().chain(p.responses.iter_mut()) {
+                s.text = hostile(&s.text);
+            }
+            for m in &mut p.measures {
+                m.text = hostile(&m.text);
+            }
+        }
+        db.save_plan(&plan, "test", &seeded()).await.unwrap();
+        // An action led by that agency, every field hostile.
+        let action = db
+            .add_action(
+                &safer_store::db::NewAction {
+                    plan_id: plan.id.clone(),
+                    priority_id: plan.priorities[0].id.clone(),
+                    aim: safer_domain::Aim::Prevention,
+                    key_action: hostile("Key action"),
+                    lead_agency_id: agency,
+                    start: "2022-04-01".parse().unwrap(),
+                    due: "2022-09-30".parse().unwrap(),
+                    financial_implications: hostile("Money"),
+                    resource_implications: hostile("People"),
+                    outcome_target: hostile("Outcome"),
+                    measure_id: None,
+                },
+                "test",
+                &seeded(),
+            )
+            .await
+            .unwrap();
+        // A fund project and its source.
+        let year = "2022/23".parse().unwrap();
+        db.set_allocation("charnwood", year, 5_000_000, &hostile("Grant"), &seeded())
+            .await
+            .unwrap();
+        db.add_project(
+            &safer_store::db::NewProject {
+                partnership: "charnwood".into(),
+                year,
+                name: hostile("Project"),
+                lead_agency_id: agency,
+                budget_pence: 100,
+                plan_id: plan.id.clone(),
+                priority_id: plan.priorities[1].id.clone(),
+                action_id: None,
+            },
+            &seeded(),
+        )
+        .await
+        .unwrap();
+
+        // The lead updates the action from the page, with a hostile text.
+        let lead = app.client();
+        let r = lead
+            .sign_in("hostile", &password_of(Role::AgencyLead))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let update = format!("/actions/{action}/update");
+        assert_escaped(
+            &lead.get(&update).await.text().await.unwrap(),
+            "the update form",
+        );
+        let r = lead
+            .post_form(
+                &update,
+                &[
+                    ("status", "on_track"),
+                    ("text", &hostile("Progress")),
+                    ("date", "2022-07-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        // A form sent back with its errors shows what was typed, escaped.
+        let r = lead
+            .post_form(
+                &update,
+                &[("status", "nonsense"), ("text", &hostile("Again"))],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        assert_escaped(&r.text().await.unwrap(), "the update form with errors");
+        // A sign-in with a hostile username: on the form, then in the log.
+        let r = app
+            .client()
+            .sign_in(&hostile("user"), "wrong password")
+            .await;
+        assert_escaped(&r.text().await.unwrap(), "the sign-in form");
+
+        let cso = app.login_as(Role::CommunitySafetyOfficer).await;
+        let admin = app.login_as(Role::Administrator).await;
+        for (who, path) in [
+            (&cso, "/".to_owned()),
+            (&cso, format!("/plans/{}", plan.id)),
+            (&cso, format!("/plans/{}/report?quarter=2022-Q2", plan.id)),
+            (&cso, "/fund/charnwood/2022-23?quarter=2".to_owned()),
+            (&admin, "/admin/audit".to_owned()),
+            (&admin, "/admin/users".to_owned()),
+            (&cso, format!("/plans/{}", crate::helpers::encode(SCRIPT))),
+        ] {
+            let page = who.get(&path).await.text().await.unwrap();
+            assert_escaped(&page, &format!("[{b}] {path}"));
+        }
+        // The CSV downloads write text as text too (never a formula).
+        let csv = cso
+            .get("/fund/charnwood/2022-23/return.csv?quarter=2")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains("Project <script>alert(1)</script>"), "[{b}]");
+        app.stop().await;
+    }
+}
