@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::data::{self, AssessmentQuery};
-use crate::pages::{id_of, plans as plan_pages};
+use crate::input;
+use crate::pages::id_of;
 use crate::{AppState, WebError};
 
 /// GET /api/v1/openapi.json
@@ -171,7 +172,7 @@ pub(crate) async fn add_update(
         }
         Err(_) => return Err(WebError::BadRequest("The body is not valid JSON.".into())),
     };
-    let update = plan_pages::validate_update(
+    let update = input::validate_update(
         &body.status,
         &body.text,
         body.date.as_deref(),

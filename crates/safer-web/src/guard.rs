@@ -31,18 +31,14 @@ use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method as HttpMethod, header};
+use axum::http::{Method as HttpMethod, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{self, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Caller, SESSION_COOKIE, Via};
-use crate::error::{self, ErrorInfo};
+use crate::error::ErrorInfo;
 use crate::routes::{self, Kind, Method, RouteSpec};
 use crate::{AppState, WebError, http};
-
-/// The Content-Security-Policy of every page: nothing inline, nothing from
-/// elsewhere.
-pub(crate) const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// The largest url-encoded form accepted.
 const FORM_LIMIT: usize = 256 * 1024;
@@ -61,42 +57,6 @@ impl AppState {
             eprintln!("safer-web: could not write the audit entry {action} {target}: {e}");
         }
     }
-}
-
-/// Adds the security headers to every response.
-pub(crate) async fn headers(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let asset = req.uri().path().starts_with("/assets/");
-    let mut resp = next.run(req).await;
-    let h = resp.headers_mut();
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        );
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    if app.config.secure_cookies {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-        );
-    }
-    if !asset || !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    resp
 }
 
 /// The client's address: the peer's, or, from a trusted proxy, whom it
@@ -219,12 +179,7 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
         };
         let api = req.uri().path().starts_with("/api/");
         let resp = next.run(req).await;
-        return render_error(
-            &app,
-            resp,
-            if api { Kind::Api } else { Kind::Page },
-            &anonymous,
-        );
+        return mark(resp, if api { Kind::Api } else { Kind::Page }, &anonymous);
     };
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
@@ -238,7 +193,7 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
                 csrf: None,
                 source,
             };
-            return render_error(&app, e.into_response(), spec.kind, &anonymous);
+            return mark(e.into_response(), spec.kind, &anonymous);
         }
     };
 
@@ -271,7 +226,7 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
                     .into_response()
             }
         };
-        return render_error(&app, resp, spec.kind, &caller);
+        return mark(resp, spec.kind, &caller);
     }
     if let Via::Token { scopes, .. } = &caller.via {
         let needed = match spec.method {
@@ -289,7 +244,7 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
             let resp =
                 WebError::Forbidden(format!("This API token does not have the {needed} scope."))
                     .into_response();
-            return render_error(&app, resp, spec.kind, &caller);
+            return mark(resp, spec.kind, &caller);
         }
     }
 
@@ -306,7 +261,7 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
                         .into(),
                 )
                 .into_response();
-                return render_error(&app, resp, spec.kind, &caller);
+                return mark(resp, spec.kind, &caller);
             }
         }
     } else {
@@ -325,39 +280,25 @@ async fn gate(app: AppState, req: Request, next: Next) -> Response {
             .unwrap_or_default();
         app.audit(&caller, "access_denied", &path, &why).await;
     }
-    render_error(&app, resp, spec.kind, &caller)
+    mark(resp, spec.kind, &caller)
 }
 
-/// Renders an error response for the kind of route: the handler's
-/// [`ErrorInfo`], or axum's own rejections (which carry none).
-fn render_error(app: &AppState, resp: Response, kind: Kind, caller: &Caller) -> Response {
-    let status = resp.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return resp;
-    }
-    let info = resp.extensions().get::<ErrorInfo>().cloned();
-    let is_rendered = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.starts_with("text/html") || ct.starts_with("application/problem+json")
-        });
-    if info.is_none() && is_rendered {
-        // A handler's own page (a form with its errors): keep it.
-        return resp;
-    }
-    let detail = info.and_then(|i| i.detail);
-    let mut out = match kind {
-        Kind::Api => error::problem(status, detail.as_deref()),
-        Kind::Page | Kind::Asset | Kind::Probe => {
-            crate::view::error_page(app, caller, status, detail.as_deref())
-        }
-    };
-    if let Some(allow) = resp.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    out
+/// How an error in a response is to be shown: set by the gate.
+#[derive(Debug, Clone)]
+pub(crate) struct Rendering {
+    pub kind: Kind,
+    pub caller: Caller,
+}
+
+/// Marks a response with how an error in it is to be shown (a page for
+/// the caller, or a problem document); the rendering layer
+/// ([`crate::render`]) draws it, so the gate draws nothing itself.
+fn mark(mut resp: Response, kind: Kind, caller: &Caller) -> Response {
+    resp.extensions_mut().insert(Rendering {
+        kind,
+        caller: caller.clone(),
+    });
+    resp
 }
 
 /// Checks the CSRF token of a POST and gives the request back whole.

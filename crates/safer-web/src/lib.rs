@@ -58,13 +58,16 @@ mod data;
 mod error;
 mod guard;
 mod http;
+mod input;
 mod map;
 mod observe;
 mod openapi;
 mod pages;
 mod proxy;
+mod render;
 mod router;
 pub mod routes;
+mod security;
 mod view;
 
 use std::path::PathBuf;

@@ -75,7 +75,8 @@ pub(crate) fn build(state: AppState) -> Router {
     router
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), guard::guard))
-        .layer(from_fn_with_state(state.clone(), guard::headers))
+        .layer(from_fn_with_state(state.clone(), crate::render::errors))
+        .layer(from_fn_with_state(state.clone(), crate::security::headers))
         .layer(axum::middleware::from_fn(crate::observe::observe))
         .with_state(state)
 }

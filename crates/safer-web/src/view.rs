@@ -442,6 +442,10 @@ mod markup_in_templates_only {
                 }
             }
         }
-        assert!(found.is_empty(), "markup built in Rust:\n{}", found.join("\n"));
+        assert!(
+            found.is_empty(),
+            "markup built in Rust:\n{}",
+            found.join("\n")
+        );
     }
 }

@@ -12,12 +12,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
-use safer_domain::{Action, ActionId, ActionStatus, Date, MeasureSource, TargetKind};
+use safer_domain::{Action, ActionId, ActionStatus, MeasureSource, TargetKind};
 
 use askama::Template;
 
 use crate::auth::Caller;
 use crate::http;
+use crate::input::validate_update;
 use crate::pages::id_of;
 use crate::view::{self, Cell, Choice, Chrome, Errors, Heading, Table, Tag};
 use crate::{AppState, WebError, data};
@@ -214,71 +215,6 @@ pub(crate) struct UpdateForm {
     status: String,
     text: String,
     date: String,
-}
-
-/// The most an update's text may hold.
-pub(crate) const MAX_TEXT: usize = 4000;
-
-/// An update as entered, checked: its status, text and date.
-pub(crate) struct CheckedUpdate {
-    pub status: ActionStatus,
-    pub text: String,
-    pub date: Date,
-}
-
-/// Checks an update as entered; errors are (field, message). An empty date
-/// is `today`.
-pub(crate) fn validate_update(
-    status: &str,
-    text: &str,
-    date: Option<&str>,
-    today: Date,
-) -> Result<CheckedUpdate, Vec<(&'static str, String)>> {
-    let mut errors = Vec::new();
-    let status = ActionStatus::parse(status);
-    if status.is_none() {
-        errors.push(("status", "Select the action's status".to_owned()));
-    }
-    let text = text.trim();
-    if text.is_empty() {
-        errors.push((
-            "text",
-            "Enter what has happened since the last update".to_owned(),
-        ));
-    } else if text.chars().count() > MAX_TEXT {
-        errors.push((
-            "text",
-            format!("The update must be {MAX_TEXT} characters or fewer"),
-        ));
-    }
-    let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Some(today),
-        Some(d) => match d.parse::<Date>() {
-            Ok(d) if d > today => {
-                errors.push((
-                    "date",
-                    format!("The date must be today or earlier: progress is recorded when it has happened (today is {today})"),
-                ));
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push((
-                    "date",
-                    "Enter the date as YYYY-MM-DD, for example 2024-07-31".to_owned(),
-                ));
-                None
-            }
-        },
-    };
-    match (status, date) {
-        (Some(status), Some(date)) if errors.is_empty() => Ok(CheckedUpdate {
-            status,
-            text: text.to_owned(),
-            date,
-        }),
-        _ => Err(errors),
-    }
 }
 
 #[derive(Template)]
