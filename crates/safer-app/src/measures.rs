@@ -34,6 +34,12 @@ impl App {
         if !value.is_finite() {
             return Err(AppError::Invalid("The value must be a number.".into()));
         }
+        if quarter.year() < plan.first_year || quarter.year() > plan.last_year {
+            return Err(AppError::Invalid(format!(
+                "{quarter} is outside the plan's years, {} to {}.",
+                plan.first_year, plan.last_year
+            )));
+        }
         let audit = actor.audit(
             "record_value",
             &format!("measure {plan_id} {measure_id}"),
@@ -60,7 +66,19 @@ impl App {
         Ok(())
     }
 
-    /// Every value entered for a measure, oldest quarter first.
+    /// Every entry of a measure's values, corrections included (who entered
+    /// each, and when), by quarter then as entered.
+    pub async fn value_entries(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+        measure_id: &str,
+    ) -> Result<Vec<MeasureValue>, AppError> {
+        require_reader(actor)?;
+        Ok(self.db.value_entries(plan_id, measure_id).await?)
+    }
+
+    /// The current value of each quarter of a measure, oldest first.
     pub async fn values(
         &self,
         actor: &Actor,

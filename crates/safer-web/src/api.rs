@@ -194,3 +194,85 @@ pub(crate) async fn add_update(
     };
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
+
+/// The JSON body of a POST, or the error saying what is wrong with it.
+fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+    wants: &str,
+) -> Result<T, WebError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return Err(WebError::BadRequest(
+            "Send the body as JSON, with Content-Type: application/json.".into(),
+        ));
+    }
+    match serde_json::from_slice(body) {
+        Ok(b) => Ok(b),
+        Err(e) if e.is_data() => Err(WebError::Unprocessable(format!("{wants}: {e}"))),
+        Err(_) => Err(WebError::BadRequest("The body is not valid JSON.".into())),
+    }
+}
+
+/// GET /api/v1/plans/{id}/measures/{measure}/values
+pub(crate) async fn measure_values(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((plan, measure)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor();
+    let p = app.app.plan(&actor, &plan).await?;
+    if !p.measures().any(|(_, m)| m.id == measure) {
+        return Err(WebError::NotFound(format!(
+            "The plan has no measure {measure:?}."
+        )));
+    }
+    Ok(Json(app.app.value_entries(&actor, &plan, &measure).await?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ValueBody {
+    quarter: String,
+    value: f64,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /api/v1/plans/{id}/measures/{measure}/values
+pub(crate) async fn record_value(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((plan, measure)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let body: ValueBody = json_body(
+        &headers,
+        &body,
+        "The value must have \"quarter\" and a numeric \"value\" (and may have \"note\")",
+    )?;
+    let v = input::validate_value(&body.quarter, &body.value.to_string(), &body.note).map_err(
+        |errors| {
+            let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            WebError::Unprocessable(msgs.join("; "))
+        },
+    )?;
+    let actor = caller.actor();
+    app.app
+        .record_value(&actor, &plan, &measure, v.quarter, v.value, &v.note)
+        .await?;
+    let entries = app.app.value_entries(&actor, &plan, &measure).await?;
+    let recorded = entries
+        .into_iter()
+        .filter(|e| e.quarter == v.quarter)
+        .next_back()
+        .ok_or_else(|| WebError::Internal("the value just recorded is not there".into()))?;
+    Ok((StatusCode::CREATED, Json(recorded)).into_response())
+}

@@ -88,6 +88,54 @@ pub(crate) fn document() -> Value {
 }
 
 fn paths() -> Value {
+    let mut p = core_paths();
+    if let (Some(map), Value::Object(more)) = (p.as_object_mut(), value_paths()) {
+        map.extend(more);
+    }
+    p
+}
+
+/// A measure's values: read them, and record one.
+fn value_paths() -> Value {
+    let params = json!([
+        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string" } },
+        { "name": "measure", "in": "path", "required": true, "description": "The measure's id, such as p5-m1.", "schema": { "type": "string" } }
+    ]);
+    json!({
+        "/api/v1/plans/{id}/measures/{measure}/values": {
+            "get": {
+                "operationId": "getMeasureValues",
+                "summary": "Every value entered for a measure, corrections included: by quarter, then as entered (the last of a quarter is its value)",
+                "parameters": params.clone(),
+                "responses": ok("The entries", json!({ "type": "array", "items": schema_ref("MeasureValue") }), &[401, 403, 404])
+            },
+            "post": {
+                "operationId": "recordMeasureValue",
+                "summary": "Record or correct a quarter's value of a measure entered by hand",
+                "description": "Needs the `write` scope (or a session and `X-CSRF-Token`) and the community safety officer role. A value for a quarter already entered corrects it; the earlier entry is kept.",
+                "parameters": params,
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": schema_ref("MeasureValueRequest") } }
+                },
+                "responses": {
+                    "201": {
+                        "description": "The value was recorded",
+                        "content": { "application/json": { "schema": schema_ref("MeasureValue") } }
+                    },
+                    "400": { "$ref": "#/components/responses/BadRequest" },
+                    "401": { "$ref": "#/components/responses/Unauthorized" },
+                    "403": { "$ref": "#/components/responses/Forbidden" },
+                    "404": { "$ref": "#/components/responses/NotFound" },
+                    "422": { "$ref": "#/components/responses/Unprocessable" },
+                    "500": { "$ref": "#/components/responses/ServerError" }
+                }
+            }
+        }
+    })
+}
+
+fn core_paths() -> Value {
     let id_param = json!({
         "name": "id", "in": "path", "required": true,
         "schema": { "type": "string" }
@@ -362,6 +410,27 @@ fn schemas() -> Value {
                 "status": schema_ref("ActionStatus"),
                 "text": { "type": "string", "minLength": 1, "maxLength": 4000 },
                 "date": { "type": "string", "format": "date", "description": "Default: today." }
+            }
+        },
+        "MeasureValueRequest": {
+            "type": "object",
+            "required": ["quarter", "value"],
+            "properties": {
+                "quarter": { "type": "string", "description": "YYYY/YY-Qn or YYYY-Qn: quarter n of the financial year.", "examples": ["2024-Q2"] },
+                "value": { "type": "number" },
+                "note": { "type": "string", "maxLength": 500, "description": "Where the figure comes from." }
+            }
+        },
+        "MeasureValue": {
+            "type": "object",
+            "required": ["measure_id", "quarter", "value", "note", "entered_by", "entered_at"],
+            "properties": {
+                "measure_id": { "type": "string" },
+                "quarter": { "type": "string" },
+                "value": { "type": "number" },
+                "note": { "type": "string" },
+                "entered_by": { "type": "string" },
+                "entered_at": { "type": "string", "format": "date-time" }
             }
         },
         "ActionUpdateCreated": {

@@ -89,6 +89,8 @@ const ACTION_EDITORS: &[Role] = &[
 ];
 const FUND_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer, Role::JagCoordinator];
 const ANALYSTS: &[Role] = &[Role::Analyst];
+/// Who keeps the plan and its measures' values.
+const PLAN_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer];
 const ADMINISTRATORS: &[Role] = &[Role::Administrator];
 
 const fn page(
@@ -194,6 +196,20 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(EVERYONE),
         Audit::None,
         "A plan and its action plans",
+    ),
+    page(
+        Get,
+        "/plans/{id}/measures/{measure}",
+        Roles(EVERYONE),
+        Audit::None,
+        "A measure, its values by quarter and who entered them",
+    ),
+    page(
+        Post,
+        "/plans/{id}/measures/{measure}",
+        Roles(PLAN_KEEPERS),
+        Audit::Change("record_value"),
+        "Record or correct a quarter's value of a measure entered by hand",
     ),
     page(
         Get,
@@ -320,6 +336,20 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(ACTION_EDITORS),
         Audit::Change("update_action"),
         "Record an action's progress",
+    ),
+    api(
+        Get,
+        "/api/v1/plans/{id}/measures/{measure}/values",
+        Roles(EVERYONE),
+        Audit::None,
+        "Every value entered for a measure, corrections included",
+    ),
+    api(
+        Post,
+        "/api/v1/plans/{id}/measures/{measure}/values",
+        Roles(PLAN_KEEPERS),
+        Audit::Change("record_value"),
+        "Record or correct a quarter's value of a measure entered by hand",
     ),
     asset("/assets/safer.css", "Safer's stylesheet"),
     asset("/assets/favicon.svg", "Safer's icon, for browser tabs"),

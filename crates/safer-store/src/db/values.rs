@@ -59,30 +59,43 @@ impl Database {
         plan_id: &str,
         measure_id: &str,
     ) -> Result<Vec<MeasureValue>, DbError> {
-        let rows = sqlx::query(
-            "SELECT quarter, value, note, entered_by, entered_at FROM measure_values
-             WHERE plan_id = $1 AND measure_id = $2 ORDER BY quarter, entered_at, id",
-        )
-        .bind(plan_id)
-        .bind(measure_id)
-        .fetch_all(&self.pool)
-        .await?;
         let mut out: Vec<MeasureValue> = Vec::new();
-        for r in rows {
-            let q: String = r.try_get(0)?;
-            let v = MeasureValue {
-                measure_id: measure_id.to_owned(),
-                quarter: q.parse().map_err(DbError::Corrupt)?,
-                value: r.try_get(1)?,
-                note: r.try_get(2)?,
-                entered_by: r.try_get(3)?,
-                entered_at: r.try_get(4)?,
-            };
+        for v in self.value_entries(plan_id, measure_id).await? {
             match out.last_mut() {
                 Some(last) if last.quarter == v.quarter => *last = v,
                 _ => out.push(v),
             }
         }
         Ok(out)
+    }
+
+    /// Every entry of a measure's values, corrections included: by quarter,
+    /// then in the order entered (the last of a quarter is its value).
+    pub async fn value_entries(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+    ) -> Result<Vec<MeasureValue>, DbError> {
+        let rows = sqlx::query(
+            "SELECT quarter, value, note, entered_by, entered_at FROM measure_values
+             WHERE plan_id = $1 AND measure_id = $2 ORDER BY quarter, id",
+        )
+        .bind(plan_id)
+        .bind(measure_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let q: String = r.try_get(0)?;
+                Ok(MeasureValue {
+                    measure_id: measure_id.to_owned(),
+                    quarter: q.parse().map_err(DbError::Corrupt)?,
+                    value: r.try_get(1)?,
+                    note: r.try_get(2)?,
+                    entered_by: r.try_get(3)?,
+                    entered_at: r.try_get(4)?,
+                })
+            })
+            .collect()
     }
 }

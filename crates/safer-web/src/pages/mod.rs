@@ -7,6 +7,7 @@ pub(crate) mod assets;
 pub(crate) mod dashboard;
 pub(crate) mod fund;
 pub(crate) mod import;
+pub(crate) mod measures;
 pub(crate) mod plans;
 pub(crate) mod sign_in;
 

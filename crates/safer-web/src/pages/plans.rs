@@ -142,7 +142,14 @@ pub(crate) async fn plan(
                         .iter()
                         .map(|m| {
                             vec![
-                                Cell::head(m.text.clone()),
+                                Cell::HeadLink {
+                                    href: format!(
+                                        "/plans/{}/measures/{}",
+                                        http::url_encode(&plan.id),
+                                        http::url_encode(&m.id)
+                                    ),
+                                    text: m.text.clone(),
+                                },
                                 Cell::text(target_text(&m.target, m.baseline)),
                                 Cell::text(source_text(&m.source)),
                             ]

@@ -14,6 +14,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{partnership}", &ids.partnership)
         .replace("{year}", &ids.year)
         .replace("{file}", "categories.csv")
+        .replace("{measure}", "p5-m1")
         .replace("{*path}", "govuk-frontend.min.css");
     if filled.starts_with("/actions/") || filled.starts_with("/api/v1/actions/") {
         filled.replace("{id}", &action)

@@ -275,8 +275,39 @@ async fn api_responses_match_the_openapi_document() {
         );
         let plan = &app.ids.plan;
         let action = app.ids.own_action;
+        let values = "/api/v1/plans/{id}/measures/{measure}/values";
+        let values_of = format!("/api/v1/plans/{plan}/measures/p5-m1/values");
         let calls: Vec<(&str, &str, String, Option<&str>, u16)> = vec![
             ("get", "/api/v1/plans", "/api/v1/plans".into(), None, 200),
+            (
+                "post",
+                values,
+                values_of.clone(),
+                Some(r#"{"quarter":"2022-Q1","value":88.5,"note":"Residents survey"}"#),
+                201,
+            ),
+            ("get", values, values_of.clone(), None, 200),
+            (
+                "post",
+                values,
+                values_of.clone(),
+                Some(r#"{"quarter":"2022-Q9","value":1}"#),
+                422,
+            ),
+            (
+                "post",
+                values,
+                values_of.clone(),
+                Some(r#"{"quarter":"2022-Q1"}"#),
+                422,
+            ),
+            (
+                "get",
+                values,
+                format!("/api/v1/plans/{plan}/measures/nope/values"),
+                None,
+                404,
+            ),
             (
                 "get",
                 "/api/v1/plans/{id}",

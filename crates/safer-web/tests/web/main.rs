@@ -11,3 +11,4 @@ mod auth;
 mod escaping;
 mod observe;
 mod pages;
+mod tasks;

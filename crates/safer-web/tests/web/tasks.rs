@@ -1,0 +1,134 @@
+//! The partnership's tasks in the browser: what a community safety
+//! officer, a JAG coordinator and an administrator do without a command
+//! line, and what the pages then show.
+
+use reqwest::StatusCode;
+use safer_domain::Role;
+
+use crate::helpers::{location, spawn_app};
+
+#[tokio::test]
+async fn an_officer_records_and_corrects_a_measures_value() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let cso = app.login_as(Role::CommunitySafetyOfficer).await;
+        // p5-m1, "feel safe after dark", is entered by hand.
+        let page_path = format!("/plans/{}/measures/p5-m1", app.ids.plan);
+        let page = cso.get(&page_path).await.text().await.unwrap();
+        assert!(page.contains("No value has been entered yet."), "[{b}]");
+        assert!(page.contains("Record a value"), "[{b}]");
+
+        // Mistakes are named and nothing is saved.
+        let r = cso
+            .post_form(&page_path, &[("quarter", "2022/23-Q1"), ("value", "lots")])
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Enter the value as a number"), "[{b}]");
+        assert!(
+            page.contains("value=\"lots\""),
+            "[{b}] what was typed is kept"
+        );
+        let r = cso
+            .post_form(&page_path, &[("quarter", "2030/31-Q1"), ("value", "5")])
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        assert!(
+            r.text().await.unwrap().contains("outside the plan"),
+            "[{b}]"
+        );
+        assert!(
+            app.db
+                .values(&app.ids.plan, "p5-m1")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // A value, then its correction.
+        for (v, note) in [
+            ("88", "Residents survey, June"),
+            ("89.5", "Corrected total"),
+        ] {
+            let r = cso
+                .post_form(
+                    &page_path,
+                    &[("quarter", "2022/23-Q1"), ("value", v), ("note", note)],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+            assert_eq!(location(&r), format!("{page_path}?recorded=2022/23-Q1"));
+        }
+        let page = cso
+            .get(&format!("{page_path}?recorded=2022/23-Q1"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("The value for Quarter 1 of 2022/23"),
+            "[{b}] the banner"
+        );
+        assert!(
+            page.contains("89.5") && page.contains("Corrected total"),
+            "[{b}]"
+        );
+        assert!(page.contains("Every entry, corrections included"), "[{b}]");
+        let values = app.db.values(&app.ids.plan, "p5-m1").await.unwrap();
+        assert_eq!(values.len(), 1);
+        assert_eq!(
+            (values[0].value, values[0].entered_by.as_str()),
+            (89.5, "community_safety_officer")
+        );
+        let entries = app.db.value_entries(&app.ids.plan, "p5-m1").await.unwrap();
+        assert_eq!(entries.len(), 2, "[{b}] the first entry is kept");
+        let log = app.db.audit_log(20).await.unwrap();
+        assert_eq!(
+            log.iter()
+                .filter(|e| e.action == "record_value"
+                    && e.target == format!("measure {} p5-m1", app.ids.plan))
+                .count(),
+            2,
+            "[{b}]"
+        );
+        // The dashboard now judges it.
+        let dash = cso
+            .get(&format!("/?plan={}&quarter=2022/23-Q1", app.ids.plan))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(dash.contains("89.5"), "[{b}]");
+
+        // A reader sees the values but no form; a computed measure has none.
+        let reader = app.login_as(Role::ReadOnlyPartner).await;
+        let page = reader.get(&page_path).await.text().await.unwrap();
+        assert!(
+            page.contains("89.5") && !page.contains("Record a value"),
+            "[{b}]"
+        );
+        let computed = cso
+            .get(&format!("/plans/{}/measures/p1-m1", app.ids.plan))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(computed.contains("nothing to enter by hand"), "[{b}]");
+        assert_eq!(
+            reader
+                .post_form(&page_path, &[("quarter", "2022/23-Q2"), ("value", "1")])
+                .await
+                .status(),
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
+        assert_eq!(
+            cso.get(&format!("/plans/{}/measures/nope", app.ids.plan))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND,
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}
