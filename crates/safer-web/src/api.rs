@@ -271,8 +271,7 @@ pub(crate) async fn record_value(
     let entries = app.app.value_entries(&actor, &plan, &measure).await?;
     let recorded = entries
         .into_iter()
-        .filter(|e| e.quarter == v.quarter)
-        .next_back()
+        .rfind(|e| e.quarter == v.quarter)
         .ok_or_else(|| WebError::Internal("the value just recorded is not there".into()))?;
     Ok((StatusCode::CREATED, Json(recorded)).into_response())
 }
