@@ -29,6 +29,9 @@ pub struct ActionEntry {
     pub measure_id: Option<String>,
 }
 
+/// Who keeps the action plans: adds and changes actions.
+const KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer, Role::JagCoordinator];
+
 /// Who may update actions: each in their scope ([`ActionScope::for_user`]).
 const UPDATERS: &[Role] = &[
     Role::CommunitySafetyOfficer,
@@ -45,7 +48,60 @@ impl App {
     /// Adds an action, for a community safety officer or JAG coordinator;
     /// audited as `add_action`.
     pub async fn add_action(&self, actor: &Actor, a: &ActionEntry) -> Result<ActionId, AppError> {
-        actor.require(&[Role::CommunitySafetyOfficer, Role::JagCoordinator])?;
+        actor.require(KEEPERS)?;
+        let (entry, agency) = self.new_action(a).await?;
+        let audit = actor.audit(
+            "add_action",
+            "action",
+            &format!(
+                "plan {} priority {}: {} (lead {}, due {})",
+                a.plan_id, a.priority_id, a.key_action, agency.name, a.due
+            ),
+        );
+        Ok(self.db.add_action(&entry, &actor.name(), &audit).await?)
+    }
+
+    /// Changes what an action is (not its progress), for a community
+    /// safety officer or JAG coordinator; audited as `edit_action`. The
+    /// action stays in its plan.
+    pub async fn edit_action(
+        &self,
+        actor: &Actor,
+        action_id: ActionId,
+        a: &ActionEntry,
+    ) -> Result<(), AppError> {
+        actor.require(KEEPERS)?;
+        let before = match self.db.action_in_scope(action_id, ActionScope::All).await {
+            Ok(x) => x,
+            Err(safer_store::DbError::NotFound(_)) => {
+                return Err(AppError::NotFound(format!(
+                    "There is no action {action_id}."
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if before.plan_id != a.plan_id {
+            return Err(AppError::Invalid(
+                "An action stays in its plan: add a new one to the other plan.".into(),
+            ));
+        }
+        let (entry, agency) = self.new_action(a).await?;
+        let audit = actor.audit(
+            "edit_action",
+            &format!("action {action_id}"),
+            &format!(
+                "priority {}: {} (lead {}, {} to {})",
+                a.priority_id, a.key_action, agency.name, a.start, a.due
+            ),
+        );
+        Ok(self.db.edit_action(action_id, &entry, &audit).await?)
+    }
+
+    /// An action as the store takes it, its lead agency found by name.
+    async fn new_action(
+        &self,
+        a: &ActionEntry,
+    ) -> Result<(NewAction, safer_domain::Agency), AppError> {
         let agency = self.lead_agency(&a.lead_agency).await?;
         let entry = NewAction {
             plan_id: a.plan_id.clone(),
@@ -60,15 +116,7 @@ impl App {
             outcome_target: a.outcome_target.clone(),
             measure_id: a.measure_id.clone(),
         };
-        let audit = actor.audit(
-            "add_action",
-            "action",
-            &format!(
-                "plan {} priority {}: {} (lead {}, due {})",
-                a.plan_id, a.priority_id, a.key_action, agency.name, a.due
-            ),
-        );
-        Ok(self.db.add_action(&entry, &actor.name(), &audit).await?)
+        Ok((entry, agency))
     }
 
     /// Records progress on an action in the actor's scope (else not

@@ -119,6 +119,103 @@ pub(crate) fn validate_value(
     }
 }
 
+/// An action as typed in its form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct ActionForm {
+    pub priority: String,
+    pub aim: String,
+    pub key_action: String,
+    pub lead_agency: String,
+    pub start: String,
+    pub due: String,
+    pub financial_implications: String,
+    pub resource_implications: String,
+    pub outcome_target: String,
+    pub measure: String,
+}
+
+/// The most an action's text fields may hold.
+pub(crate) const MAX_FIELD: usize = 2000;
+
+/// Checks an action as typed against its plan; errors are (field,
+/// message), in the order of the form.
+pub(crate) fn validate_action(
+    f: &ActionForm,
+    plan: &safer_domain::Plan,
+) -> Result<safer_app::ActionEntry, Vec<(&'static str, String)>> {
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let priority = plan.priorities.iter().find(|p| p.id == f.priority.trim());
+    if priority.is_none() {
+        errors.push(("priority", "Select the priority the action serves".into()));
+    }
+    let aim = safer_domain::Aim::parse(f.aim.trim());
+    if aim.is_none() {
+        errors.push(("aim", "Select the action's aim".into()));
+    }
+    let text = |id: &'static str, v: &str, required: Option<&str>, errors: &mut Vec<_>| {
+        let v = v.trim();
+        if let Some(m) = required
+            && v.is_empty()
+        {
+            errors.push((id, m.to_owned()));
+        } else if v.chars().count() > MAX_FIELD {
+            errors.push((id, format!("This must be {MAX_FIELD} characters or fewer")));
+        }
+        v.to_owned()
+    };
+    let key_action = text("key_action", &f.key_action, Some("Say what the action is"), &mut errors);
+    let lead = text("lead_agency", &f.lead_agency, Some("Select the lead agency"), &mut errors);
+    let date = |id: &'static str, v: &str, errors: &mut Vec<_>| match v.trim().parse::<Date>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push((id, "Enter the date as YYYY-MM-DD, for example 2024-07-31".to_owned()));
+            None
+        }
+    };
+    let start = date("start", &f.start, &mut errors);
+    let due = date("due", &f.due, &mut errors);
+    if let (Some(s), Some(d)) = (start, due)
+        && d < s
+    {
+        errors.push(("due", format!("The due date must be on or after the start date ({s})")));
+    }
+    let financial = text("financial_implications", &f.financial_implications, None, &mut errors);
+    let resources = text("resource_implications", &f.resource_implications, None, &mut errors);
+    let outcome = text(
+        "outcome_target",
+        &f.outcome_target,
+        Some("Say what the action should achieve"),
+        &mut errors,
+    );
+    let measure = match f.measure.trim() {
+        "" => None,
+        m if plan.measures().any(|(_, x)| x.id == m) => Some(m.to_owned()),
+        _ => {
+            errors.push(("measure", "Select one of the plan's measures, or none".into()));
+            None
+        }
+    };
+    match (priority, aim, start, due) {
+        (Some(p), Some(aim), Some(start), Some(due)) if errors.is_empty() => {
+            Ok(safer_app::ActionEntry {
+                plan_id: plan.id.clone(),
+                priority_id: p.id.clone(),
+                aim,
+                key_action,
+                lead_agency: lead,
+                start,
+                due,
+                financial_implications: financial,
+                resource_implications: resources,
+                outcome_target: outcome,
+                measure_id: measure,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

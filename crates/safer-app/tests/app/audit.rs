@@ -22,6 +22,7 @@ enum Change {
     ImportPoliceUk,
     RecordValue,
     AddAction,
+    EditAction,
     UpdateAction,
     SetAllocation,
     AddProject,
@@ -30,7 +31,7 @@ enum Change {
     SignOut,
 }
 
-const CHANGES: [Change; 19] = [
+const CHANGES: [Change; 20] = [
     Change::AddAgency,
     Change::AddUser,
     Change::ResetPassword,
@@ -44,6 +45,7 @@ const CHANGES: [Change; 19] = [
     Change::ImportPoliceUk,
     Change::RecordValue,
     Change::AddAction,
+    Change::EditAction,
     Change::UpdateAction,
     Change::SetAllocation,
     Change::AddProject,
@@ -73,6 +75,7 @@ fn expected(c: Change, s: &Seeded) -> (&'static str, &'static str, String) {
         Change::ImportPoliceUk => ("import_police_uk", "analyst", "police.uk".into()),
         Change::RecordValue => ("record_value", "cso", format!("measure {PLAN} p5-m1")),
         Change::AddAction => ("add_action", "jag", "action ".into()),
+        Change::EditAction => ("edit_action", "jag", format!("action {}", s.police_action)),
         Change::UpdateAction => (
             "update_action",
             "police-lead",
@@ -155,6 +158,12 @@ async fn make(t: &TestApp, s: &Seeded, c: Change, session: &str) -> Result<(), A
             let mut a = crate::scope::action_entry(FIRE);
             a.key_action = "Fire safety visits".into();
             app.add_action(&t.cli("jag").await, &a).await.map(drop)
+        }
+        Change::EditAction => {
+            let mut a = crate::scope::action_entry(crate::POLICE);
+            a.key_action = "Patrols, with the night-time economy".into();
+            app.edit_action(&t.cli("jag").await, s.police_action, &a)
+                .await
         }
         Change::UpdateAction => {
             app.update_action(

@@ -77,6 +77,60 @@ impl Database {
         Ok(id)
     }
 
+    /// Changes what an action is (its priority, aim, text, lead, dates,
+    /// implications, target and measure; not its plan, status or updates),
+    /// with its audit entry, in one transaction.
+    pub async fn edit_action(
+        &self,
+        action_id: ActionId,
+        a: &NewAction,
+        audit: &AuditEntry,
+    ) -> Result<(), DbError> {
+        if a.due < a.start {
+            return Err(DbError::Conflict(format!(
+                "the due date {} is before the start date {}",
+                a.due, a.start
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE actions SET priority_id = $1, aim = $2, key_action = $3,
+               lead_agency = (SELECT name FROM agencies WHERE id = $4), lead_agency_id = $4,
+               start_date = $5, due_date = $6, financial_implications = $7, resource_implications = $8,
+               outcome_target = $9, measure_id = $10
+             WHERE id = $11 AND plan_id = $12 AND EXISTS (SELECT 1 FROM agencies WHERE id = $4)",
+        )
+        .bind(&a.priority_id)
+        .bind(a.aim.as_str())
+        .bind(&a.key_action)
+        .bind(a.lead_agency_id.get())
+        .bind(a.start.to_string())
+        .bind(a.due.to_string())
+        .bind(&a.financial_implications)
+        .bind(&a.resource_implications)
+        .bind(&a.outcome_target)
+        .bind(a.measure_id.clone())
+        .bind(action_id.get())
+        .bind(&a.plan_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            on_constraint(e, || {
+                format!("plan {:?} has no priority {:?} (or no measure {:?})", a.plan_id, a.priority_id, a.measure_id)
+            })
+        })?
+        .rows_affected();
+        if n == 0 {
+            return Err(DbError::NotFound(format!(
+                "action {action_id} of plan {:?} led by agency {}",
+                a.plan_id, a.lead_agency_id
+            )));
+        }
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records a progress update on an action in `scope`, sets the action's
     /// status to it, and writes the audit entry, in one transaction. An
     /// action outside the scope is not found.
