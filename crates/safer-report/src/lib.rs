@@ -19,6 +19,8 @@
 #[cfg(test)]
 mod adds_up;
 mod csv_out;
+#[cfg(test)]
+mod escaping;
 mod format;
 mod fund_return;
 mod html;
