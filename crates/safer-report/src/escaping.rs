@@ -1,7 +1,9 @@
 //! Text from the data never becomes markup. Every free-text field of an
 //! assessment, a performance review and a fund return here holds a script
 //! and an attribute break-out; every report and chart must print it as
-//! text, escaped, and never as a tag or an attribute.
+//! text, escaped, and never as a tag or an attribute. And no markup is
+//! written in Rust at all, where nothing would escape it: the last tests
+//! read the crate's own sources.
 
 use safer_analysis::{Assessment, PerformanceReview};
 use safer_domain::{Finding, Fund, FundProject, FundReturn, NoStatus, ProjectId};
@@ -282,4 +284,140 @@ fn the_performance_reports_print_text_from_the_data_escaped() {
         let svg = &html[spark..spark + html[spark..].find("</svg>").unwrap()];
         assert_escaped(what, svg, &["Measure text"]);
     }
+}
+
+/// The string literals of Rust source outside its line comments (the
+/// crate writes no block comments), with the line each starts on.
+fn string_literals(code: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = code.chars().collect();
+    let (mut found, mut line, mut i) = (Vec::new(), 1, 0);
+    while i < chars.len() {
+        match chars[i] {
+            '\n' => line += 1,
+            '/' if chars.get(i + 1) == Some(&'/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            // A quote as a character ('"', '\"') opens no string.
+            '\'' if chars.get(i + 1) == Some(&'"') => i += 2,
+            '\'' if chars.get(i + 1) == Some(&'\\') && chars.get(i + 2) == Some(&'"') => i += 3,
+            'r' if matches!(chars.get(i + 1), Some('#' | '"'))
+                && (i == 0 || !chars[i - 1].is_alphanumeric()) =>
+            {
+                let hashes = chars[i + 1..].iter().take_while(|c| **c == '#').count();
+                if chars.get(i + 1 + hashes) == Some(&'"') {
+                    let close: String = std::iter::once('"')
+                        .chain("#".repeat(hashes).chars())
+                        .collect();
+                    let start = i + 2 + hashes;
+                    let rest: String = chars[start..].iter().collect();
+                    let end = rest.find(&close).unwrap_or(rest.len());
+                    let literal = &rest[..end];
+                    found.push((line, literal.to_owned()));
+                    line += literal.matches('\n').count();
+                    i = start + literal.chars().count() + close.chars().count();
+                    continue;
+                }
+            }
+            '"' => {
+                let (start_line, mut literal) = (line, String::new());
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' {
+                        literal.push(chars[i]);
+                        i += 1;
+                    }
+                    if chars.get(i) == Some(&'\n') {
+                        line += 1;
+                    }
+                    if let Some(c) = chars.get(i) {
+                        literal.push(*c);
+                    }
+                    i += 1;
+                }
+                found.push((start_line, literal));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// No HTML or SVG is built in Rust: outside the tests, no string literal of
+/// the crate opens, closes or declares a tag (`<td`, `</svg`,
+/// `<!DOCTYPE`). Markup belongs in the templates, where askama escapes
+/// every value inserted; Rust prepares only text and figures.
+#[test]
+fn no_markup_is_written_in_rust() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    // Modules that exist only in tests (this one, the property test).
+    let test_only: Vec<String> = lib
+        .split("#[cfg(test)]\nmod ")
+        .skip(1)
+        .filter_map(|s| s.split(';').next())
+        .map(|m| format!("{m}.rs"))
+        .collect();
+    assert!(
+        test_only.contains(&"escaping.rs".to_owned()),
+        "{test_only:?}"
+    );
+    let mut checked = 0;
+    let mut markup = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") || test_only.contains(&name) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The unit tests at the end of a module may hold markup they expect.
+        let code = [
+            "\n#[cfg(test)]\nmod tests",
+            "\n#[cfg(test)]\npub(crate) mod tests",
+        ]
+        .iter()
+        .filter_map(|m| text.find(m))
+        .min()
+        .map_or(text.as_str(), |end| &text[..end]);
+        for (line, literal) in string_literals(code) {
+            let opens_tag = literal.match_indices('<').any(|(i, _)| {
+                literal[i + 1..]
+                    .starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+            });
+            if opens_tag {
+                markup.push(format!("src/{name}:{line}: \"{literal}\""));
+            }
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} source files found in {}",
+        src.display()
+    );
+    assert!(
+        markup.is_empty(),
+        "markup written in Rust, not in a template:\n{}",
+        markup.join("\n")
+    );
+}
+
+/// The reader of literals finds them and only them: none in a comment, and
+/// a quote as a character opens none.
+#[test]
+fn the_markup_check_finds_string_literals() {
+    let code = "let a = \"<p>\"; // \"<b>\"\nlet q = '\"'; let b = r#\"x \"<i>\" y\"#;\nlet c = \"it\\\"s\";";
+    let found = string_literals(code);
+    assert_eq!(
+        found,
+        [
+            (1, "<p>".to_owned()),
+            (2, "x \"<i>\" y".to_owned()),
+            (3, "it\\\"s".to_owned()),
+        ]
+    );
 }
