@@ -10,6 +10,9 @@
 //! installed), and writes a [`safer_domain::FundReturn`] as CSV and XLSX. It
 //! does no analysis: every figure it prints is already in its input; it only
 //! formats, escapes and lays them out (and writes the files).
+//! The markup of every page and chart is in askama templates
+//! (`templates/`), compiled in; the modules prepare what they say, and the
+//! templates escape every value they insert.
 //!
 //! It also words what the domain finds: a measure's status comes from the
 //! rules as a structured [`safer_domain::Finding`], and [`measure_reason`]
@@ -19,6 +22,8 @@
 #[cfg(test)]
 mod adds_up;
 mod csv_out;
+#[cfg(test)]
+mod escaping;
 mod format;
 mod fund_return;
 mod html;

@@ -9,9 +9,14 @@
 //! as a number, and a measure without a status shows why in bold under it.
 //!
 //! Like the assessment, this module does no analysis: every figure is in
-//! the [`PerformanceReview`] or the [`FundReturn`].
+//! the [`PerformanceReview`] or the [`FundReturn`]. It prepares a view of
+//! words and formatted figures ([`Review`]); the markup is in
+//! `templates/quarterly.html`, `templates/annual.html` and the parts they
+//! share in `templates/performance.html`, which escape every text they
+//! insert (plan titles, measure and action texts, updates, project names).
+//! No HTML is written here by string formatting.
 
-use std::fmt::Write as _;
+use askama::Template;
 
 use safer_analysis::{MeasureRow, PerformanceReview, PriorityRow};
 use safer_domain::{
@@ -21,8 +26,11 @@ use safer_domain::{
 use crate::ReportError;
 use crate::ReportMeta;
 use crate::csv_out::table;
-use crate::format::{MINUS, decimal1, escape, month_long, month_span, thousands};
-use crate::html::{ATTRIBUTION, CSS, GENERATOR, summary_row, table_open};
+#[cfg(test)]
+use crate::format::escape;
+use crate::format::{MINUS, decimal1, month_long, month_span, render, thousands};
+#[cfg(test)]
+use crate::html::ATTRIBUTION;
 use crate::svg::sparkline;
 
 /// The statuses in the order reports count them.
@@ -36,7 +44,8 @@ pub const STATUSES: [Status; 6] = [
 ];
 
 /// GOV.UK tag colours (text, background), each with a contrast of at least
-/// 4.5:1 (see the test).
+/// 4.5:1 (see the test). `templates/quarterly.html` writes a CSS class for
+/// each.
 pub(crate) const TAG_COLOURS: [(&str, &str, &str); 7] = [
     ("green", "#005a30", "#cce2d8"),
     ("yellow", "#594d00", "#fff7bf"),
@@ -46,41 +55,6 @@ pub(crate) const TAG_COLOURS: [(&str, &str, &str); 7] = [
     ("orange", "#6e3619", "#fcd6c3"),
     ("purple", "#3d2375", "#dbd5e9"),
 ];
-
-/// What this page adds to the assessment's CSS.
-fn extra_css() -> String {
-    let mut css = String::from(
-        "
-.tag{display:inline-block;padding:2px 8px 3px;font-size:16px;line-height:1.25;font-weight:400;white-space:nowrap}
-td .tag{margin:0 4px 4px 0}
-.status-counts{list-style:none;margin:0 0 20px;padding:0;display:flex;flex-wrap:wrap;gap:15px}
-.status-counts li{border:1px solid #b1b4b6;padding:10px 15px;min-width:9em}
-.status-count__n{display:block;font-size:36px;font-weight:700;line-height:1.1;margin-bottom:5px}
-.row-measure th,.row-measure td{border-bottom:0}
-.row-reason td{font-size:14px;padding-top:0}
-.row-reason .reason-nodata{display:block;border-left:5px solid #505a5f;padding:4px 0 4px 10px;font-weight:700;font-size:16px}
-.cell-sub{display:block;color:#505a5f;font-size:14px}
-.na{color:#505a5f}
-.sparkline{display:block}
-.inset{border-left:10px solid #b1b4b6;padding:15px;margin:0 0 30px}
-.inset p:last-child{margin-bottom:0}
-@media print{
-.tag{font-size:8pt;padding:1pt 4pt;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.status-counts li{padding:4pt 8pt}
-.status-count__n{font-size:18pt}
-.row-reason td{font-size:8pt}
-.row-reason .reason-nodata{font-size:9pt}
-.cell-sub{font-size:8pt}
-.inset{padding:6pt;margin-bottom:12pt}
-.row-measure,.row-reason{break-inside:avoid;page-break-inside:avoid}
-}
-",
-    );
-    for (name, text, background) in TAG_COLOURS {
-        let _ = writeln!(css, ".tag--{name}{{color:{text};background:{background}}}");
-    }
-    css
-}
 
 /// The tag colour of a measure status.
 fn status_colour(s: Status) -> &'static str {
@@ -105,16 +79,23 @@ fn action_colour(s: ActionStatus) -> &'static str {
     }
 }
 
-/// A GOV.UK tag: the word, coloured.
-fn tag(colour: &str, label: &str) -> String {
-    format!(
-        "<strong class=\"tag tag--{colour}\">{}</strong>",
-        escape(label)
-    )
+/// A GOV.UK tag (the `tag` macro): the word, coloured.
+struct Tag {
+    colour: &'static str,
+    label: &'static str,
 }
 
-fn status_tag(s: Status) -> String {
-    tag(status_colour(s), s.label())
+/// The tag of an action past its due date.
+const OVERDUE: Tag = Tag {
+    colour: "red",
+    label: "Overdue",
+};
+
+fn status_tag(s: Status) -> Tag {
+    Tag {
+        colour: status_colour(s),
+        label: s.label(),
+    }
 }
 
 /// A date in words: `"30 September 2024"`.
@@ -168,12 +149,10 @@ pub fn figure(x: f64) -> String {
     format!("{sign}{body}")
 }
 
-/// A figure, or "n/a" in secondary text when there is none.
-fn figure_or_na(x: Option<f64>) -> String {
-    match x {
-        Some(v) if v.is_finite() => figure(v),
-        _ => "<span class=\"na\">n/a</span>".to_owned(),
-    }
+/// A figure, or `None` (written "n/a" in secondary text by the `figure`
+/// macro) when there is none.
+fn figure_opt(x: Option<f64>) -> Option<String> {
+    x.filter(|v| v.is_finite()).map(figure)
 }
 
 /// Pence as "£1,234.56" with a true minus.
@@ -184,6 +163,11 @@ fn money(pence: i64) -> String {
 /// Counts of measures by status, in [`STATUSES`] order.
 pub fn status_counts(r: &PerformanceReview) -> [(Status, usize); 6] {
     STATUSES.map(|s| (s, r.measures().filter(|m| m.evaluation.status == s).count()))
+}
+
+/// "1 action", "3 actions" and the like: the count and the word.
+fn counted(n: usize, one: &'static str, many: &'static str) -> (String, &'static str) {
+    (thousands(n as u64), if n == 1 { one } else { many })
 }
 
 /// Which report is being rendered.
@@ -211,89 +195,83 @@ pub fn annual_title(r: &PerformanceReview) -> String {
         r.quarter.year()
     );
     if r.quarter.number() != 4 {
-        let _ = write!(t, " (year to date, {})", year_to_date(r.quarter));
+        t.push_str(&format!(" (year to date, {})", year_to_date(r.quarter)));
     }
     t
 }
 
-fn page_open(o: &mut String, title: &str, meta: &ReportMeta) {
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{GENERATOR}\">\n<title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n",
-        escape(title),
-        extra_css()
-    );
-    o.push_str("<a href=\"#main-content\" class=\"skip-link\">Skip to main content</a>\n");
-    o.push_str(
-        "<header class=\"app-header\"><div class=\"width-container\"><span class=\"app-header__name\">Safer</span> <span class=\"app-header__tag\">Community Safety Partnership performance</span></div></header>\n",
-    );
-    o.push_str("<main id=\"main-content\" class=\"width-container\">\n");
-    if let Some(p) = &meta.partnership_name {
-        let _ = writeln!(o, "<span class=\"caption-l\">{}</span>", escape(p));
-    }
-    let _ = writeln!(o, "<h1>{}</h1>", escape(title));
+/// What both reports say, in the order of `templates/performance.html`.
+struct Review<'a> {
+    plan_title: &'a str,
+    plan_id: &'a str,
+    as_at: String,
+    year_to_date: String,
+    summary: Summary,
+    how: HowToRead,
+    priorities: Vec<PriorityView<'a>>,
+    fund: Option<FundView<'a>>,
 }
 
-fn page_close(o: &mut String, r: &PerformanceReview, meta: &ReportMeta) {
-    o.push_str("</main>\n<footer class=\"footer\">\n<div class=\"width-container\">\n");
-    let _ = writeln!(
-        o,
-        "<p>Plan: {} ({}). Figures as at {}.</p>",
-        escape(&r.plan_title),
-        escape(&r.plan_id),
-        escape(&date_long(r.as_at))
-    );
-    let _ = writeln!(o, "<p>{}</p>", escape(ATTRIBUTION));
-    let _ = writeln!(
-        o,
-        "<p>Generated by {GENERATOR} on {}{}.</p>",
-        escape(&meta.generated_at),
-        meta.partnership_name
-            .as_deref()
-            .map(|p| format!(" for {}", escape(p)))
-            .unwrap_or_default()
-    );
-    o.push_str("</div>\n</footer>\n</body>\n</html>\n");
+/// The quarterly performance report page.
+#[derive(Template)]
+#[template(path = "quarterly.html")]
+struct QuarterlyPage<'a> {
+    title: String,
+    meta: &'a ReportMeta,
+    r: Review<'a>,
 }
 
-/// A warning panel with its heading at `level`.
-fn warning_panel(o: &mut String, id: &str, level: u8, heading: &str, warnings: &[String]) {
-    if warnings.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        o,
-        "<section class=\"warning-panel\" aria-labelledby=\"{id}\">\n<h{level} id=\"{id}\">{}</h{level}>\n<ul class=\"warning-list\">",
-        escape(heading)
-    );
-    for w in warnings {
-        let _ = writeln!(
-            o,
-            "<li class=\"warning-text\"><span class=\"warning-text__icon\" aria-hidden=\"true\">!</span><strong class=\"warning-text__text\"><span class=\"visually-hidden\">Warning: </span>{}</strong></li>",
-            escape(w)
-        );
-    }
-    o.push_str("</ul>\n</section>\n");
+/// The annual report page.
+#[derive(Template)]
+#[template(path = "annual.html")]
+struct AnnualPage<'a> {
+    title: String,
+    meta: &'a ReportMeta,
+    r: Review<'a>,
+    year: String,
+    /// Why a report before the year end is not the year's outcome; empty at
+    /// quarter 4.
+    year_warning: Vec<String>,
 }
 
-/// The count of measures by status, as a list of tags.
-fn status_count_list(o: &mut String, r: &PerformanceReview) {
-    let total = r.measures().count();
-    let _ = writeln!(
-        o,
-        "<p>{} {} in the plan:</p>\n<ul class=\"status-counts\">",
-        thousands(total as u64),
-        if total == 1 { "measure" } else { "measures" }
-    );
-    for (s, n) in status_counts(r) {
-        let _ = writeln!(
-            o,
-            "<li><span class=\"status-count__n\">{}</span>{}</li>",
-            thousands(n as u64),
-            status_tag(s)
-        );
+fn review<'a>(r: &'a PerformanceReview, fund: Option<&'a FundReturn>, kind: Kind) -> Review<'a> {
+    Review {
+        plan_title: &r.plan_title,
+        plan_id: &r.plan_id,
+        as_at: date_long(r.as_at),
+        year_to_date: year_to_date(r.quarter),
+        summary: summary(r, fund, kind),
+        how: how_to_read(r, kind),
+        priorities: r
+            .priorities
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| priority(r, pi, p, kind))
+            .collect(),
+        fund: fund.map(|f| fund_view(r, f, kind)),
     }
-    o.push_str("</ul>\n");
+}
+
+/// The summary at the top of both reports.
+struct Summary {
+    measures: (String, &'static str),
+    counts: Vec<(String, Tag)>,
+    year_key: &'static str,
+    year: String,
+    actions: (String, &'static str),
+    complete: String,
+    /// How many actions are overdue, when any are.
+    overdue: Option<String>,
+    fund: Option<FundSummary>,
+}
+
+struct FundSummary {
+    spent: String,
+    budgeted: String,
+    allocation: String,
+    to_date: String,
+    /// "2 warnings", linking to the fund section, when it has any.
+    warnings: Option<(String, &'static str)>,
 }
 
 /// Every action of the review, with whether it is overdue.
@@ -303,125 +281,181 @@ fn all_actions(r: &PerformanceReview) -> impl Iterator<Item = (&Action, bool)> {
         .flat_map(|p| p.actions.iter().map(|a| (a, p.overdue.contains(&a.id))))
 }
 
-fn summary(o: &mut String, r: &PerformanceReview, fund: Option<&FundReturn>, kind: Kind) {
-    o.push_str("<section class=\"section\" aria-labelledby=\"summary-heading\">\n<h2 id=\"summary-heading\">Summary</h2>\n");
-    status_count_list(o, r);
-    o.push_str("<dl class=\"summary-list\">\n");
-    summary_row(
-        o,
-        if kind == Kind::Annual {
-            "Year"
-        } else {
-            "Year to date"
-        },
-        &format!(
-            "{}, {}",
-            escape(&r.quarter.year().to_string()),
-            escape(&year_to_date(r.quarter))
-        ),
-    );
-    summary_row(o, "As at", &escape(&date_long(r.as_at)));
+fn summary(r: &PerformanceReview, fund: Option<&FundReturn>, kind: Kind) -> Summary {
     let actions: Vec<(&Action, bool)> = all_actions(r).collect();
     let overdue = actions.iter().filter(|(_, o)| *o).count();
     let complete = actions
         .iter()
         .filter(|(a, _)| a.status == ActionStatus::Complete)
         .count();
-    let mut s = format!(
-        "{} {}: {} complete, ",
-        thousands(actions.len() as u64),
-        if actions.len() == 1 {
-            "action"
+    Summary {
+        measures: counted(r.measures().count(), "measure", "measures"),
+        counts: status_counts(r)
+            .into_iter()
+            .map(|(s, n)| (thousands(n as u64), status_tag(s)))
+            .collect(),
+        year_key: if kind == Kind::Annual {
+            "Year"
         } else {
-            "actions"
+            "Year to date"
         },
-        thousands(complete as u64)
-    );
-    if overdue > 0 {
-        let _ = write!(s, "{} {}", thousands(overdue as u64), tag("red", "Overdue"));
-    } else {
-        s.push_str("none overdue");
+        year: format!("{}, {}", r.quarter.year(), year_to_date(r.quarter)),
+        actions: counted(actions.len(), "action", "actions"),
+        complete: thousands(complete as u64),
+        overdue: (overdue > 0).then(|| thousands(overdue as u64)),
+        fund: fund.map(|f| FundSummary {
+            spent: money(f.spent_to_date_pence),
+            budgeted: money(f.budgeted_pence),
+            allocation: money(f.allocation_pence),
+            to_date: format!("{} of {}", quarters_so_far(f.quarter.number()), f.year),
+            warnings: (!f.warnings.is_empty()).then(|| {
+                (
+                    f.warnings.len().to_string(),
+                    if f.warnings.len() == 1 {
+                        "warning"
+                    } else {
+                        "warnings"
+                    },
+                )
+            }),
+        }),
     }
-    summary_row(o, "Actions", &s);
-    if let Some(f) = fund {
-        let mut s = format!(
-            "{} spent of {} budgeted to projects (allocation {}), {}",
-            money(f.spent_to_date_pence),
-            money(f.budgeted_pence),
-            money(f.allocation_pence),
-            escape(&format!(
-                "{} of {}",
-                quarters_so_far(f.quarter.number()),
-                f.year
-            ))
-        );
-        if !f.warnings.is_empty() {
-            let _ = write!(
-                s,
-                "; <a href=\"#fund-heading\">{} {}</a>",
-                f.warnings.len(),
-                if f.warnings.len() == 1 {
-                    "warning"
-                } else {
-                    "warnings"
-                }
-            );
-        }
-        summary_row(o, "Partnership Locality Fund", &s);
-    }
-    o.push_str("</dl>\n</section>\n");
 }
 
-fn how_to_read(o: &mut String, r: &PerformanceReview, kind: Kind) {
+/// The section "How to read this report".
+struct HowToRead {
+    /// "The whole year" at the year end, otherwise "Year to date".
+    period: &'static str,
+    year_to_date: String,
+    quarters: String,
+    statuses: Vec<(Tag, &'static str)>,
+}
+
+/// What each status means, in [`STATUSES`] order.
+const STATUS_MEANINGS: [(Status, &str); 6] = [
+    (Status::OnTrack, "the target is met so far."),
+    (
+        Status::AtRisk,
+        "the target is missed, but by no more than chance could explain (for counts, the target lies inside the 95% interval) or by no more than the tolerance (for levels such as survey percentages).",
+    ),
+    (
+        Status::OffTrack,
+        "the target is missed by more than chance or the tolerance.",
+    ),
+    (
+        Status::Incomplete,
+        "too few of the months the status claims are held in both years (fewer than the plan's minimum, three quarters unless it sets another: 9 of 12 months at the year end), so the year is not judged on part of a year: no red, amber or green status and no target. The text under the measure says how many months are held and which are missing.",
+    ),
+    (
+        Status::NoData,
+        "the figures needed are missing or cannot be compared fairly. No number is shown; the text under the measure says why, and what data it needs.",
+    ),
+    (
+        Status::Monitoring,
+        "the measure is watched without a target, so it has no red, amber or green status.",
+    ),
+];
+
+fn how_to_read(r: &PerformanceReview, kind: Kind) -> HowToRead {
     let q = r.quarter;
-    o.push_str("<section class=\"section\" aria-labelledby=\"how-heading\">\n<h2 id=\"how-heading\">How to read this report</h2>\n<div class=\"notes\">\n");
-    let _ = writeln!(
-        o,
-        "<p><strong>{}.</strong> Every figure covers {} ({}) and is compared with the same months of its comparison year: the plan's baseline year for a target set against a baseline, otherwise the year before. A part-year figure is never compared with a whole year: a month not held in one of the years is left out of both, and the figure says how many months it compares (for example “11 of 12 months”). Quarters are financial quarters: quarter 1 is April to June.</p>",
-        if kind == Kind::Annual && q.number() == 4 {
+    HowToRead {
+        period: if kind == Kind::Annual && q.number() == 4 {
             "The whole year"
         } else {
             "Year to date"
         },
-        escape(&year_to_date(q)),
-        escape(&format!("{} of {}", quarters_so_far(q.number()), q.year())),
-    );
-    o.push_str("<p><strong>Status.</strong> Each status is written as a word; the colour only repeats it.</p>\n<ul>\n");
-    for (s, text) in [
-        (Status::OnTrack, "the target is met so far."),
-        (
-            Status::AtRisk,
-            "the target is missed, but by no more than chance could explain (for counts, the target lies inside the 95% interval) or by no more than the tolerance (for levels such as survey percentages).",
-        ),
-        (
-            Status::OffTrack,
-            "the target is missed by more than chance or the tolerance.",
-        ),
-        (
-            Status::Incomplete,
-            "too few of the months the status claims are held in both years (fewer than the plan's minimum, three quarters unless it sets another: 9 of 12 months at the year end), so the year is not judged on part of a year: no red, amber or green status and no target. The text under the measure says how many months are held and which are missing.",
-        ),
-        (
-            Status::NoData,
-            "the figures needed are missing or cannot be compared fairly. No number is shown; the text under the measure says why, and what data it needs.",
-        ),
-        (
-            Status::Monitoring,
-            "the measure is watched without a target, so it has no red, amber or green status.",
-        ),
-    ] {
-        let _ = writeln!(o, "<li>{} {}</li>", status_tag(s), escape(text));
+        year_to_date: year_to_date(q),
+        quarters: format!("{} of {}", quarters_so_far(q.number()), q.year()),
+        statuses: STATUS_MEANINGS
+            .iter()
+            .map(|(s, text)| (status_tag(*s), *text))
+            .collect(),
     }
-    o.push_str("</ul>\n");
-    o.push_str(
-        "<p>The full rules are in the Safer documentation, docs/design/measure-status.md.</p>\n",
-    );
-    o.push_str("<p><strong>95% interval.</strong> Counts of crimes and incidents go up and down by chance. The interval is the range of underlying levels that could well have produced the count (an exact Poisson interval): a target inside it may have been missed by chance alone. Levels have no interval.</p>\n");
-    o.push_str("<p><strong>Significance.</strong> Whether the change from the comparison figure is larger than chance would explain (p &lt; 0.05). “Not tested” means there was nothing to test: a level, or no comparison figure.</p>\n");
-    o.push_str("<p><strong>Trend.</strong> A small line of the measure's value in each quarter held, oldest first, scaled to its own range; the dot is the latest quarter. It is left out where there are no quarterly values.</p>\n");
-    o.push_str("<p><strong>Actions.</strong> An action is <strong>overdue</strong> when it is neither complete nor cancelled after its due date, on the date the figures are as at. The latest update is the most recent progress note, with its date and author.</p>\n");
-    o.push_str("<p><strong>Partnership Locality Fund.</strong> The profile is what steady spending would have reached: the budget × quarters gone ÷ 4. Spend well below the profile is flagged as an underspend (by default, under 75% of it); spend above the budget as an overspend.</p>\n");
-    o.push_str("</div>\n</section>\n");
+}
+
+/// One priority's section.
+struct PriorityView<'a> {
+    index: usize,
+    number: u32,
+    title: &'a str,
+    /// The annual report's one-line outcome (only it has one): the count of
+    /// measures of each status held by some (none: "No measures.").
+    outcome: Option<Vec<(String, Tag)>>,
+    /// `None` when the priority has no measures.
+    measures: Option<MeasuresTable<'a>>,
+    /// `None` when the priority has no actions.
+    actions: Option<ActionsTable<'a>>,
+}
+
+fn priority<'a>(
+    r: &PerformanceReview,
+    pi: usize,
+    p: &'a PriorityRow,
+    kind: Kind,
+) -> PriorityView<'a> {
+    PriorityView {
+        index: pi,
+        number: p.number,
+        title: &p.title,
+        outcome: (kind == Kind::Annual).then(|| priority_outcome(p)),
+        measures: measures_table(r, pi, p, kind),
+        actions: actions_table(pi, p, kind),
+    }
+}
+
+/// A priority's measures by status.
+fn priority_outcome(p: &PriorityRow) -> Vec<(String, Tag)> {
+    STATUSES
+        .iter()
+        .filter_map(|s| {
+            let n = p
+                .measures
+                .iter()
+                .filter(|m| m.evaluation.status == *s)
+                .count();
+            (n > 0).then(|| (thousands(n as u64), status_tag(*s)))
+        })
+        .collect()
+}
+
+/// A priority's table of measures.
+struct MeasuresTable<'a> {
+    id: String,
+    caption: String,
+    target_head: &'static str,
+    actual_head: &'static str,
+    rows: Vec<MeasureLine<'a>>,
+}
+
+/// A measure's row and the row of its reason under it.
+struct MeasureLine<'a> {
+    row_id: String,
+    text: &'a str,
+    source: &'a str,
+    comparison: Option<String>,
+    comparison_year: Option<&'a str>,
+    target: Option<String>,
+    actual: Option<String>,
+    /// The months the actual figure covers, when fewer than the status
+    /// claims.
+    actual_sub: Option<String>,
+    status: Tag,
+    interval: Option<String>,
+    significance: &'static str,
+    /// The sparkline's SVG, when there are quarterly values.
+    spark: Option<String>,
+    reason: String,
+    reason_style: ReasonStyle,
+}
+
+/// How a measure's reason is shown.
+enum ReasonStyle {
+    /// In bold, after "No data:": there is no figure.
+    NoData,
+    /// In bold: the reason opens "Incomplete: 3 of 12 months held".
+    Incomplete,
+    /// Plain, with "Why:" for screen readers.
+    Plain,
 }
 
 /// The text alternative of a measure's sparkline.
@@ -436,108 +470,87 @@ fn trend_desc(m: &MeasureRow) -> String {
     )
 }
 
-fn measures_table(o: &mut String, r: &PerformanceReview, pi: usize, p: &PriorityRow, kind: Kind) {
+fn measures_table<'a>(
+    r: &PerformanceReview,
+    pi: usize,
+    p: &'a PriorityRow,
+    kind: Kind,
+) -> Option<MeasuresTable<'a>> {
     if p.measures.is_empty() {
-        o.push_str("<p>This priority has no measures.</p>\n");
-        return;
+        return None;
     }
-    let (target_h, actual_h) = match kind {
-        Kind::Annual if r.quarter.number() == 4 => ("Target for the year", "Outcome for the year"),
-        _ => ("Target (year to date)", "Actual (year to date)"),
+    let year_end = kind == Kind::Annual && r.quarter.number() == 4;
+    let (target_head, actual_head) = if year_end {
+        ("Target for the year", "Outcome for the year")
+    } else {
+        ("Target (year to date)", "Actual (year to date)")
     };
-    table_open(
-        o,
-        &format!("measures-{pi}-caption"),
-        "table-compact",
-        &format!(
+    let rows = p
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| {
+            let e = &m.evaluation;
+            let values: Vec<f64> = m.trend.iter().map(|(_, v)| *v).collect();
+            let spark = sparkline(
+                &format!("spark-{pi}-{mi}"),
+                &format!("Trend: {}", m.text),
+                &trend_desc(m),
+                &values,
+            );
+            let (actual, actual_sub) = actual_cell(e, year_end);
+            MeasureLine {
+                row_id: format!("measure-{pi}-{mi}"),
+                text: &m.text,
+                source: &m.source,
+                comparison: figure_opt(e.comparison),
+                comparison_year: m.comparison_year.as_deref(),
+                target: figure_opt(e.target),
+                actual,
+                actual_sub,
+                status: status_tag(e.status),
+                interval: match e.interval {
+                    Some((lo, hi)) if lo.is_finite() && hi.is_finite() => {
+                        Some(format!("{} to {}", decimal1(lo), decimal1(hi)))
+                    }
+                    _ => None,
+                },
+                significance: e.significance.label(),
+                spark: (!spark.is_empty()).then_some(spark),
+                reason: crate::measure_reason(e),
+                reason_style: match e.status {
+                    Status::NoData => ReasonStyle::NoData,
+                    Status::Incomplete => ReasonStyle::Incomplete,
+                    _ => ReasonStyle::Plain,
+                },
+            }
+        })
+        .collect();
+    Some(MeasuresTable {
+        id: format!("measures-{pi}-caption"),
+        caption: format!(
             "Priority {} measures, {}",
             p.number,
             year_to_date(r.quarter)
         ),
-    );
-    let _ = writeln!(
-        o,
-        "<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Source</th><th scope=\"col\" class=\"num\">Comparison<span class=\"th-sub\">same months, comparison year</span></th><th scope=\"col\" class=\"num\">{target_h}</th><th scope=\"col\" class=\"num\">{actual_h}</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">95% interval</th><th scope=\"col\">Significance</th><th scope=\"col\">Trend<span class=\"th-sub\">by quarter</span></th></tr></thead>\n<tbody>"
-    );
-    for (mi, m) in p.measures.iter().enumerate() {
-        let e = &m.evaluation;
-        let row_id = format!("measure-{pi}-{mi}");
-        let comparison = match &m.comparison_year {
-            Some(y) => format!(
-                "{}<span class=\"cell-sub\">{}</span>",
-                figure_or_na(e.comparison),
-                escape(y)
-            ),
-            None => figure_or_na(e.comparison),
-        };
-        let interval = match e.interval {
-            Some((lo, hi)) if lo.is_finite() && hi.is_finite() => {
-                format!("{} to {}", decimal1(lo), decimal1(hi))
-            }
-            _ => "<span class=\"na\">n/a</span>".to_owned(),
-        };
-        let actual = actual_cell(e, kind == Kind::Annual && r.quarter.number() == 4);
-        let values: Vec<f64> = m.trend.iter().map(|(_, v)| *v).collect();
-        let spark = sparkline(
-            &format!("spark-{pi}-{mi}"),
-            &format!("Trend: {}", m.text),
-            &trend_desc(m),
-            &values,
-        );
-        let spark = if spark.is_empty() {
-            "<span class=\"na\">none</span>".to_owned()
-        } else {
-            spark
-        };
-        let _ = writeln!(
-            o,
-            "<tr class=\"row-measure\"><th scope=\"row\" id=\"{row_id}\">{}</th><td>{}</td><td class=\"num\">{comparison}</td><td class=\"num\">{}</td><td class=\"num\">{actual}</td><td>{}</td><td class=\"num\">{interval}</td><td>{}</td><td>{spark}</td></tr>",
-            escape(&m.text),
-            escape(&m.source),
-            figure_or_na(e.target),
-            status_tag(e.status),
-            escape(e.significance.label()),
-        );
-        let reason = if e.status == Status::NoData {
-            format!(
-                "<span class=\"reason-nodata\">No data: {}</span>",
-                escape(&crate::measure_reason(e))
-            )
-        } else if e.status == Status::Incomplete {
-            // The reason already opens "Incomplete: 3 of 12 months held".
-            format!(
-                "<span class=\"reason-nodata\">{}</span>",
-                escape(&crate::measure_reason(e))
-            )
-        } else {
-            format!(
-                "<span class=\"visually-hidden\">Why: </span>{}",
-                escape(&crate::measure_reason(e))
-            )
-        };
-        let _ = writeln!(
-            o,
-            "<tr class=\"row-reason\"><td colspan=\"9\" headers=\"{row_id}\">{reason}</td></tr>"
-        );
-    }
-    o.push_str("</tbody>\n</table>\n</div>\n");
+        target_head,
+        actual_head,
+        rows,
+    })
 }
 
 /// The actual figure, with the months it covers when it covers fewer than
 /// the status claims. At the year end an incomplete figure is not the
 /// year's outcome, so none is shown under that heading.
-fn actual_cell(e: &Evaluation, year_end: bool) -> String {
+fn actual_cell(e: &Evaluation, year_end: bool) -> (Option<String>, Option<String>) {
     let Some(c) = e.coverage.as_ref().filter(|c| !c.is_whole()) else {
-        return figure_or_na(e.actual);
+        return (figure_opt(e.actual), None);
     };
     let months = format!("{} of {} months", c.months_compared, c.months_claimed);
     if e.status == Status::Incomplete && year_end {
-        format!("<span class=\"na\">n/a</span><span class=\"cell-sub\">only {months} held</span>")
+        (None, Some(format!("only {months} held")))
     } else {
-        format!(
-            "{}<span class=\"cell-sub\">{months}</span>",
-            figure_or_na(e.actual)
-        )
+        (figure_opt(e.actual), Some(months))
     }
 }
 
@@ -547,45 +560,48 @@ fn latest_update(a: &Action) -> Option<&safer_domain::ActionUpdate> {
     a.updates.last()
 }
 
-fn actions_table(o: &mut String, pi: usize, p: &PriorityRow, kind: Kind) {
+/// A priority's table of actions, with the counts said above it.
+struct ActionsTable<'a> {
+    actions: (String, &'static str),
+    complete: String,
+    cancelled: String,
+    open: String,
+    /// How many are overdue, when any are.
+    overdue: Option<String>,
+    id: String,
+    caption: String,
+    rows: Vec<ActionLine<'a>>,
+}
+
+struct ActionLine<'a> {
+    id: String,
+    aim: &'static str,
+    key_action: &'a str,
+    lead_agency: &'a str,
+    due: String,
+    status: Tag,
+    overdue: bool,
+    /// The latest update: its text, date and author.
+    update: Option<(&'a str, String, &'a str)>,
+}
+
+fn actions_table(pi: usize, p: &PriorityRow, kind: Kind) -> Option<ActionsTable<'_>> {
     if p.actions.is_empty() {
-        o.push_str("<p>No actions are recorded for this priority.</p>\n");
-        return;
+        return None;
     }
-    let complete = p
-        .actions
-        .iter()
-        .filter(|a| a.status == ActionStatus::Complete)
-        .count();
-    let cancelled = p
-        .actions
-        .iter()
-        .filter(|a| a.status == ActionStatus::Cancelled)
-        .count();
-    let open = p.actions.len() - complete - cancelled;
-    let _ = writeln!(
-        o,
-        "<p>{} {}: {} complete, {} cancelled, {} still open{}.</p>",
-        thousands(p.actions.len() as u64),
-        if p.actions.len() == 1 {
-            "action"
-        } else {
-            "actions"
-        },
-        thousands(complete as u64),
-        thousands(cancelled as u64),
-        thousands(open as u64),
-        if p.overdue.is_empty() {
-            String::new()
-        } else {
-            format!(", of which {} overdue", thousands(p.overdue.len() as u64))
-        }
+    let count = |s: ActionStatus| p.actions.iter().filter(|a| a.status == s).count();
+    let (complete, cancelled) = (
+        count(ActionStatus::Complete),
+        count(ActionStatus::Cancelled),
     );
-    table_open(
-        o,
-        &format!("actions-{pi}-caption"),
-        "table-compact",
-        &format!(
+    Some(ActionsTable {
+        actions: counted(p.actions.len(), "action", "actions"),
+        complete: thousands(complete as u64),
+        cancelled: thousands(cancelled as u64),
+        open: thousands((p.actions.len() - complete - cancelled) as u64),
+        overdue: (!p.overdue.is_empty()).then(|| thousands(p.overdue.len() as u64)),
+        id: format!("actions-{pi}-caption"),
+        caption: format!(
             "Priority {} actions{}",
             p.number,
             if kind == Kind::Annual {
@@ -594,85 +610,25 @@ fn actions_table(o: &mut String, pi: usize, p: &PriorityRow, kind: Kind) {
                 ""
             }
         ),
-    );
-    o.push_str("<thead><tr><th scope=\"col\" class=\"num\">Id</th><th scope=\"col\">Aim</th><th scope=\"col\">Key action</th><th scope=\"col\">Lead agency</th><th scope=\"col\">Due</th><th scope=\"col\">Status</th><th scope=\"col\">Latest update</th></tr></thead>\n<tbody>\n");
-    for a in &p.actions {
-        let mut status = tag(action_colour(a.status), a.status.label());
-        if p.overdue.contains(&a.id) {
-            status.push(' ');
-            status.push_str(&tag("red", "Overdue"));
-        }
-        let update = match latest_update(a) {
-            Some(u) => format!(
-                "{}<span class=\"cell-sub\">{}, {}</span>",
-                escape(&u.text),
-                escape(&date_long(u.date)),
-                escape(&u.author)
-            ),
-            None => "<span class=\"na\">No update recorded</span>".to_owned(),
-        };
-        let _ = writeln!(
-            o,
-            "<tr><td class=\"num\">{}</td><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{status}</td><td>{update}</td></tr>",
-            a.id,
-            escape(a.aim.label()),
-            escape(&a.key_action),
-            escape(&a.lead_agency),
-            escape(&date_long(a.due)),
-        );
-    }
-    o.push_str("</tbody>\n</table>\n</div>\n");
-}
-
-/// A one-line outcome of a priority: its measures by status.
-fn priority_outcome(p: &PriorityRow) -> String {
-    let parts: Vec<String> = STATUSES
-        .iter()
-        .filter_map(|s| {
-            let n = p
-                .measures
-                .iter()
-                .filter(|m| m.evaluation.status == *s)
-                .count();
-            (n > 0).then(|| format!("{} {}", thousands(n as u64), status_tag(*s)))
-        })
-        .collect();
-    if parts.is_empty() {
-        "No measures.".to_owned()
-    } else {
-        format!("Measures: {}.", parts.join(", "))
-    }
-}
-
-fn priorities(o: &mut String, r: &PerformanceReview, kind: Kind) {
-    for (pi, p) in r.priorities.iter().enumerate() {
-        let _ = writeln!(
-            o,
-            "<section class=\"section major wide\" aria-labelledby=\"priority-{pi}-heading\">\n<h2 id=\"priority-{pi}-heading\">Priority {}: {}</h2>",
-            p.number,
-            escape(&p.title)
-        );
-        if kind == Kind::Annual {
-            let _ = writeln!(
-                o,
-                "<p class=\"lead\">The year's outcome. {}</p>",
-                priority_outcome(p)
-            );
-        }
-        let _ = writeln!(
-            o,
-            "<h3>{}</h3>",
-            if kind == Kind::Annual {
-                "Measures: the year's outcome"
-            } else {
-                "Measures"
-            }
-        );
-        measures_table(o, r, pi, p, kind);
-        o.push_str("<h3>Actions</h3>\n");
-        actions_table(o, pi, p, kind);
-        o.push_str("</section>\n");
-    }
+        rows: p
+            .actions
+            .iter()
+            .map(|a| ActionLine {
+                id: a.id.to_string(),
+                aim: a.aim.label(),
+                key_action: &a.key_action,
+                lead_agency: &a.lead_agency,
+                due: date_long(a.due),
+                status: Tag {
+                    colour: action_colour(a.status),
+                    label: a.status.label(),
+                },
+                overdue: p.overdue.contains(&a.id),
+                update: latest_update(a)
+                    .map(|u| (u.text.as_str(), date_long(u.date), u.author.as_str())),
+            })
+            .collect(),
+    })
 }
 
 /// The name of a priority for the fund table: "Priority 2" when the review
@@ -684,8 +640,50 @@ fn priority_name(r: &PerformanceReview, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |p| format!("Priority {}", p.number))
 }
 
-fn fund_section(o: &mut String, r: &PerformanceReview, f: &FundReturn, kind: Kind) {
-    o.push_str("<section class=\"section major\" aria-labelledby=\"fund-heading\">\n<h2 id=\"fund-heading\">Partnership Locality Fund</h2>\n");
+/// The section "Partnership Locality Fund".
+struct FundView<'a> {
+    /// At the year end of the annual report: the year's spend, without a
+    /// profile.
+    year_end: bool,
+    to_date: String,
+    /// When the return is for another quarter than the report: the two
+    /// quarters in words.
+    other_quarter: Option<(String, String)>,
+    warnings_heading: &'static str,
+    warnings: &'a [String],
+    /// "Spent in the year" or "Spent to date".
+    spent_head: &'static str,
+    allocation: String,
+    source: &'a str,
+    budgeted: String,
+    unallocated: String,
+    spent: String,
+    not_spent: String,
+    /// `None` when no project is funded.
+    table: Option<FundTable<'a>>,
+}
+
+struct FundTable<'a> {
+    caption: String,
+    rows: Vec<FundLine<'a>>,
+    budget: String,
+    spent: String,
+    profile: String,
+    remaining: String,
+}
+
+struct FundLine<'a> {
+    name: &'a str,
+    lead_agency: &'a str,
+    priority: String,
+    budget: String,
+    spent: String,
+    profile: String,
+    remaining: String,
+    flags: Vec<Tag>,
+}
+
+fn fund_view<'a>(r: &PerformanceReview, f: &'a FundReturn, kind: Kind) -> FundView<'a> {
     let q = f.quarter.number();
     let to_date = format!(
         "{} of {} ({})",
@@ -694,131 +692,67 @@ fn fund_section(o: &mut String, r: &PerformanceReview, f: &FundReturn, kind: Kin
         year_to_date(f.quarter)
     );
     let year_end = kind == Kind::Annual && q == 4;
-    let _ = writeln!(
-        o,
-        "<p>{} grant to the partnership from the Police and Crime Commissioner: spend by each funded project over {}.</p>",
-        if year_end {
-            "The year's spend of the"
-        } else {
-            "The"
-        },
-        escape(&to_date)
-    );
-    if f.quarter != r.quarter {
-        let _ = writeln!(
-            o,
-            "<div class=\"inset\"><p>This return is for {}, not for {} like the rest of this report.</p></div>",
-            escape(&quarter_words(f.quarter)),
-            escape(&quarter_words(r.quarter))
-        );
-    }
-    warning_panel(
-        o,
-        "fund-warnings-heading",
-        3,
-        if f.warnings.len() == 1 {
+    let table = (!f.lines.is_empty()).then(|| FundTable {
+        caption: format!("Partnership Locality Fund projects, {to_date}"),
+        rows: f
+            .lines
+            .iter()
+            .map(|l| {
+                let p = &l.project;
+                let mut flags = Vec::new();
+                if l.underspend {
+                    flags.push(Tag {
+                        colour: "orange",
+                        label: "Underspend",
+                    });
+                }
+                if l.overspend {
+                    flags.push(Tag {
+                        colour: "red",
+                        label: "Overspend",
+                    });
+                }
+                FundLine {
+                    name: &p.name,
+                    lead_agency: &p.lead_agency,
+                    priority: priority_name(r, &p.priority_id),
+                    budget: money(p.budget_pence),
+                    spent: money(l.spent_to_date_pence),
+                    profile: money(l.profile_pence),
+                    remaining: money(l.remaining_pence),
+                    flags,
+                }
+            })
+            .collect(),
+        budget: money(f.budgeted_pence),
+        spent: money(f.spent_to_date_pence),
+        profile: money(f.lines.iter().map(|l| l.profile_pence).sum()),
+        remaining: money(f.lines.iter().map(|l| l.remaining_pence).sum()),
+    });
+    FundView {
+        year_end,
+        other_quarter: (f.quarter != r.quarter)
+            .then(|| (quarter_words(f.quarter), quarter_words(r.quarter))),
+        to_date,
+        warnings_heading: if f.warnings.len() == 1 {
             "Read this warning about the fund"
         } else {
             "Read these warnings about the fund"
         },
-        &f.warnings,
-    );
-    o.push_str("<dl class=\"summary-list\">\n");
-    summary_row(
-        o,
-        "Allocation",
-        &format!(
-            "{} (source: {})",
-            money(f.allocation_pence),
-            escape(&f.source)
-        ),
-    );
-    summary_row(o, "Budgeted to projects", &money(f.budgeted_pence));
-    summary_row(o, "Not given to any project", &money(f.unallocated_pence));
-    summary_row(
-        o,
-        if year_end {
+        warnings: &f.warnings,
+        spent_head: if year_end {
             "Spent in the year"
         } else {
             "Spent to date"
         },
-        &money(f.spent_to_date_pence),
-    );
-    summary_row(
-        o,
-        "Budget not yet spent",
-        &money(f.budgeted_pence - f.spent_to_date_pence),
-    );
-    o.push_str("</dl>\n");
-    if f.lines.is_empty() {
-        o.push_str("<p>No projects are funded this year.</p>\n</section>\n");
-        return;
+        allocation: money(f.allocation_pence),
+        source: &f.source,
+        budgeted: money(f.budgeted_pence),
+        unallocated: money(f.unallocated_pence),
+        spent: money(f.spent_to_date_pence),
+        not_spent: money(f.budgeted_pence - f.spent_to_date_pence),
+        table,
     }
-    table_open(
-        o,
-        "fund-caption",
-        "table-compact",
-        &format!("Partnership Locality Fund projects, {to_date}"),
-    );
-    let _ = writeln!(
-        o,
-        "<thead><tr><th scope=\"col\">Project</th><th scope=\"col\">Lead agency</th><th scope=\"col\">Priority</th><th scope=\"col\" class=\"num\">Budget</th><th scope=\"col\" class=\"num\">{}</th>{}<th scope=\"col\" class=\"num\">Remaining</th><th scope=\"col\">Flags</th></tr></thead>\n<tbody>",
-        if year_end {
-            "Spent in the year"
-        } else {
-            "Spent to date"
-        },
-        if year_end {
-            ""
-        } else {
-            "<th scope=\"col\" class=\"num\">Profile to date</th>"
-        }
-    );
-    for l in &f.lines {
-        let p = &l.project;
-        let mut flag_tags = Vec::new();
-        if l.underspend {
-            flag_tags.push(tag("orange", "Underspend"));
-        }
-        if l.overspend {
-            flag_tags.push(tag("red", "Overspend"));
-        }
-        let flag_html = if flag_tags.is_empty() {
-            "<span class=\"na\">None</span>".to_owned()
-        } else {
-            flag_tags.join(" ")
-        };
-        let profile = if year_end {
-            String::new()
-        } else {
-            format!("<td class=\"num\">{}</td>", money(l.profile_pence))
-        };
-        let _ = writeln!(
-            o,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{profile}<td class=\"num\">{}</td><td>{flag_html}</td></tr>",
-            escape(&p.name),
-            escape(&p.lead_agency),
-            escape(&priority_name(r, &p.priority_id)),
-            money(p.budget_pence),
-            money(l.spent_to_date_pence),
-            money(l.remaining_pence),
-        );
-    }
-    let profile: i64 = f.lines.iter().map(|l| l.profile_pence).sum();
-    let remaining: i64 = f.lines.iter().map(|l| l.remaining_pence).sum();
-    let _ = writeln!(
-        o,
-        "<tr class=\"row-total\"><th scope=\"row\">Total</th><td></td><td></td><td class=\"num\">{}</td><td class=\"num\">{}</td>{}<td class=\"num\">{}</td><td></td></tr>",
-        money(f.budgeted_pence),
-        money(f.spent_to_date_pence),
-        if year_end {
-            String::new()
-        } else {
-            format!("<td class=\"num\">{}</td>", money(profile))
-        },
-        money(remaining),
-    );
-    o.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 /// The quarterly performance report.
@@ -827,23 +761,11 @@ pub fn render_quarterly_html(
     fund: Option<&FundReturn>,
     meta: &ReportMeta,
 ) -> String {
-    let mut o = String::with_capacity(64 * 1024);
-    let title = quarterly_title(r);
-    page_open(&mut o, &title, meta);
-    let _ = writeln!(
-        o,
-        "<p class=\"lead\">How the partnership is doing against its plan, as at {}: every measure year to date ({}) against the same months of its comparison year, the action plans and the Partnership Locality Fund.</p>",
-        escape(&date_long(r.as_at)),
-        escape(&year_to_date(r.quarter)),
-    );
-    summary(&mut o, r, fund, Kind::Quarterly);
-    how_to_read(&mut o, r, Kind::Quarterly);
-    priorities(&mut o, r, Kind::Quarterly);
-    if let Some(f) = fund {
-        fund_section(&mut o, r, f, Kind::Quarterly);
-    }
-    page_close(&mut o, r, meta);
-    o
+    render(&QuarterlyPage {
+        title: quarterly_title(r),
+        meta,
+        r: review(r, fund, Kind::Quarterly),
+    })
 }
 
 /// The annual report to the crime and disorder scrutiny committee.
@@ -852,47 +774,23 @@ pub fn render_annual_html(
     fund: Option<&FundReturn>,
     meta: &ReportMeta,
 ) -> String {
-    let mut o = String::with_capacity(64 * 1024);
-    let title = annual_title(r);
-    page_open(&mut o, &title, meta);
-    let who = meta
-        .partnership_name
-        .as_deref()
-        .map_or_else(|| "the partnership".to_owned(), escape);
-    let _ = writeln!(
-        o,
-        "<p class=\"lead\">The outcome of {} for {}, for the council's crime and disorder scrutiny committee.</p>",
-        escape(&r.plan_title),
-        escape(&r.quarter.year().to_string()),
-    );
-    let _ = writeln!(
-        o,
-        "<div class=\"inset\"><p>Section 19 of the Police and Justice Act 2006 gives the council a crime and disorder committee to review and scrutinise the work of the responsible authorities in the Community Safety Partnership. This report sets out, for each priority of {}'s plan, the year's outcome of every measure against the same months of its comparison year, where each action stands, and the spend of the Partnership Locality Fund.</p></div>",
-        who
-    );
-    if r.quarter.number() != 4 {
-        let last = r.quarter.year().last_month();
-        warning_panel(
-            &mut o,
-            "year-warning-heading",
-            2,
-            "Read this warning before using these figures",
-            &[format!(
-                "This is not a year-end report: the figures run only to {} ({}), not to {}.",
-                month_long(r.quarter.last_month()),
-                quarter_words(r.quarter),
-                month_long(last)
-            )],
-        );
-    }
-    summary(&mut o, r, fund, Kind::Annual);
-    how_to_read(&mut o, r, Kind::Annual);
-    priorities(&mut o, r, Kind::Annual);
-    if let Some(f) = fund {
-        fund_section(&mut o, r, f, Kind::Annual);
-    }
-    page_close(&mut o, r, meta);
-    o
+    let year_warning = if r.quarter.number() == 4 {
+        Vec::new()
+    } else {
+        vec![format!(
+            "This is not a year-end report: the figures run only to {} ({}), not to {}.",
+            month_long(r.quarter.last_month()),
+            quarter_words(r.quarter),
+            month_long(r.quarter.year().last_month())
+        )]
+    };
+    render(&AnnualPage {
+        title: annual_title(r),
+        meta,
+        r: review(r, fund, Kind::Annual),
+        year: r.quarter.year().to_string(),
+        year_warning,
+    })
 }
 
 /// The columns of measures.csv.

@@ -5,10 +5,15 @@
 //! bytes (the charts can be snapshot tested). Each chart is an `<svg
 //! role="img">` labelled by its own `<title>` and `<desc>`; the data is also
 //! in a table next to it, so the chart is never the only way to read it.
+//!
+//! This module computes what a chart shows (scales, coordinates, labels,
+//! colours) into a view; the markup is in `templates/charts/`, whose
+//! templates escape every text they insert, so a label from the data can
+//! never become markup. No SVG is written here by string formatting.
 
-use std::fmt::Write as _;
+use askama::Template;
 
-use crate::format::{MINUS, decimal1, escape, round1, thousands};
+use crate::format::{MINUS, decimal1, render, round1, thousands};
 
 /// GOV.UK colours used by the charts.
 pub const TEXT: &str = "#0b0c0c";
@@ -50,17 +55,18 @@ fn truncate(label: &str, max: usize) -> String {
     }
 }
 
-/// The opening `<svg>` tag with its accessible name and description.
-fn open(out: &mut String, id: &str, width: f64, height: f64, title: &str, desc: &str) {
-    let id = escape(id);
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{FONT}\" font-size=\"14\">\n<title id=\"{id}-title\">{t}</title>\n<desc id=\"{id}-desc\">{d}</desc>\n",
-        w = n(width),
-        h = n(height),
-        t = escape(title),
-        d = escape(desc),
-    );
+/// The opening `<svg>` tag of every chart (`templates/charts/head.svg`):
+/// its size, accessible name and description.
+struct Head<'a> {
+    /// "chart" or "sparkline".
+    class: &'static str,
+    /// Whether the chart sets its font (a sparkline has no text).
+    font: bool,
+    id: &'a str,
+    width: String,
+    height: String,
+    title: &'a str,
+    desc: &'a str,
 }
 
 /// A "nice" tick step (1, 2 or 5 × a power of ten) giving about `target`
@@ -102,6 +108,56 @@ pub struct Bar<'a> {
     pub value: Option<f64>,
 }
 
+/// The diverging bar chart as `templates/charts/bar.svg` draws it.
+#[derive(Template)]
+#[template(path = "charts/bar.svg")]
+struct BarChart<'a> {
+    head: Head<'a>,
+    top: String,
+    bottom: String,
+    tick_label_y: String,
+    label_x: String,
+    zero_x: String,
+    ticks: Vec<BarTick>,
+    bars: Vec<BarRow<'a>>,
+}
+
+/// A grid line of the percentage axis and its label.
+struct BarTick {
+    x: String,
+    label: String,
+}
+
+/// One bar: its full label (in its title), the label shown beside it
+/// (shortened), its value in words and where it is drawn.
+struct BarRow<'a> {
+    label: &'a str,
+    short_label: String,
+    value: String,
+    text_y: String,
+    mark: BarMark,
+}
+
+/// What is drawn for a bar's value.
+enum BarMark {
+    /// A bar from zero (none for a zero change) and the value beside its end.
+    Value {
+        rect: Option<BarRect>,
+        text_x: String,
+        anchor: &'static str,
+    },
+    /// No percentage: "n/a" beside the zero line.
+    NotAvailable { text_x: String },
+}
+
+struct BarRect {
+    x: String,
+    y: String,
+    width: String,
+    height: String,
+    fill: &'static str,
+}
+
 /// A horizontal bar chart of percentages diverging from zero: increases
 /// (red) to the right, decreases (green) to the left, each labelled with
 /// its value.
@@ -129,93 +185,72 @@ pub fn bar_chart_diverging(id: &str, title: &str, desc: &str, bars: &[Bar<'_>]) 
     let plot_bottom = TOP + ROW * bars.len() as f64;
     let height = plot_bottom + 28.0;
 
-    let mut out = String::new();
-    open(&mut out, id, WIDTH, height, title, desc);
-    // Grid lines and tick labels.
-    out.push_str("<g class=\"axis\">\n");
-    for k in k_lo..=k_hi {
-        let v = k as f64 * step;
-        let xv = n(x(v));
-        let _ = writeln!(
-            out,
-            "<line x1=\"{xv}\" y1=\"{}\" x2=\"{xv}\" y2=\"{}\" stroke=\"{GRID}\" stroke-width=\"1\"/>",
-            n(TOP),
-            n(plot_bottom),
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"{xv}\" y=\"{}\" text-anchor=\"middle\" fill=\"{SECONDARY_TEXT}\" font-size=\"12\">{}</text>",
-            n(plot_bottom + 18.0),
-            escape(&pct_tick(v, step)),
-        );
-    }
-    out.push_str("</g>\n");
-
-    for (i, b) in bars.iter().enumerate() {
-        let top = TOP + ROW * i as f64;
-        let mid = top + ROW / 2.0;
-        let value_text = crate::format::signed_pct(b.value);
-        let _ = writeln!(
-            out,
-            "<g class=\"bar\"><title>{}: {}</title>",
-            escape(b.label),
-            escape(&value_text)
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text>",
-            n(LABEL_RIGHT),
-            n(mid + 5.0),
-            escape(&truncate(b.label, 32)),
-        );
-        match b.value.map(round1) {
-            Some(v) => {
-                let xv = x(v);
-                if v != 0.0 {
-                    let fill = if v > 0.0 { RED } else { GREEN };
-                    let _ = writeln!(
-                        out,
-                        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
-                        n(xv.min(x0)),
-                        n(mid - BAR / 2.0),
-                        n((xv - x0).abs()),
-                        n(BAR),
-                    );
+    let ticks = (k_lo..=k_hi)
+        .map(|k| {
+            let v = k as f64 * step;
+            BarTick {
+                x: n(x(v)),
+                label: pct_tick(v, step),
+            }
+        })
+        .collect();
+    let bars = bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let mid = TOP + ROW * i as f64 + ROW / 2.0;
+            let mark = match b.value.map(round1) {
+                Some(v) => {
+                    let xv = x(v);
+                    let rect = (v != 0.0).then(|| BarRect {
+                        x: n(xv.min(x0)),
+                        y: n(mid - BAR / 2.0),
+                        width: n((xv - x0).abs()),
+                        height: n(BAR),
+                        fill: if v > 0.0 { RED } else { GREEN },
+                    });
+                    let (lx, anchor) = if v < 0.0 {
+                        (xv - 6.0, "end")
+                    } else {
+                        (xv + 6.0, "start")
+                    };
+                    BarMark::Value {
+                        rect,
+                        text_x: n(lx),
+                        anchor,
+                    }
                 }
-                let (lx, anchor) = if v < 0.0 {
-                    (xv - 6.0, "end")
-                } else {
-                    (xv + 6.0, "start")
-                };
-                let _ = writeln!(
-                    out,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
-                    n(lx),
-                    n(mid + 5.0),
-                    escape(&value_text),
-                );
+                None => BarMark::NotAvailable {
+                    text_x: n(x0 + 6.0),
+                },
+            };
+            BarRow {
+                label: b.label,
+                short_label: truncate(b.label, 32),
+                value: crate::format::signed_pct(b.value),
+                text_y: n(mid + 5.0),
+                mark,
             }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"start\" fill=\"{SECONDARY_TEXT}\">n/a</text>",
-                    n(x0 + 6.0),
-                    n(mid + 5.0),
-                );
-            }
-        }
-        out.push_str("</g>\n");
-    }
-    // The zero line last, over the bars.
-    let _ = writeln!(
-        out,
-        "<line class=\"zero\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{TEXT}\" stroke-width=\"2\"/>",
-        n(TOP),
-        n(plot_bottom),
-        x = n(x0),
-    );
-    out.push_str("</svg>");
-    out
+        })
+        .collect();
+    render(&BarChart {
+        head: Head {
+            class: "chart",
+            font: true,
+            id,
+            width: n(WIDTH),
+            height: n(height),
+            title,
+            desc,
+        },
+        top: n(TOP),
+        bottom: n(plot_bottom),
+        tick_label_y: n(plot_bottom + 18.0),
+        label_x: n(LABEL_RIGHT),
+        zero_x: n(x0),
+        ticks,
+        bars,
+    })
 }
 
 /// One point on the x axis of a line chart.
@@ -243,6 +278,97 @@ pub struct Series<'a> {
     pub values: Vec<Option<f64>>,
     /// Drawn dashed in grey (for a residual line such as "not placed").
     pub muted: bool,
+}
+
+/// The line chart as `templates/charts/line.svg` draws it.
+#[derive(Template)]
+#[template(path = "charts/line.svg")]
+struct LineChart<'a> {
+    head: Head<'a>,
+    plot_left: String,
+    plot_right: String,
+    y_label_x: String,
+    x_label_y: String,
+    x_note_y: String,
+    y_ticks: Vec<YTick>,
+    x_labels: Vec<XLabel<'a>>,
+    series: Vec<SeriesLines<'a>>,
+    /// The radius of the markers on the lines.
+    marker_r: &'static str,
+    legend: Vec<LegendItem>,
+    /// Where the key to hollow markers goes, when a point is partial.
+    partial_key: Option<Place>,
+    /// Where the key to breaks in a line goes, when a value is missing.
+    gap_key: Option<Place>,
+}
+
+/// A grid line of the y axis and its label.
+struct YTick {
+    y: String,
+    label_y: String,
+    /// The zero line is drawn in the text colour, the others as grid.
+    stroke: &'static str,
+    label: String,
+}
+
+/// What is written under the x axis at a point.
+struct XLabel<'a> {
+    x: String,
+    label: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+/// One series: a polyline (its points) per run of whole points, then its
+/// markers.
+struct SeriesLines<'a> {
+    name: &'a str,
+    colour: &'static str,
+    dash: Option<&'static str>,
+    lines: Vec<String>,
+    markers: Vec<Marker<'a>>,
+}
+
+struct Marker<'a> {
+    cx: String,
+    cy: String,
+    /// White for a hollow marker at a partial point.
+    fill: &'static str,
+    x_name: &'a str,
+    value: String,
+    /// What a partial point's marker adds to its title.
+    partial: Option<&'a str>,
+}
+
+/// A series' key in the legend.
+struct LegendItem {
+    place: Place,
+    colour: &'static str,
+    dash: Option<&'static str>,
+    name: String,
+}
+
+/// A legend slot: the key line from `x` to `line_end` at `y`, its marker at
+/// `marker_x`, and its text at (`text_x`, `text_y`).
+struct Place {
+    x: String,
+    line_end: String,
+    marker_x: String,
+    text_x: String,
+    y: String,
+    text_y: String,
+}
+
+impl Place {
+    fn at((x, y): (f64, f64)) -> Place {
+        Place {
+            x: n(x),
+            line_end: n(x + 28.0),
+            marker_x: n(x + 14.0),
+            text_x: n(x + 36.0),
+            y: n(y),
+            text_y: n(y + 5.0),
+        }
+    }
 }
 
 /// A line chart: per series, a line through each run of consecutive whole
@@ -295,116 +421,92 @@ pub fn line_chart(
     let legend_rows = series_rows + usize::from(any_partial) + usize::from(any_gap);
     let height = legend_top + LEGEND_ROW * legend_rows as f64 + 4.0;
 
-    let mut out = String::new();
-    open(&mut out, id, WIDTH, height, title, desc);
+    let y_ticks = (0..=k_hi)
+        .map(|k| {
+            let v = k as f64 * step;
+            YTick {
+                y: n(y(v)),
+                label_y: n(y(v) + 4.0),
+                stroke: if k == 0 { TEXT } else { GRID },
+                label: thousands(v.round() as u64),
+            }
+        })
+        .collect();
+    let x_labels = xs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| XLabel {
+            x: n(x(i)),
+            label: (!p.label.is_empty()).then_some(p.label.as_str()),
+            note: p.partial_note.as_deref(),
+        })
+        .collect();
 
-    // Y axis: grid lines and labels.
-    out.push_str("<g class=\"axis\">\n");
-    for k in 0..=k_hi {
-        let v = k as f64 * step;
-        let yv = n(y(v));
-        let _ = writeln!(
-            out,
-            "<line x1=\"{}\" y1=\"{yv}\" x2=\"{}\" y2=\"{yv}\" stroke=\"{}\" stroke-width=\"1\"/>",
-            n(PLOT_LEFT),
-            n(PLOT_RIGHT),
-            if k == 0 { TEXT } else { GRID },
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{SECONDARY_TEXT}\" font-size=\"12\">{}</text>",
-            n(PLOT_LEFT - 8.0),
-            n(y(v) + 4.0),
-            thousands(v.round() as u64),
-        );
-    }
-    // X axis labels, with a note under partial points.
-    for (i, p) in xs.iter().enumerate() {
-        if !p.label.is_empty() {
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\">{}</text>",
-                n(x(i)),
-                n(plot_bottom + 20.0),
-                escape(&p.label),
-            );
-        }
-        if let Some(note) = &p.partial_note {
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{SECONDARY_TEXT}\" font-size=\"12\">{}</text>",
-                n(x(i)),
-                n(plot_bottom + 36.0),
-                escape(note),
-            );
-        }
-    }
-    out.push_str("</g>\n");
-
-    let style = |i: usize, s: &Series<'_>| -> (&'static str, &'static str) {
+    let style = |i: usize, s: &Series<'_>| -> (&'static str, Option<&'static str>) {
         if s.muted {
-            (SECONDARY_TEXT, " stroke-dasharray=\"6 4\"")
+            (SECONDARY_TEXT, Some("6 4"))
         } else if i / PALETTE.len() % 2 == 1 {
-            (PALETTE[i % PALETTE.len()], " stroke-dasharray=\"2 3\"")
+            (PALETTE[i % PALETTE.len()], Some("2 3"))
         } else {
-            (PALETTE[i % PALETTE.len()], "")
+            (PALETTE[i % PALETTE.len()], None)
         }
     };
 
-    for (i, s) in series.iter().enumerate() {
-        let (colour, dash) = style(i, s);
-        let _ = writeln!(out, "<g class=\"series\"><title>{}</title>", escape(s.name));
-        // A line through each run of whole points with values.
-        let mut run: Vec<String> = Vec::new();
-        let flush = |run: &mut Vec<String>, out: &mut String| {
-            if run.len() >= 2 {
-                let _ = writeln!(
-                    out,
-                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"{dash}/>",
-                    run.join(" "),
-                );
-            }
-            run.clear();
-        };
-        for (j, v) in s.values.iter().take(xs.len()).enumerate() {
-            match v {
-                Some(v) if xs[j].partial_note.is_none() => {
-                    run.push(format!("{},{}", n(x(j)), n(y(*v))));
+    let lines = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (colour, dash) = style(i, s);
+            // A line through each run of whole points with values.
+            let mut lines = Vec::new();
+            let mut run: Vec<String> = Vec::new();
+            let mut flush = |run: &mut Vec<String>| {
+                if run.len() >= 2 {
+                    lines.push(run.join(" "));
                 }
-                _ => flush(&mut run, &mut out),
+                run.clear();
+            };
+            for (j, v) in s.values.iter().take(xs.len()).enumerate() {
+                match v {
+                    Some(v) if xs[j].partial_note.is_none() => {
+                        run.push(format!("{},{}", n(x(j)), n(y(*v))));
+                    }
+                    _ => flush(&mut run),
+                }
             }
-        }
-        flush(&mut run, &mut out);
-        for (j, v) in s.values.iter().take(xs.len()).enumerate() {
-            let Some(v) = v else { continue };
-            let partial = xs[j]
-                .partial_title
-                .as_deref()
-                .or(xs[j].partial_note.as_deref());
-            // A lone whole point between gaps needs its marker to be seen.
-            let alone = (j == 0 || s.values[j - 1].is_none())
-                && s.values.get(j + 1).is_none_or(Option::is_none);
-            if !markers && partial.is_none() && !alone {
-                continue;
+            flush(&mut run);
+            let mut marks = Vec::new();
+            for (j, v) in s.values.iter().take(xs.len()).enumerate() {
+                let Some(v) = v else { continue };
+                let partial = xs[j]
+                    .partial_title
+                    .as_deref()
+                    .or(xs[j].partial_note.as_deref());
+                // A lone whole point between gaps needs its marker to be seen.
+                let alone = (j == 0 || s.values[j - 1].is_none())
+                    && s.values.get(j + 1).is_none_or(Option::is_none);
+                if !markers && partial.is_none() && !alone {
+                    continue;
+                }
+                marks.push(Marker {
+                    cx: n(x(j)),
+                    cy: n(y(*v)),
+                    fill: if partial.is_some() { WHITE } else { colour },
+                    x_name: &xs[j].name,
+                    value: thousands(v.round() as u64),
+                    partial,
+                });
             }
-            let _ = writeln!(
-                out,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"{colour}\" stroke-width=\"2\"><title>{}, {}: {}{}</title></circle>",
-                n(x(j)),
-                n(y(*v)),
-                if markers { "4.5" } else { "3" },
-                if partial.is_some() { WHITE } else { colour },
-                escape(s.name),
-                escape(&xs[j].name),
-                thousands(v.round() as u64),
-                partial.map(|p| format!(" ({p})")).unwrap_or_default(),
-            );
-        }
-        out.push_str("</g>\n");
-    }
+            SeriesLines {
+                name: s.name,
+                colour,
+                dash,
+                lines,
+                markers: marks,
+            }
+        })
+        .collect();
 
-    // Legend.
-    out.push_str("<g class=\"legend\">\n");
     let column_width = (WIDTH - PLOT_LEFT) / LEGEND_COLUMNS as f64;
     let item_pos = |k: usize| {
         (
@@ -412,58 +514,58 @@ pub fn line_chart(
             legend_top + (k / LEGEND_COLUMNS) as f64 * LEGEND_ROW,
         )
     };
-    for (i, s) in series.iter().enumerate() {
-        let (colour, dash) = style(i, s);
-        let (lx, ly) = item_pos(i);
-        let _ = writeln!(
-            out,
-            "<line x1=\"{}\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\" stroke=\"{colour}\" stroke-width=\"2.5\"{dash}/>",
-            n(lx),
-            n(lx + 28.0),
-            ly = n(ly),
-        );
-        let _ = writeln!(
-            out,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{colour}\" stroke=\"{colour}\" stroke-width=\"2\"/>",
-            n(lx + 14.0),
-            n(ly),
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"13\">{}</text>",
-            n(lx + 36.0),
-            n(ly + 5.0),
-            escape(&truncate(s.name, 26)),
-        );
-    }
-    let mut key_row = series_rows;
-    if any_partial {
-        let (lx, ly) = item_pos(key_row * LEGEND_COLUMNS);
-        key_row += 1;
-        let _ = writeln!(
-            out,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{WHITE}\" stroke=\"{TEXT}\" stroke-width=\"2\"/>",
-            n(lx + 14.0),
-            n(ly),
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"13\">Hollow marker: a year not fully held, annualised, joined by no line</text>",
-            n(lx + 36.0),
-            n(ly + 5.0),
-        );
-    }
-    if any_gap {
-        let (lx, ly) = item_pos(key_row * LEGEND_COLUMNS);
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"13\">A break in a line: months not held</text>",
-            n(lx),
-            n(ly + 5.0),
-        );
-    }
-    out.push_str("</g>\n</svg>");
-    out
+    let legend = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (colour, dash) = style(i, s);
+            LegendItem {
+                place: Place::at(item_pos(i)),
+                colour,
+                dash,
+                name: truncate(s.name, 26),
+            }
+        })
+        .collect();
+    let partial_key = any_partial.then(|| Place::at(item_pos(series_rows * LEGEND_COLUMNS)));
+    let gap_row = series_rows + usize::from(any_partial);
+    let gap_key = any_gap.then(|| Place::at(item_pos(gap_row * LEGEND_COLUMNS)));
+
+    render(&LineChart {
+        head: Head {
+            class: "chart",
+            font: true,
+            id,
+            width: n(WIDTH),
+            height: n(height),
+            title,
+            desc,
+        },
+        plot_left: n(PLOT_LEFT),
+        plot_right: n(PLOT_RIGHT),
+        y_label_x: n(PLOT_LEFT - 8.0),
+        x_label_y: n(plot_bottom + 20.0),
+        x_note_y: n(plot_bottom + 36.0),
+        y_ticks,
+        x_labels,
+        series: lines,
+        marker_r: if markers { "4.5" } else { "3" },
+        legend,
+        partial_key,
+        gap_key,
+    })
+}
+
+/// The sparkline as `templates/charts/sparkline.svg` draws it.
+#[derive(Template)]
+#[template(path = "charts/sparkline.svg")]
+struct Sparkline<'a> {
+    head: Head<'a>,
+    /// The points of the line, when there are two values or more.
+    line: Option<String>,
+    last_x: String,
+    last_y: String,
+    colour: &'static str,
 }
 
 /// A sparkline: a small line of a few values (a measure's quarterly
@@ -475,7 +577,6 @@ pub fn sparkline(id: &str, title: &str, desc: &str, values: &[f64]) -> String {
     const WIDTH: f64 = 120.0;
     const HEIGHT: f64 = 32.0;
     const PAD: f64 = 4.0;
-    const BLUE: &str = PALETTE[0];
 
     let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     let Some(last) = values.last().copied() else {
@@ -497,36 +598,29 @@ pub fn sparkline(id: &str, title: &str, desc: &str, values: &[f64]) -> String {
             HEIGHT / 2.0
         }
     };
-    let id = escape(id);
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sparkline\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{t}</title>\n<desc id=\"{id}-desc\">{d}</desc>\n",
-        w = n(WIDTH),
-        h = n(HEIGHT),
-        t = escape(title),
-        d = escape(desc),
-    );
-    if values.len() > 1 {
-        let points: Vec<String> = values
+    let line = (values.len() > 1).then(|| {
+        values
             .iter()
             .enumerate()
             .map(|(i, v)| format!("{},{}", n(x(i)), n(y(*v))))
-            .collect();
-        let _ = writeln!(
-            out,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{BLUE}\" stroke-width=\"2\" stroke-linejoin=\"round\"/>",
-            points.join(" ")
-        );
-    }
-    let _ = writeln!(
-        out,
-        "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{BLUE}\"/>",
-        n(x(values.len() - 1)),
-        n(y(last))
-    );
-    out.push_str("</svg>");
-    out
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    render(&Sparkline {
+        head: Head {
+            class: "sparkline",
+            font: false,
+            id,
+            width: n(WIDTH),
+            height: n(HEIGHT),
+            title,
+            desc,
+        },
+        line,
+        last_x: n(x(values.len() - 1)),
+        last_y: n(y(last)),
+        colour: PALETTE[0],
+    })
 }
 
 #[cfg(test)]
