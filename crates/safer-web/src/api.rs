@@ -275,3 +275,27 @@ pub(crate) async fn record_value(
         .ok_or_else(|| WebError::Internal("the value just recorded is not there".into()))?;
     Ok((StatusCode::CREATED, Json(recorded)).into_response())
 }
+
+/// POST /api/v1/plans/{id}/actions: adds an action; answers the action.
+pub(crate) async fn add_action(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(plan_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form: input::ActionForm = json_body(
+        &headers,
+        &body,
+        "The action's fields are strings: priority, aim, key_action, lead_agency, start, due, outcome_target (and financial_implications, resource_implications, measure)",
+    )?;
+    let actor = caller.actor();
+    let plan = app.app.plan(&actor, &plan_id).await?;
+    let entry = input::validate_action(&form, &plan).map_err(|errors| {
+        let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        WebError::Unprocessable(msgs.join("; "))
+    })?;
+    let id = app.app.add_action(&actor, &entry).await?;
+    let (_, action) = app.app.action_to_update(&actor, id).await?;
+    Ok((StatusCode::CREATED, Json(action)).into_response())
+}

@@ -164,12 +164,25 @@ pub(crate) fn validate_action(
         }
         v.to_owned()
     };
-    let key_action = text("key_action", &f.key_action, Some("Say what the action is"), &mut errors);
-    let lead = text("lead_agency", &f.lead_agency, Some("Select the lead agency"), &mut errors);
+    let key_action = text(
+        "key_action",
+        &f.key_action,
+        Some("Say what the action is"),
+        &mut errors,
+    );
+    let lead = text(
+        "lead_agency",
+        &f.lead_agency,
+        Some("Select the lead agency"),
+        &mut errors,
+    );
     let date = |id: &'static str, v: &str, errors: &mut Vec<_>| match v.trim().parse::<Date>() {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push((id, "Enter the date as YYYY-MM-DD, for example 2024-07-31".to_owned()));
+            errors.push((
+                id,
+                "Enter the date as YYYY-MM-DD, for example 2024-07-31".to_owned(),
+            ));
             None
         }
     };
@@ -178,10 +191,23 @@ pub(crate) fn validate_action(
     if let (Some(s), Some(d)) = (start, due)
         && d < s
     {
-        errors.push(("due", format!("The due date must be on or after the start date ({s})")));
+        errors.push((
+            "due",
+            format!("The due date must be on or after the start date ({s})"),
+        ));
     }
-    let financial = text("financial_implications", &f.financial_implications, None, &mut errors);
-    let resources = text("resource_implications", &f.resource_implications, None, &mut errors);
+    let financial = text(
+        "financial_implications",
+        &f.financial_implications,
+        None,
+        &mut errors,
+    );
+    let resources = text(
+        "resource_implications",
+        &f.resource_implications,
+        None,
+        &mut errors,
+    );
     let outcome = text(
         "outcome_target",
         &f.outcome_target,
@@ -192,7 +218,10 @@ pub(crate) fn validate_action(
         "" => None,
         m if plan.measures().any(|(_, x)| x.id == m) => Some(m.to_owned()),
         _ => {
-            errors.push(("measure", "Select one of the plan's measures, or none".into()));
+            errors.push((
+                "measure",
+                "Select one of the plan's measures, or none".into(),
+            ));
             None
         }
     };

@@ -102,6 +102,30 @@ fn value_paths() -> Value {
         { "name": "measure", "in": "path", "required": true, "description": "The measure's id, such as p5-m1.", "schema": { "type": "string" } }
     ]);
     json!({
+        "/api/v1/plans/{id}/actions": {
+            "post": {
+                "operationId": "addAction",
+                "summary": "Add an action to a plan's action plan",
+                "description": "Needs the `write` scope (or a session and `X-CSRF-Token`) and the community safety officer or JAG coordinator role. The lead agency is named as the partnership's agencies are.",
+                "parameters": [params[0].clone()],
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": schema_ref("ActionRequest") } }
+                },
+                "responses": {
+                    "201": {
+                        "description": "The action was added",
+                        "content": { "application/json": { "schema": schema_ref("Action") } }
+                    },
+                    "400": { "$ref": "#/components/responses/BadRequest" },
+                    "401": { "$ref": "#/components/responses/Unauthorized" },
+                    "403": { "$ref": "#/components/responses/Forbidden" },
+                    "404": { "$ref": "#/components/responses/NotFound" },
+                    "422": { "$ref": "#/components/responses/Unprocessable" },
+                    "500": { "$ref": "#/components/responses/ServerError" }
+                }
+            }
+        },
         "/api/v1/plans/{id}/measures/{measure}/values": {
             "get": {
                 "operationId": "getMeasureValues",
@@ -253,6 +277,58 @@ fn core_paths() -> Value {
 }
 
 fn schemas() -> Value {
+    let mut s = core_schemas();
+    if let (Some(map), Value::Object(more)) = (s.as_object_mut(), task_schemas()) {
+        map.extend(more);
+    }
+    s
+}
+
+/// The bodies of the tasks' requests and answers (built apart: one json!
+/// of every schema would pass the macro recursion limit).
+fn task_schemas() -> Value {
+    json!({
+        "ActionRequest": {
+            "type": "object",
+            "required": ["priority", "aim", "key_action", "lead_agency", "start", "due", "outcome_target"],
+            "properties": {
+                "priority": { "type": "string", "description": "The priority's id, such as p1." },
+                "aim": { "enum": ["enforcement", "intelligence", "prevention", "confidence"] },
+                "key_action": { "type": "string", "maxLength": 2000 },
+                "lead_agency": { "type": "string", "description": "The lead agency's name." },
+                "start": { "type": "string", "format": "date" },
+                "due": { "type": "string", "format": "date" },
+                "financial_implications": { "type": "string", "maxLength": 2000 },
+                "resource_implications": { "type": "string", "maxLength": 2000 },
+                "outcome_target": { "type": "string", "maxLength": 2000 },
+                "measure": { "type": "string", "description": "The id of the measure the action serves; empty for none." }
+            }
+        },
+        "MeasureValueRequest": {
+            "type": "object",
+            "required": ["quarter", "value"],
+            "properties": {
+                "quarter": { "type": "string", "description": "YYYY/YY-Qn or YYYY-Qn: quarter n of the financial year.", "examples": ["2024-Q2"] },
+                "value": { "type": "number" },
+                "note": { "type": "string", "maxLength": 500, "description": "Where the figure comes from." }
+            }
+        },
+        "MeasureValue": {
+            "type": "object",
+            "required": ["measure_id", "quarter", "value", "note", "entered_by", "entered_at"],
+            "properties": {
+                "measure_id": { "type": "string" },
+                "quarter": { "type": "string" },
+                "value": { "type": "number" },
+                "note": { "type": "string" },
+                "entered_by": { "type": "string" },
+                "entered_at": { "type": "string", "format": "date-time" }
+            }
+        }
+    })
+}
+
+fn core_schemas() -> Value {
     let nullable_string = json!({ "type": ["string", "null"] });
     // Built apart: one json! of every schema would pass the macro recursion limit.
     let assessment = assessment_schema(&nullable_string);
@@ -410,27 +486,6 @@ fn schemas() -> Value {
                 "status": schema_ref("ActionStatus"),
                 "text": { "type": "string", "minLength": 1, "maxLength": 4000 },
                 "date": { "type": "string", "format": "date", "description": "Default: today." }
-            }
-        },
-        "MeasureValueRequest": {
-            "type": "object",
-            "required": ["quarter", "value"],
-            "properties": {
-                "quarter": { "type": "string", "description": "YYYY/YY-Qn or YYYY-Qn: quarter n of the financial year.", "examples": ["2024-Q2"] },
-                "value": { "type": "number" },
-                "note": { "type": "string", "maxLength": 500, "description": "Where the figure comes from." }
-            }
-        },
-        "MeasureValue": {
-            "type": "object",
-            "required": ["measure_id", "quarter", "value", "note", "entered_by", "entered_at"],
-            "properties": {
-                "measure_id": { "type": "string" },
-                "quarter": { "type": "string" },
-                "value": { "type": "number" },
-                "note": { "type": "string" },
-                "entered_by": { "type": "string" },
-                "entered_at": { "type": "string", "format": "date-time" }
             }
         },
         "ActionUpdateCreated": {

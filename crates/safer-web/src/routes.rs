@@ -89,6 +89,8 @@ const ACTION_EDITORS: &[Role] = &[
 ];
 const FUND_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer, Role::JagCoordinator];
 const ANALYSTS: &[Role] = &[Role::Analyst];
+/// Who keeps the action plans: adds and changes actions.
+const ACTION_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer, Role::JagCoordinator];
 /// Who keeps the plan and its measures' values.
 const PLAN_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer];
 const ADMINISTRATORS: &[Role] = &[Role::Administrator];
@@ -196,6 +198,34 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(EVERYONE),
         Audit::None,
         "A plan and its action plans",
+    ),
+    page(
+        Get,
+        "/plans/{id}/actions/new",
+        Roles(ACTION_KEEPERS),
+        Audit::None,
+        "The form to add an action to a plan",
+    ),
+    page(
+        Post,
+        "/plans/{id}/actions/new",
+        Roles(ACTION_KEEPERS),
+        Audit::Change("add_action"),
+        "Add an action to a plan's action plan",
+    ),
+    page(
+        Get,
+        "/actions/{id}/edit",
+        Roles(ACTION_KEEPERS),
+        Audit::None,
+        "The form to change an action",
+    ),
+    page(
+        Post,
+        "/actions/{id}/edit",
+        Roles(ACTION_KEEPERS),
+        Audit::Change("edit_action"),
+        "Change an action: its priority, aim, text, lead, dates, implications, target and measure",
     ),
     page(
         Get,
@@ -329,6 +359,13 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(EVERYONE),
         Audit::None,
         "A plan's actions and their updates",
+    ),
+    api(
+        Post,
+        "/api/v1/plans/{id}/actions",
+        Roles(ACTION_KEEPERS),
+        Audit::Change("add_action"),
+        "Add an action to a plan's action plan",
     ),
     api(
         Post,

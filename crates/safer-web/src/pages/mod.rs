@@ -1,6 +1,7 @@
 //! The HTML pages. Each handler gets the [`Caller`](crate::auth::Caller)
 //! the gate identified; access to the route has been checked already.
 
+pub(crate) mod actions;
 pub(crate) mod admin;
 pub(crate) mod assessment;
 pub(crate) mod assets;

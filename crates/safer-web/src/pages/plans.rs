@@ -61,6 +61,8 @@ struct PlanPage {
 
 struct PriorityView {
     id: String,
+    /// The form to add an action to this priority, for those who may.
+    new_action_href: Option<String>,
     number: u32,
     title: String,
     why: Vec<String>,
@@ -84,13 +86,16 @@ struct ActionRow {
     /// (date, text, author) of the latest update entered.
     latest: Option<(String, String, String)>,
     may_update: bool,
+    may_change: bool,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(crate) struct PlanQuery {
-    /// The action just updated, for the success banner.
+    /// The action just updated, added or changed, for the success banner.
     updated: Option<String>,
+    added: Option<String>,
+    changed: Option<String>,
 }
 
 pub(crate) async fn plan(
@@ -104,17 +109,32 @@ pub(crate) async fn plan(
     let actions = app.app.actions(&actor, &plan.id).await?;
     let scope = app.app.action_scope(&actor);
     let today = app.app.today();
-    let banner = q
-        .updated
-        .as_deref()
-        .and_then(|u| u.parse::<ActionId>().ok())
-        .filter(|u| actions.iter().any(|a| a.id == *u))
-        .map(|u| format!("The update to action {u} is saved."));
+    let held = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|u| u.parse::<ActionId>().ok())
+            .filter(|u| actions.iter().any(|a| a.id == *u))
+    };
+    let banner = held(&q.updated)
+        .map(|u| format!("The update to action {u} is saved."))
+        .or_else(|| held(&q.added).map(|u| format!("Action {u} is added.")))
+        .or_else(|| held(&q.changed).map(|u| format!("The changes to action {u} are saved.")));
+    let may_keep = crate::routes::find(crate::routes::Method::Get, "/plans/{id}/actions/new")
+        .is_some_and(|r| r.allows(caller.user.as_ref()));
+    let new_action_href = |priority: &str| {
+        may_keep.then(|| {
+            format!(
+                "/plans/{}/actions/new?priority={}",
+                http::url_encode(&plan.id),
+                http::url_encode(priority)
+            )
+        })
+    };
     let priorities = plan
         .priorities
         .iter()
         .map(|p| PriorityView {
             id: p.id.clone(),
+            new_action_href: new_action_href(&p.id),
             number: p.number,
             title: p.title.clone(),
             why: p.why.clone(),
@@ -176,6 +196,7 @@ pub(crate) async fn plan(
                         .last()
                         .map(|u| (u.date.to_string(), u.text.clone(), u.author.clone())),
                     may_update: scope.is_some_and(|s| s.allows(a.lead_agency_id)),
+                    may_change: may_keep,
                 })
                 .collect(),
         })

@@ -277,8 +277,27 @@ async fn api_responses_match_the_openapi_document() {
         let action = app.ids.own_action;
         let values = "/api/v1/plans/{id}/measures/{measure}/values";
         let values_of = format!("/api/v1/plans/{plan}/measures/p5-m1/values");
+        let lead = crate::helpers::agency_of(Role::AgencyLead);
+        // Kept for the whole test, as the other bodies are.
+        let new_action: &'static str = String::leak(format!(
+            r#"{{"priority":"p1","aim":"enforcement","key_action":"Licensing visits","lead_agency":"{lead}","start":"2022-04-01","due":"2022-12-31","outcome_target":"Twenty visits","resource_implications":"Two officers"}}"#
+        ));
         let calls: Vec<(&str, &str, String, Option<&str>, u16)> = vec![
             ("get", "/api/v1/plans", "/api/v1/plans".into(), None, 200),
+            (
+                "post",
+                "/api/v1/plans/{id}/actions",
+                format!("/api/v1/plans/{plan}/actions"),
+                Some(new_action),
+                201,
+            ),
+            (
+                "post",
+                "/api/v1/plans/{id}/actions",
+                format!("/api/v1/plans/{plan}/actions"),
+                Some(r#"{"priority":"p1"}"#),
+                422,
+            ),
             (
                 "post",
                 values,

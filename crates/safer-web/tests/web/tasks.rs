@@ -132,3 +132,141 @@ async fn an_officer_records_and_corrects_a_measures_value() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_coordinator_adds_and_changes_an_action() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let jag = app.login_as(Role::JagCoordinator).await;
+        let plan = app.db.plan(&app.ids.plan).await.unwrap();
+        let p2 = plan.priorities[1].id.clone();
+        let new = format!("/plans/{}/actions/new", app.ids.plan);
+        let form = jag
+            .get(&format!("{new}?priority={p2}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            form.contains(&format!("<option value=\"{p2}\" selected>")),
+            "[{b}]"
+        );
+        let lead = crate::helpers::agency_of(Role::AgencyLead);
+
+        // Everything missing is named, in the form's order.
+        let r = jag.post_form(&new, &[("priority", &p2)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let page = r.text().await.unwrap();
+        for m in [
+            "Select the action",
+            "Say what the action is",
+            "Select the lead agency",
+            "Enter the date as YYYY-MM-DD",
+            "Say what the action should achieve",
+        ] {
+            assert!(page.contains(m), "[{b}] {m}");
+        }
+        let fields = [
+            ("priority", p2.as_str()),
+            ("aim", "prevention"),
+            ("key_action", "Youth diversion sessions in the summer"),
+            ("lead_agency", lead.as_str()),
+            ("start", "2022-06-01"),
+            ("due", "2022-09-30"),
+            ("financial_implications", "£3,000 from the Locality Fund"),
+            ("resource_implications", "Two youth workers, eight evenings"),
+            ("outcome_target", "Eight sessions, 100 young people"),
+            ("measure", ""),
+        ];
+        let mut bad = fields.to_vec();
+        bad[5] = ("due", "2022-05-01");
+        let r = jag.post_form(&new, &bad).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("on or after the start date"),
+            "[{b}]"
+        );
+
+        let r = jag.post_form(&new, &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let to = location(&r);
+        assert!(to.contains("?added="), "[{b}] {to}");
+        let page = jag.get(&to).await.text().await.unwrap();
+        assert!(page.contains("is added."), "[{b}] the banner");
+        for f in [
+            "Youth diversion sessions",
+            "£3,000 from the Locality Fund",
+            "Two youth workers",
+            "Eight sessions, 100 young people",
+        ] {
+            assert!(page.contains(f), "[{b}] {f}");
+        }
+        let added = app
+            .db
+            .actions(&app.ids.plan)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.key_action.starts_with("Youth diversion"))
+            .unwrap();
+        assert_eq!(added.priority_id, p2);
+        assert_eq!(added.lead_agency, lead);
+
+        // Changed: the form comes filled, the change is kept and audited.
+        let edit = format!("/actions/{}/edit", added.id);
+        let form = jag.get(&edit).await.text().await.unwrap();
+        assert!(form.contains("Two youth workers, eight evenings"), "[{b}]");
+        let mut changed = fields.to_vec();
+        changed[5] = ("due", "2022-10-31");
+        changed[8] = ("outcome_target", "Ten sessions");
+        let r = jag.post_form(&edit, &changed).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let after = app
+            .db
+            .action_in_scope(added.id, safer_domain::ActionScope::All)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                after.due.to_string().as_str(),
+                after.outcome_target.as_str()
+            ),
+            ("2022-10-31", "Ten sessions")
+        );
+        let log = app.db.audit_log(20).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "add_action" && e.actor == "jag_coordinator"),
+            "[{b}]"
+        );
+        assert!(
+            log.iter()
+                .any(|e| e.action == "edit_action" && e.target == format!("action {}", added.id)),
+            "[{b}]"
+        );
+
+        // An agency lead updates progress but does not change actions.
+        let lead_c = app.login_as(Role::AgencyLead).await;
+        assert_eq!(
+            lead_c.get(&edit).await.status(),
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
+        assert_eq!(
+            lead_c.get(&new).await.status(),
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
+        let page = lead_c
+            .get(&format!("/plans/{}", app.ids.plan))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("Add an action"), "[{b}]");
+        app.stop().await;
+    }
+}
