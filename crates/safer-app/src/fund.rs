@@ -116,6 +116,17 @@ impl App {
             .await?)
     }
 
+    /// Every (partnership, year) with an allocation, newest first.
+    pub async fn fund_years(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(String, FinancialYear)>, AppError> {
+        if actor.require(FUND_KEEPERS).is_err() {
+            actor.require_admin()?;
+        }
+        Ok(self.db.fund_years().await?)
+    }
+
     /// A year's fund.
     pub async fn fund(
         &self,

@@ -245,6 +245,174 @@ pub(crate) fn validate_action(
     }
 }
 
+/// An amount of money as typed: pounds, perhaps with `£`, thousands
+/// separators and pence (`12,000`, `£1,500.50`).
+fn money(
+    id: &'static str,
+    v: &str,
+    negative_ok: bool,
+    errors: &mut Vec<(&'static str, String)>,
+) -> Option<i64> {
+    match safer_domain::parse_pounds(v) {
+        Some(p) if p >= 0 || negative_ok => Some(p),
+        Some(_) => {
+            errors.push((id, "The amount cannot be negative".into()));
+            None
+        }
+        None => {
+            errors.push((
+                id,
+                "Enter the amount in pounds, such as 12,000 or 1,500.50".into(),
+            ));
+            None
+        }
+    }
+}
+
+/// A year's allocation as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct AllocationForm {
+    pub partnership: String,
+    pub year: String,
+    pub amount: String,
+    pub source: String,
+}
+
+pub(crate) fn validate_allocation(
+    f: &AllocationForm,
+) -> Result<(String, safer_domain::FinancialYear, i64, String), Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let partnership = f.partnership.trim();
+    if partnership.is_empty() {
+        errors.push(("partnership", "Select the partnership".into()));
+    }
+    let year = f
+        .year
+        .trim()
+        .replace('-', "/")
+        .parse::<safer_domain::FinancialYear>();
+    if year.is_err() {
+        errors.push(("year", "Enter the financial year as 2024/25".into()));
+    }
+    let amount = money("amount", &f.amount, false, &mut errors);
+    let source = f.source.trim();
+    if source.is_empty() {
+        errors.push((
+            "source",
+            "Say where the money comes from, such as the PCC grant letter".into(),
+        ));
+    }
+    match (year, amount) {
+        (Ok(y), Some(a)) if errors.is_empty() => {
+            Ok((partnership.to_owned(), y, a, source.to_owned()))
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A fund project as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct ProjectForm {
+    pub name: String,
+    pub lead_agency: String,
+    pub budget: String,
+    /// `plan-id priority-id`: the priority the project serves.
+    pub priority: String,
+    pub action: String,
+}
+
+pub(crate) fn validate_project(
+    f: &ProjectForm,
+    partnership: &str,
+    year: safer_domain::FinancialYear,
+) -> Result<safer_app::FundEntry, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let name = f.name.trim();
+    if name.is_empty() {
+        errors.push(("name", "Enter the project's name".into()));
+    }
+    let lead = f.lead_agency.trim();
+    if lead.is_empty() {
+        errors.push(("lead_agency", "Select the lead agency".into()));
+    }
+    let budget = money("budget", &f.budget, false, &mut errors);
+    let priority = f.priority.split_once(' ');
+    if priority.is_none() {
+        errors.push(("priority", "Select the priority the project serves".into()));
+    }
+    let action = match f.action.trim() {
+        "" => None,
+        a => match a.parse::<safer_domain::ActionId>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push((
+                    "action",
+                    "Enter the action's number, or leave it empty".into(),
+                ));
+                None
+            }
+        },
+    };
+    match (budget, priority) {
+        (Some(budget_pence), Some((plan, p))) if errors.is_empty() => Ok(safer_app::FundEntry {
+            partnership: partnership.to_owned(),
+            year,
+            name: name.to_owned(),
+            lead_agency: lead.to_owned(),
+            budget_pence,
+            plan_id: plan.to_owned(),
+            priority_id: p.to_owned(),
+            action_id: action,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A quarter's spend on a project as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct SpendForm {
+    pub project: String,
+    pub quarter: String,
+    /// Named apart from the allocation's fields on the same page.
+    #[serde(rename = "spend_amount")]
+    pub amount: String,
+    #[serde(rename = "spend_note")]
+    pub note: String,
+}
+
+pub(crate) fn validate_spend(
+    f: &SpendForm,
+) -> Result<(safer_domain::ProjectId, u8, i64, String), Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let project = f.project.trim().parse::<safer_domain::ProjectId>();
+    if project.is_err() {
+        errors.push(("project", "Select the project".into()));
+    }
+    let quarter = match f.quarter.trim().parse::<u8>() {
+        Ok(q) if (1..=4).contains(&q) => Some(q),
+        _ => {
+            errors.push(("quarter", "Select the quarter, 1 to 4".into()));
+            None
+        }
+    };
+    // A negative amount records a refund or a correction.
+    let amount = money("spend_amount", &f.amount, true, &mut errors);
+    let note = f.note.trim();
+    if note.chars().count() > MAX_NOTE {
+        errors.push((
+            "spend_note",
+            format!("The note must be {MAX_NOTE} characters or fewer"),
+        ));
+    }
+    match (project, quarter, amount) {
+        (Ok(p), Some(q), Some(a)) if errors.is_empty() => Ok((p, q, a, note.to_owned())),
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +457,41 @@ mod tests {
         assert_eq!(fields, ["quarter", "value", "note"]);
         assert!(validate_value("2024-Q1", "", "").is_err());
         assert!(validate_value("2024-Q1", "inf", "").is_err());
+    }
+
+    #[test]
+    fn money_forms_are_checked() {
+        let a = validate_allocation(&AllocationForm {
+            partnership: "charnwood".into(),
+            year: "2024-25".into(),
+            amount: "£40,000".into(),
+            source: "PCC grant letter".into(),
+        })
+        .unwrap();
+        assert_eq!((a.1.to_string().as_str(), a.2), ("2024/25", 4_000_000));
+        let e = validate_allocation(&AllocationForm {
+            amount: "-5".into(),
+            ..AllocationForm::default()
+        })
+        .err()
+        .unwrap();
+        let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["partnership", "year", "amount", "source"]);
+        let (_, q, pence, _) = validate_spend(&SpendForm {
+            project: "3".into(),
+            quarter: "2".into(),
+            amount: "-12.50".into(),
+            note: "refund".into(),
+        })
+        .unwrap();
+        assert_eq!((q, pence), (2, -1250), "a refund is a negative amount");
+        assert!(
+            validate_spend(&SpendForm {
+                quarter: "5".into(),
+                ..SpendForm::default()
+            })
+            .is_err()
+        );
     }
 
     proptest::proptest! {

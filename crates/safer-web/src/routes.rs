@@ -194,6 +194,13 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     page(
         Get,
+        "/plans",
+        Roles(EVERYONE),
+        Audit::None,
+        "The plans held",
+    ),
+    page(
+        Get,
         "/plans/{id}",
         Roles(EVERYONE),
         Audit::None,
@@ -264,10 +271,38 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     page(
         Get,
+        "/fund",
+        Roles(FUND_KEEPERS),
+        Audit::None,
+        "The fund's years, and the form to set a year's allocation",
+    ),
+    page(
+        Post,
+        "/fund",
+        Roles(FUND_KEEPERS),
+        Audit::Change("set_allocation"),
+        "Set (or replace) a year's allocation",
+    ),
+    page(
+        Get,
         "/fund/{partnership}/{year}",
         Roles(FUND_KEEPERS),
         Audit::None,
         "The Partnership Locality Fund for a year",
+    ),
+    page(
+        Post,
+        "/fund/{partnership}/{year}/projects",
+        Roles(FUND_KEEPERS),
+        Audit::Change("add_project"),
+        "Add a project paid for from the year's allocation",
+    ),
+    page(
+        Post,
+        "/fund/{partnership}/{year}/spend",
+        Roles(FUND_KEEPERS),
+        Audit::Change("record_spend"),
+        "Record a quarter's spend on a project (a negative amount: a refund)",
     ),
     page(
         Get,

@@ -47,9 +47,11 @@ pub(crate) struct Account {
 }
 
 /// The header's menu: each page a signed-in caller may open.
-const MENU: [(&str, &str); 5] = [
+const MENU: [(&str, &str); 7] = [
     ("/", "Dashboard"),
+    ("/plans", "Plans"),
     ("/assessment", "Assessment"),
+    ("/fund", "Fund"),
     ("/import", "Import data"),
     ("/admin/audit", "Audit log"),
     ("/admin/users", "Users"),

@@ -116,6 +116,25 @@ impl Database {
         Ok(())
     }
 
+    /// Every (partnership, year) with an allocation, newest year first.
+    pub async fn fund_years(&self) -> Result<Vec<(String, FinancialYear)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT partnership, year FROM fund_allocations ORDER BY year DESC, partnership",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let y: String = r.try_get(1)?;
+                Ok((
+                    r.try_get(0)?,
+                    y.parse()
+                        .map_err(|e: safer_domain::MonthError| DbError::Corrupt(e.to_string()))?,
+                ))
+            })
+            .collect()
+    }
+
     /// A year's allocation, projects and spend.
     pub async fn fund(&self, partnership: &str, year: FinancialYear) -> Result<Fund, DbError> {
         let alloc = sqlx::query("SELECT amount_pence, source FROM fund_allocations WHERE partnership = $1 AND year = $2")

@@ -46,6 +46,32 @@ pub(crate) fn source_text(s: &MeasureSource) -> String {
 }
 
 #[derive(Template)]
+#[template(path = "plans_index.html")]
+struct PlansIndex {
+    chrome: Chrome,
+    /// (link, title, first year).
+    plans: Vec<(String, String, String)>,
+}
+
+/// GET /plans: every plan held.
+pub(crate) async fn index(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
+    let plans = app
+        .app
+        .plans(&caller.actor())
+        .await?
+        .into_iter()
+        .map(|(id, title, first)| (format!("/plans/{}", http::url_encode(&id)), title, first))
+        .collect();
+    Ok(view::page(&PlansIndex {
+        chrome: Chrome::new(&app, &caller, "Plans"),
+        plans,
+    }))
+}
+
+#[derive(Template)]
 #[template(path = "plan.html")]
 struct PlanPage {
     chrome: Chrome,

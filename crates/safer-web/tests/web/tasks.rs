@@ -270,3 +270,157 @@ async fn a_coordinator_adds_and_changes_an_action() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_officer_keeps_the_fund_in_the_browser() {
+    use calamine::Reader;
+    for app in spawn_app().await {
+        let b = app.backend;
+        let cso = app.login_as(Role::CommunitySafetyOfficer).await;
+        // The fund is in the header's menu.
+        let index = cso.get("/fund").await.text().await.unwrap();
+        assert!(index.contains("href=\"/fund\">Fund</a>"), "[{b}] the menu");
+        assert!(
+            index.contains("/fund/charnwood/2022-23"),
+            "[{b}] the year held"
+        );
+
+        // A new year's allocation.
+        let r = cso
+            .post_form(
+                "/fund",
+                &[
+                    ("partnership", "charnwood"),
+                    ("year", "2023/24"),
+                    ("amount", "abc"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("Enter the amount in pounds")
+                && page.contains("Say where the money comes from"),
+            "[{b}]"
+        );
+        let r = cso
+            .post_form(
+                "/fund",
+                &[
+                    ("partnership", "charnwood"),
+                    ("year", "2023/24"),
+                    ("amount", "£42,500"),
+                    ("source", "PCC grant letter, April 2023"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        assert_eq!(location(&r), "/fund/charnwood/2023-24?saved=allocation");
+
+        // A project serving a priority, then spend and a refund.
+        let page_path = "/fund/charnwood/2023-24";
+        let form = cso.get(page_path).await.text().await.unwrap();
+        assert!(
+            form.contains("Add a project") && !form.contains("Record spend"),
+            "[{b}]"
+        );
+        let lead = crate::helpers::agency_of(Role::AgencyLead);
+        let priority = format!("{} p2", app.ids.plan);
+        let r = cso
+            .post_form(
+                &format!("{page_path}/projects"),
+                &[
+                    ("name", "Street pastors"),
+                    ("lead_agency", &lead),
+                    ("budget", "12,000"),
+                    ("priority", &priority),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let fund = app
+            .db
+            .fund("charnwood", "2023/24".parse().unwrap())
+            .await
+            .unwrap();
+        let project = fund.projects[0].id.to_string();
+        for (q, amount) in [("1", "2,000.50"), ("2", "3,000"), ("2", "-500")] {
+            let r = cso
+                .post_form(
+                    &format!("{page_path}/spend"),
+                    &[
+                        ("project", &project),
+                        ("quarter", q),
+                        ("spend_amount", amount),
+                        ("spend_note", "invoice"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        }
+        let page = cso
+            .get(&format!("{page_path}?quarter=2&saved=spend"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("The spend is recorded."), "[{b}]");
+        assert!(
+            page.contains("£2,000.50") && page.contains("£2,500.00") && page.contains("£4,500.50"),
+            "[{b}] the figures"
+        );
+        // A project of another year is not this year's.
+        let other = app
+            .db
+            .fund("charnwood", "2022/23".parse().unwrap())
+            .await
+            .unwrap()
+            .projects[0]
+            .id
+            .to_string();
+        let r = cso
+            .post_form(
+                &format!("{page_path}/spend"),
+                &[("project", &other), ("quarter", "1"), ("spend_amount", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+
+        // The return, read back cell by cell.
+        let r = cso.get(&format!("{page_path}/return.xlsx?quarter=2")).await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let bytes = r.bytes().await.unwrap().to_vec();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let cells: Vec<String> = sheet
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect();
+        assert!(
+            cells.iter().any(|c| c == "Street pastors"),
+            "[{b}] {cells:?}"
+        );
+        assert!(
+            cells.iter().any(|c| c == "4500.5"),
+            "[{b}] the spend to date as a number: {cells:?}"
+        );
+
+        let log = app.db.audit_log(30).await.unwrap();
+        for action in ["set_allocation", "add_project", "record_spend"] {
+            assert!(
+                log.iter()
+                    .any(|e| e.action == action && e.actor == "community_safety_officer"),
+                "[{b}] {action}"
+            );
+        }
+        // An analyst keeps no fund.
+        let analyst = app.login_as(Role::Analyst).await;
+        assert_eq!(
+            analyst.get("/fund").await.status(),
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}
