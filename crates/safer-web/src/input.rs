@@ -279,9 +279,13 @@ pub(crate) struct AllocationForm {
     pub source: String,
 }
 
-pub(crate) fn validate_allocation(
-    f: &AllocationForm,
-) -> Result<(String, safer_domain::FinancialYear, i64, String), Vec<(&'static str, String)>> {
+/// A form's errors: (field id, message), in the form's order.
+pub(crate) type FieldErrors = Vec<(&'static str, String)>;
+
+/// An allocation, checked: partnership, year, pence, source.
+pub(crate) type CheckedAllocation = (String, safer_domain::FinancialYear, i64, String);
+
+pub(crate) fn validate_allocation(f: &AllocationForm) -> Result<CheckedAllocation, FieldErrors> {
     let mut errors = Vec::new();
     let partnership = f.partnership.trim();
     if partnership.is_empty() {
@@ -383,9 +387,10 @@ pub(crate) struct SpendForm {
     pub note: String,
 }
 
-pub(crate) fn validate_spend(
-    f: &SpendForm,
-) -> Result<(safer_domain::ProjectId, u8, i64, String), Vec<(&'static str, String)>> {
+/// Spend, checked: project, quarter, pence, note.
+pub(crate) type CheckedSpend = (safer_domain::ProjectId, u8, i64, String);
+
+pub(crate) fn validate_spend(f: &SpendForm) -> Result<CheckedSpend, FieldErrors> {
     let mut errors = Vec::new();
     let project = f.project.trim().parse::<safer_domain::ProjectId>();
     if project.is_err() {
