@@ -217,11 +217,25 @@ impl App {
     /// Revokes a token; audited as `revoke_api_token`.
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<(), AppError> {
         actor.require_admin()?;
-        let audit = actor.audit("revoke_api_token", &format!("token {id}"), "");
+        // Say whose token it was, so the log can be searched by the user.
+        let detail = match self.db.api_tokens().await?.into_iter().find(|t| t.id == id) {
+            Some(t) => {
+                let user = self.db.user(t.user_id).await?;
+                format!("{} of user {}", t.name, user.username)
+            }
+            None => String::new(),
+        };
+        let audit = actor.audit("revoke_api_token", &format!("token {id}"), &detail);
         Ok(self.db.revoke_api_token(id, &audit).await?)
     }
 
     /// Every API token (without secrets).
+    /// The users locked by failed sign-ins now.
+    pub async fn locked_users(&self, actor: &Actor) -> Result<Vec<UserId>, AppError> {
+        actor.require_admin()?;
+        Ok(self.db.locked_users().await?)
+    }
+
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
         actor.require_admin()?;
         Ok(self.db.api_tokens().await?)
@@ -235,6 +249,42 @@ impl App {
             .audit(&actor.audit("view", "audit log", &format!("{} entries", rows.len())))
             .await?;
         Ok(rows)
+    }
+
+    /// A page of the audit entries matching `filter`, newest first, with
+    /// how many match; audited as a view of personal data (with the
+    /// search, so that looking someone up is itself on the record).
+    pub async fn audit_search(
+        &self,
+        actor: &Actor,
+        filter: &safer_store::db::AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditRecord>, i64), AppError> {
+        actor.require_admin()?;
+        let (rows, total) = self.db.audit_search(filter, limit, offset).await?;
+        let mut asked = Vec::new();
+        for (k, v) in [
+            ("who", &filter.actor),
+            ("what", &filter.action),
+            ("from", &filter.from),
+            ("until", &filter.until),
+            ("text", &filter.text),
+        ] {
+            if !v.is_empty() {
+                asked.push(format!("{k} {v:?}"));
+            }
+        }
+        let detail = format!(
+            "{} of {total} entries from {offset}{}{}",
+            rows.len(),
+            if asked.is_empty() { "" } else { "; " },
+            asked.join(", ")
+        );
+        self.db
+            .audit(&actor.audit("view", "audit log", &detail))
+            .await?;
+        Ok((rows, total))
     }
 
     /// The latest audit entries, oldest first, for export; audited as an

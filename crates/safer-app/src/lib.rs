@@ -67,7 +67,7 @@ pub use review::{Reviewed, default_quarter, plan_quarters};
 pub use safer_domain::{Clock, FixedClock, SizeRule, Timestamp};
 pub use safer_store::db::SystemClock;
 pub use safer_store::db::{
-    ApiToken, AuditRecord, Backend, MeasureValue, SessionRecord, Verification,
+    ApiToken, AuditFilter, AuditRecord, Backend, MeasureValue, SessionRecord, Verification,
 };
 pub use safer_store::{ManifestEntry, StoredPartnership};
 pub use sessions::{SESSION_MAX_SECS, SignIn, SignInRefusal};

@@ -204,6 +204,17 @@ impl Database {
         Ok(self.login_state(&row).await?.user)
     }
 
+    /// The users locked by failed sign-ins now.
+    pub async fn locked_users(&self) -> Result<Vec<UserId>, DbError> {
+        let rows = sqlx::query("SELECT id FROM users WHERE locked_until > $1 ORDER BY id")
+            .bind(self.now_secs())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(UserId::from_stored(r.try_get(0)?)))
+            .collect()
+    }
+
     /// How many users there are (none: a new installation).
     pub async fn user_count(&self) -> Result<i64, DbError> {
         Ok(sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM users")

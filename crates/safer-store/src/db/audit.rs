@@ -27,6 +27,21 @@ pub struct AuditEntry {
     pub source: String,
 }
 
+/// What to look for in the audit log; an empty field matches anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Who (the actor as logged), whatever the case.
+    pub actor: String,
+    /// What was done, exactly (`update_action`, `sign_in_failed` …).
+    pub action: String,
+    /// From this instant (RFC 3339 or a date, `2024-05-01`), inclusive.
+    pub from: String,
+    /// Before this instant, exclusive.
+    pub until: String,
+    /// Text in the target or the detail, whatever the case.
+    pub text: String,
+}
+
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditRecord {
@@ -169,6 +184,61 @@ impl Database {
                 })
             })
             .collect()
+    }
+
+    /// A page of the entries that match `filter`, newest first, and how many
+    /// match in all.
+    pub async fn audit_search(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditRecord>, i64), DbError> {
+        // Each condition is on when its parameter is not empty; the text
+        // of the query never depends on what is searched for.
+        let condition = "($1 = '' OR lower(actor) = lower($1))
+             AND ($2 = '' OR action = $2)
+             AND ($3 = '' OR at >= $3)
+             AND ($4 = '' OR at < $4)
+             AND ($5 = '' OR lower(target) LIKE '%' || lower($5) || '%' OR lower(detail) LIKE '%' || lower($5) || '%')";
+        let bind = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
+            q.bind(filter.actor.clone())
+                .bind(filter.action.clone())
+                .bind(filter.from.clone())
+                .bind(filter.until.clone())
+                .bind(filter.text.clone())
+        };
+        let total: i64 = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE {condition}"
+        ))))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, at, actor, agency, action, target, detail, source, hash FROM audit_log
+             WHERE {condition} ORDER BY id DESC LIMIT $6 OFFSET $7"
+        ))))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let records = rows
+            .iter()
+            .map(|r| {
+                Ok(AuditRecord {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    agency: r.try_get(3)?,
+                    action: r.try_get(4)?,
+                    target: r.try_get(5)?,
+                    detail: r.try_get(6)?,
+                    source: r.try_get(7)?,
+                    hash: r.try_get(8)?,
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        Ok((records, total))
     }
 
     /// Recomputes the chain from the first entry.

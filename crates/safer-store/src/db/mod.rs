@@ -16,7 +16,7 @@ mod values;
 pub use access::{ApiToken, LoginState, SessionRecord};
 pub use actions::NewAction;
 pub use audit::FAULT_INJECTION_SQL;
-pub use audit::{AuditEntry, AuditRecord, Verification};
+pub use audit::{AuditEntry, AuditFilter, AuditRecord, Verification};
 pub use fund::NewProject;
 pub use values::MeasureValue;
 

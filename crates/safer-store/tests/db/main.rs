@@ -745,6 +745,71 @@ on_every_backend!(a_change_whose_audit_entry_fails_is_not_kept, |db| {
     assert_eq!(db.verify_audit().await.unwrap().entries, entries);
 });
 
+on_every_backend!(the_audit_log_is_searched_by_who_what_when_and_text, |db| {
+    use safer_store::db::AuditFilter;
+    for (actor, action, target) in [
+        ("jsmith", "update_action", "action 1"),
+        ("JSmith", "sign_in", "sign-in"),
+        ("cso", "update_action", "action 2"),
+        ("cso", "export", "fund return charnwood 2024/25 Q1"),
+    ] {
+        let mut e = entry(action);
+        e.actor = actor.into();
+        e.target = target.into();
+        db.audit(&e).await.unwrap();
+    }
+    let find = |f: AuditFilter| async move { db.audit_search(&f, 10, 0).await.unwrap() };
+    let (rows, n) = find(AuditFilter {
+        actor: "JSMITH".into(),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!((rows.len(), n), (2, 2), "who, whatever the case");
+    let (rows, _) = find(AuditFilter {
+        action: "update_action".into(),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(
+        rows.iter().map(|r| r.target.as_str()).collect::<Vec<_>>(),
+        ["action 2", "action 1"]
+    );
+    let (_, n) = find(AuditFilter {
+        text: "FUND RETURN".into(),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(n, 1, "text in the target, whatever the case");
+    let today = db.now().date();
+    let (_, n) = find(AuditFilter {
+        from: today.to_string(),
+        until: today.next().unwrap().to_string(),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(n, 4, "within the day");
+    let (_, n) = find(AuditFilter {
+        until: today.to_string(),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(n, 0);
+    // Paging: newest first, and the total stays.
+    let (page2, n) = db
+        .audit_search(&AuditFilter::default(), 3, 3)
+        .await
+        .unwrap();
+    assert_eq!((page2.len(), n), (1, 4));
+    assert_eq!(page2[0].target, "action 1");
+    // Text that looks like SQL is just text.
+    let (_, n) = find(AuditFilter {
+        text: "' OR 1=1 --".into(),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(n, 0);
+});
+
 on_every_backend!(the_audit_chain_detects_tampering, |db| {
     for i in 0..3 {
         db.audit(&AuditEntry {

@@ -214,6 +214,18 @@ async fn seed(db: &Database) -> Ids {
         .await
         .expect("user");
     }
+    // A user no test signs in as, for the administration routes to change.
+    let spare = agency_ids[&agency_of(Role::ReadOnlyPartner)];
+    db.add_user(
+        "spare",
+        "Spare user",
+        spare,
+        &[Role::ReadOnlyPartner],
+        "x",
+        &seeded(),
+    )
+    .await
+    .expect("user");
     let groups = vec!["Serious acquisitive crime".to_owned()];
     let plan = safer_ingest::plan::load(
         &repo().join("examples/charnwood/plan-2020-23.toml"),

@@ -424,3 +424,219 @@ async fn an_officer_keeps_the_fund_in_the_browser() {
         app.stop().await;
     }
 }
+
+/// The text between `<code class="safer-secret">` and `</code>`.
+fn secret_in(page: &str) -> String {
+    let start = page
+        .find("<code class=\"safer-secret\">")
+        .expect("a secret")
+        + 27;
+    let end = start + page[start..].find("</code>").unwrap();
+    page[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn an_administrator_keeps_accounts_in_the_browser() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let admin = app.login_as(Role::Administrator).await;
+        // An agency, then a user of it; the password is shown once.
+        let r = admin
+            .post_form(
+                "/admin/agencies",
+                &[
+                    ("agency_name", "Charnwood Neighbourhood Watch"),
+                    ("statutory", ""),
+                ],
+            )
+            .await;
+        assert_eq!(location(&r), "/admin/users?saved=agency", "[{b}]");
+        let r = admin
+            .post_form(
+                "/admin/users",
+                &[("username", "bad name"), ("name", ""), ("roles", "analyst")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("The username is refused") && page.contains("Enter the user&#39;s name"),
+            "[{b}]"
+        );
+        let r = admin
+            .post_form(
+                "/admin/users",
+                &[
+                    ("username", "nw-coordinator"),
+                    ("name", "N Watch"),
+                    ("agency", "Charnwood Neighbourhood Watch"),
+                    ("roles", "read_only_partner"),
+                    ("roles", "caseworker"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "no-store",
+            "[{b}] a secret is never kept"
+        );
+        let password = secret_in(&r.text().await.unwrap());
+        let user = app.client();
+        assert_eq!(
+            user.sign_in("nw-coordinator", &password).await.status(),
+            StatusCode::SEE_OTHER,
+            "[{b}]"
+        );
+        assert_eq!(user.get("/").await.status(), StatusCode::OK, "[{b}]");
+        let state = app
+            .db
+            .login_state_by_username("nw-coordinator")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            state.user.roles,
+            vec![Role::Caseworker, Role::ReadOnlyPartner]
+        );
+
+        // A token for them, shown once; then revoked.
+        let r = admin
+            .post_form(
+                "/admin/tokens",
+                &[
+                    ("token_user", "nw-coordinator"),
+                    ("token_name", "weekly export"),
+                    ("scopes", "read"),
+                    ("days", "30"),
+                ],
+            )
+            .await;
+        let secret = secret_in(&r.text().await.unwrap());
+        let api = |token: String| {
+            let c = reqwest::Client::new();
+            let url = app.url("/api/v1/plans");
+            async move { c.get(url).bearer_auth(token).send().await.unwrap().status() }
+        };
+        assert_eq!(api(secret.clone()).await, StatusCode::OK, "[{b}]");
+
+        // Disabled: their session and token stop at once.
+        let r = admin
+            .post_form("/admin/users/nw-coordinator/disable", &[])
+            .await;
+        assert_eq!(
+            location(&r),
+            "/admin/users?saved=disabled:nw-coordinator",
+            "[{b}]"
+        );
+        assert!(
+            crate::helpers::to_sign_in(&user.get("/").await),
+            "[{b}] the session ended"
+        );
+        assert_eq!(api(secret.clone()).await, StatusCode::UNAUTHORIZED, "[{b}]");
+        let page = admin
+            .get("/admin/users?saved=disabled:nw-coordinator")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("nw-coordinator is disabled"),
+            "[{b}] the banner"
+        );
+        admin
+            .post_form("/admin/users/nw-coordinator/enable", &[])
+            .await;
+        assert_eq!(api(secret.clone()).await, StatusCode::OK, "[{b}]");
+        let token = app
+            .db
+            .api_tokens()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "weekly export")
+            .unwrap();
+        let r = admin
+            .post_form(&format!("/admin/tokens/{}/revoke", token.id), &[])
+            .await;
+        assert_eq!(location(&r), "/admin/users?saved=revoked", "[{b}]");
+        assert_eq!(api(secret).await, StatusCode::UNAUTHORIZED, "[{b}]");
+
+        // A new password, shown once, and the old one no longer works.
+        let r = admin
+            .post_form("/admin/users/nw-coordinator/reset", &[])
+            .await;
+        let new_password = secret_in(&r.text().await.unwrap());
+        assert_ne!(new_password, password);
+        assert_eq!(
+            app.client()
+                .sign_in("nw-coordinator", &password)
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{b}]"
+        );
+        assert_eq!(
+            app.client()
+                .sign_in("nw-coordinator", &new_password)
+                .await
+                .status(),
+            StatusCode::SEE_OTHER,
+            "[{b}]"
+        );
+
+        // The log finds all of it, by who and what, a page at a time.
+        let page = admin
+            .get("/admin/audit?what=disable_user")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Entries 1 to 1 of the 1 that match"), "[{b}]");
+        assert!(page.contains("user nw-coordinator"), "[{b}]");
+        let page = admin
+            .get("/admin/audit?who=administrator&text=nw-coordinator")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for a in [
+            "add_user",
+            "create_api_token",
+            "disable_user",
+            "enable_user",
+            "revoke_api_token",
+            "reset_password",
+        ] {
+            assert!(
+                page.contains(&format!("<td class=\"govuk-table__cell\">{a}</td>")),
+                "[{b}] {a}"
+            );
+        }
+        // Changes made at the command line are there too, with their user.
+        let cli = safer_app::Actor::user(
+            app.db
+                .login_state_by_username("community_safety_officer")
+                .await
+                .unwrap()
+                .unwrap()
+                .user,
+            safer_app::Channel::CommandLine,
+            "officer-login",
+        );
+        app.db
+            .audit(&cli.audit("record_value", "measure x p5-m1", "from the command line"))
+            .await
+            .unwrap();
+        let page = admin
+            .get("/admin/audit?text=from+the+command+line")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("command line officer-login"), "[{b}]");
+        let page = admin.get("/admin/audit?page=2").await.text().await.unwrap();
+        assert!(page.contains("Newer entries"), "[{b}] paging");
+        app.stop().await;
+    }
+}
