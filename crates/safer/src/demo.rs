@@ -446,8 +446,45 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
                     .await?;
             }
         }
+        // Illustrative values for the measures entered by hand, so the
+        // dashboard and the quarterly report show their statuses: the
+        // comparison year 2023/24 and 2024/25 to quarter 2, moving towards
+        // each measure's target.
+        let plan = app.plan(&actor, plan_id).await?;
+        let mut values = 0;
+        for (i, (_, m)) in plan
+            .measures()
+            .filter(|(_, m)| matches!(m.source, safer_domain::MeasureSource::Manual))
+            .enumerate()
+        {
+            let percent = m.unit.contains('%') || m.unit.to_lowercase().contains("percent");
+            let base = if percent { 70.0 } else { 40.0 + 10.0 * i as f64 };
+            let better = match m.direction {
+                safer_domain::Direction::Lower => -1.0,
+                _ => 1.0,
+            };
+            for (q, v) in [
+                ("2023-Q1", base),
+                ("2023-Q2", base + 2.0),
+                ("2023-Q3", base + 1.0),
+                ("2023-Q4", base + 3.0),
+                ("2024-Q1", base + better * 4.0),
+                ("2024-Q2", base + 2.0 + better * 5.0),
+            ] {
+                app.record_value(
+                    &actor,
+                    plan_id,
+                    &m.id,
+                    q.parse::<safer_domain::Quarter>().map_err(anyhow::Error::msg)?,
+                    v,
+                    "[Demonstration] an illustrative figure, not Charnwood's",
+                )
+                .await?;
+                values += 1;
+            }
+        }
         eprintln!(
-            "    3 actions with progress updates, a £40,000 allocation and 2 projects with spend."
+            "    3 actions with progress updates, a £40,000 allocation, 2 projects with spend and {values} illustrative values of the measures entered by hand."
         );
         anyhow::Ok(())
     })?
