@@ -458,7 +458,11 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
             .enumerate()
         {
             let percent = m.unit.contains('%') || m.unit.to_lowercase().contains("percent");
-            let base = if percent { 70.0 } else { 40.0 + 10.0 * i as f64 };
+            let base = if percent {
+                70.0
+            } else {
+                40.0 + 10.0 * i as f64
+            };
             let better = match m.direction {
                 safer_domain::Direction::Lower => -1.0,
                 _ => 1.0,
@@ -475,7 +479,8 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
                     &actor,
                     plan_id,
                     &m.id,
-                    q.parse::<safer_domain::Quarter>().map_err(anyhow::Error::msg)?,
+                    q.parse::<safer_domain::Quarter>()
+                        .map_err(anyhow::Error::msg)?,
                     v,
                     "[Demonstration] an illustrative figure, not Charnwood's",
                 )

@@ -45,6 +45,19 @@ fn the_demo_writes_the_assessment_and_the_reports() {
     ] {
         assert!(out.join(f).is_file(), "{f} is written");
     }
+    // Every measure entered by hand has the demo's values, so none shows
+    // "No data" in the quarterly report.
+    let csv = std::fs::read_to_string(out.join("charnwood-2023-26-2024-Q2/measures.csv")).unwrap();
+    let mut manual = 0;
+    for row in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let row = row.unwrap();
+        if &row[3] == "entered each quarter" {
+            manual += 1;
+            assert_ne!(&row[12], "No data", "{:?}", row);
+            assert!(!row[11].is_empty(), "a value is held: {row:?}");
+        }
+    }
+    assert!(manual >= 3, "{manual} measures entered by hand");
     let chromium = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .any(|c| {
