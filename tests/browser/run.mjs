@@ -5,8 +5,10 @@
 //
 // What it checks, as a user would: signing in, the dashboard, an agency
 // lead updating their agency's action, the audit entry that update leaves,
-// keyboard-only sign-in, and no serious or critical accessibility
-// violations (WCAG 2.2 AA rules) on the main pages.
+// keyboard-only sign-in; a community safety officer recording a measure's
+// value, adding an action and recording fund spend; an administrator
+// disabling a user, whose session and token then fail; and no serious or
+// critical accessibility violations (WCAG 2.2 AA rules) on those pages.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -54,6 +56,9 @@ try {
   run(['demo', '--no-serve', '--out', join(work, 'out/psa'), '--reports', join(work, 'out')]);
   run(['user', 'add', 'lead', '--name', 'Police Lead', '--agency', 'Leicestershire Police', '--roles', 'agency_lead', '--password-stdin'], PASSWORD + '\n');
   run(['user', 'add', 'admin', '--name', 'Admin', '--agency', 'Charnwood Borough Council', '--roles', 'administrator', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'officer', '--name', 'Safety Officer', '--agency', 'Charnwood Borough Council', '--roles', 'community_safety_officer', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'leaver', '--name', 'Leaving Partner', '--agency', 'Charnwood Borough Council', '--roles', 'read_only_partner', '--password-stdin'], PASSWORD + '\n');
+  const leaverToken = run(['token', 'create', '--user', 'leaver', '--name', 'browser test', '--scopes', 'read']).trim();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   server = spawn(safer, ['--data-dir', data, 'serve', '--listen', `127.0.0.1:${port}`], { cwd: root, stdio: 'inherit' });
@@ -165,6 +170,81 @@ try {
     await adminContext.close();
     const out = execFileSync(safer, ['--data-dir', data, 'audit', 'verify'], { cwd: root, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     void out;
+  });
+
+  // A community safety officer's tasks, without a command line.
+  const officerContext = await browser.newContext({ bypassCSP: true });
+  const officer = await officerContext.newPage();
+  await signIn(officer, 'officer');
+
+  await check('a community safety officer records a measure value', async () => {
+    await officer.goto(`${base}/plans/charnwood-2023-26/measures/p1-m4`);
+    await axe(officer, 'measure page');
+    await officer.getByLabel('Quarter').selectOption({ label: 'Quarter 3 of 2024/25 (October to December 2024)' });
+    await officer.getByLabel('Value').fill('97');
+    await officer.getByLabel('Source note').fill('Youth service returns (browser test)');
+    await officer.getByRole('button', { name: /save the value/i }).click();
+    await officer.waitForURL((u) => u.search.includes('recorded='), { timeout: 10000 });
+    const main = await officer.textContent('main');
+    assert(main.includes('is saved') && main.includes('Youth service returns (browser test)'), 'the value is shown with its note');
+  });
+
+  await check('a community safety officer adds an action with its resources and outcome', async () => {
+    await officer.goto(`${base}/plans/charnwood-2023-26/actions/new?priority=p2`);
+    await axe(officer, 'action form');
+    await officer.getByLabel('Prevention').check();
+    await officer.getByLabel('Key action').fill('Street pastors on Friday nights (browser test)');
+    await officer.getByLabel('Lead agency').selectOption({ label: 'Charnwood Borough Council' });
+    await officer.getByLabel('Start').fill('2024-10-01');
+    await officer.getByLabel('Due').fill('2025-03-31');
+    await officer.getByLabel('Resource implications').fill('Twelve volunteers, one coordinator');
+    await officer.getByLabel('Outcome target').fill('Forty nights covered');
+    await officer.getByRole('button', { name: /add the action/i }).click();
+    await officer.waitForURL((u) => u.search.includes('added='), { timeout: 10000 });
+    const main = await officer.textContent('main');
+    assert(main.includes('Street pastors on Friday nights (browser test)'), 'the action is on the plan');
+    assert(main.includes('Twelve volunteers, one coordinator') && main.includes('Forty nights covered'), 'its resources and outcome are shown');
+  });
+
+  await check('a community safety officer records fund spend', async () => {
+    await officer.goto(`${base}/fund`);
+    await axe(officer, 'fund years');
+    await officer.goto(`${base}/fund/charnwood/2024-25`);
+    await axe(officer, 'fund year');
+    await officer.locator('#project').selectOption({ index: 0 });
+    await officer.locator('#spend_quarter').selectOption('3');
+    await officer.getByLabel('Amount (£)').fill('1,234.56');
+    await officer.getByLabel('Note').fill('browser test');
+    await officer.getByRole('button', { name: /record the spend/i }).click();
+    await officer.waitForURL((u) => u.search.includes('saved=spend'), { timeout: 10000 });
+    const main = await officer.textContent('main');
+    assert(main.includes('The spend is recorded.') && main.includes('£1,234.56'), 'the spend is shown');
+  });
+  await officerContext.close();
+
+  await check('an administrator disables a user, whose session and token then fail', async () => {
+    const leaverContext = await browser.newContext({ bypassCSP: true });
+    const leaver = await leaverContext.newPage();
+    await signIn(leaver, 'leaver');
+    const before = await fetch(`${base}/api/v1/plans`, { headers: { Authorization: `Bearer ${leaverToken}` } });
+    assert(before.status === 200, `the token works first: ${before.status}`);
+    const adminContext = await browser.newContext({ bypassCSP: true });
+    const admin = await adminContext.newPage();
+    await signIn(admin, 'admin');
+    await admin.goto(`${base}/admin/users`);
+    await axe(admin, 'users');
+    await admin.getByRole('button', { name: 'Disable leaver' }).click();
+    await admin.waitForURL((u) => u.search.includes('saved=disabled'), { timeout: 10000 });
+    assert((await admin.textContent('main')).includes('leaver is disabled'), 'the banner says so');
+    await admin.goto(`${base}/admin/audit?what=disable_user`);
+    await axe(admin, 'audit search');
+    assert((await admin.textContent('main')).includes('user leaver'), 'the log has it');
+    await adminContext.close();
+    const r = await leaver.goto(`${base}/`);
+    assert(leaver.url().includes('/sign-in'), `the session ended: ${leaver.url()} ${r.status()}`);
+    const after = await fetch(`${base}/api/v1/plans`, { headers: { Authorization: `Bearer ${leaverToken}` } });
+    assert(after.status === 401, `the token stopped: ${after.status}`);
+    await leaverContext.close();
   });
 
   await browser.close();

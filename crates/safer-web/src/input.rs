@@ -379,6 +379,7 @@ pub(crate) fn validate_project(
 #[serde(default)]
 pub(crate) struct SpendForm {
     pub project: String,
+    #[serde(rename = "spend_quarter")]
     pub quarter: String,
     /// Named apart from the allocation's fields on the same page.
     #[serde(rename = "spend_amount")]
@@ -399,7 +400,7 @@ pub(crate) fn validate_spend(f: &SpendForm) -> Result<CheckedSpend, FieldErrors>
     let quarter = match f.quarter.trim().parse::<u8>() {
         Ok(q) if (1..=4).contains(&q) => Some(q),
         _ => {
-            errors.push(("quarter", "Select the quarter, 1 to 4".into()));
+            errors.push(("spend_quarter", "Select the quarter, 1 to 4".into()));
             None
         }
     };

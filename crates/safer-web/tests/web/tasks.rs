@@ -350,7 +350,7 @@ async fn an_officer_keeps_the_fund_in_the_browser() {
                     &format!("{page_path}/spend"),
                     &[
                         ("project", &project),
-                        ("quarter", q),
+                        ("spend_quarter", q),
                         ("spend_amount", amount),
                         ("spend_note", "invoice"),
                     ],
@@ -381,7 +381,11 @@ async fn an_officer_keeps_the_fund_in_the_browser() {
         let r = cso
             .post_form(
                 &format!("{page_path}/spend"),
-                &[("project", &other), ("quarter", "1"), ("spend_amount", "1")],
+                &[
+                    ("project", &other),
+                    ("spend_quarter", "1"),
+                    ("spend_amount", "1"),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
