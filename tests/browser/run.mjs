@@ -6,11 +6,12 @@
 // What it checks, as a user would: signing in, the dashboard, an agency
 // lead updating their agency's action, the audit entry that update leaves,
 // keyboard-only sign-in; a community safety officer recording a measure's
-// value, adding an action and recording fund spend; an administrator
+// value, adding an action, recording fund spend and refreshing a plan
+// (seeing what changed); an administrator
 // disabling a user, whose session and token then fail; and no serious or
 // critical accessibility violations (WCAG 2.2 AA rules) on those pages.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -219,6 +220,18 @@ try {
     await officer.waitForURL((u) => u.search.includes('saved=spend'), { timeout: 10000 });
     const main = await officer.textContent('main');
     assert(main.includes('The spend is recorded.') && main.includes('£1,234.56'), 'the spend is shown');
+  });
+  await check('a community safety officer refreshes a plan and sees what changed', async () => {
+    const original = readFileSync(join(root, 'examples/charnwood/plan-2023-26.toml'), 'utf8');
+    const refreshed = original.replace('title = "', 'title = "Refreshed (browser test): ');
+    await officer.goto(`${base}/plans/upload`);
+    await axe(officer, 'plan upload');
+    await officer.getByLabel('Plan file').setInputFiles({ name: 'plan-2023-26.toml', mimeType: 'text/plain', buffer: Buffer.from(refreshed) });
+    await officer.getByRole('button', { name: /import the plan/i }).click();
+    await officer.waitForURL((u) => u.search.includes('imported='), { timeout: 10000 });
+    const main = await officer.textContent('main');
+    assert(main.includes('The plan is imported.'), 'the banner says so');
+    assert(main.includes('What the refresh of') && main.includes('title changed'), 'the plan says what changed');
   });
   await officerContext.close();
 

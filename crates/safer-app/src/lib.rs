@@ -63,11 +63,13 @@ pub use passwords::{
     PasswordCost, check_password_strength, digest, generate_password, hash_password, random_token,
     verify_password,
 };
+pub use plans::Refresh;
 pub use review::{Reviewed, default_quarter, plan_quarters};
 pub use safer_domain::{Clock, FixedClock, SizeRule, Timestamp};
 pub use safer_store::db::SystemClock;
 pub use safer_store::db::{
-    ApiToken, AuditFilter, AuditRecord, Backend, MeasureValue, SessionRecord, Verification,
+    ApiToken, AuditFilter, AuditRecord, Backend, MeasureValue, PlanVersion, SessionRecord,
+    Verification,
 };
 pub use safer_store::{ManifestEntry, StoredPartnership};
 pub use sessions::{SESSION_MAX_SECS, SignIn, SignInRefusal};

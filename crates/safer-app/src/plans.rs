@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use safer_domain::{Plan, Role};
+use safer_domain::{Plan, PlanChange, Role};
+use safer_store::db::PlanVersion;
 
 use crate::assess::require_reader;
 use crate::{Actor, App, AppError};
@@ -43,5 +44,50 @@ impl App {
     pub async fn plan(&self, actor: &Actor, id: &str) -> Result<Plan, AppError> {
         require_reader(actor)?;
         Ok(self.db.plan(id).await?)
+    }
+}
+
+/// What the latest refresh of a plan changed: from which version to which.
+#[derive(Debug, Clone)]
+pub struct Refresh {
+    pub from: PlanVersion,
+    pub to: PlanVersion,
+    pub changes: Vec<PlanChange>,
+}
+
+impl Refresh {
+    /// The refresh as the performance reports print it.
+    pub fn for_report(&self) -> safer_report::PlanRefresh {
+        safer_report::PlanRefresh {
+            from_version: self.from.version,
+            to_version: self.to.version,
+            imported_at: self.to.imported_at.clone(),
+            changes: self.changes.clone(),
+        }
+    }
+}
+
+impl App {
+    /// Every version of a plan, oldest first, with who imported each.
+    pub async fn plan_versions(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Vec<PlanVersion>, AppError> {
+        require_reader(actor)?;
+        self.db.plan(id).await?;
+        Ok(self.db.plan_versions(id).await?)
+    }
+
+    /// What the latest refresh changed (`None` for a plan imported once).
+    pub async fn plan_refresh(&self, actor: &Actor, id: &str) -> Result<Option<Refresh>, AppError> {
+        let mut versions = self.plan_versions(actor, id).await?;
+        if versions.len() < 2 {
+            return Ok(None);
+        }
+        let to = versions.pop().expect("two versions");
+        let from = versions.pop().expect("two versions");
+        let changes = safer_domain::plan_changes(&from.plan, &to.plan);
+        Ok(Some(Refresh { from, to, changes }))
     }
 }

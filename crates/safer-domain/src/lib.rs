@@ -22,6 +22,7 @@ mod measure;
 mod month;
 mod partnership;
 mod plan;
+mod plan_changes;
 mod time;
 mod working_days;
 
@@ -41,5 +42,6 @@ pub use partnership::{
     BeatDefinition, BeatMembers, Partnership, PartnershipError, PopulationSource,
 };
 pub use plan::*;
+pub use plan_changes::{Field, PlanChange, plan_changes};
 pub use time::{Clock, FixedClock, Timestamp};
 pub use working_days::{BankHolidays, NotCovered};

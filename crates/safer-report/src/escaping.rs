@@ -60,6 +60,7 @@ fn assert_escaped(what: &str, out: &str, fields: &[&str]) {
 fn meta() -> ReportMeta {
     ReportMeta {
         partnership_name: Some(hostile("Partnership")),
+        refresh: None,
         generated_at: hostile("Generated"),
     }
 }

@@ -28,6 +28,7 @@ mod format;
 mod fund_return;
 mod html;
 mod pdf;
+mod plan_words;
 mod quarterly;
 mod reason;
 mod svg;
@@ -40,12 +41,25 @@ use safer_analysis::{Assessment, PerformanceReview};
 use safer_domain::FundReturn;
 
 /// What the report says about itself beyond the assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportMeta {
     /// The partnership's name, printed above the title when given.
     pub partnership_name: Option<String>,
     /// When the report was generated, printed as given.
     pub generated_at: String,
+    /// For a performance report: what the plan's latest annual refresh
+    /// changed, printed near the top.
+    pub refresh: Option<PlanRefresh>,
+}
+
+/// What a plan's latest refresh changed, from one version to the next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRefresh {
+    pub from_version: i64,
+    pub to_version: i64,
+    /// When the refresh was imported (RFC 3339, as stored).
+    pub imported_at: String,
+    pub changes: Vec<safer_domain::PlanChange>,
 }
 
 /// Why a report could not be written.
@@ -72,6 +86,7 @@ pub fn render_html(a: &Assessment, meta: &ReportMeta) -> String {
 }
 
 pub use csv_out::{spreadsheet_safe, table as csv_table};
+pub use plan_words::{direction_text, plan_change_text, source_text, target_text};
 
 /// Every table of the assessment as CSV: (file name, content), in the
 /// order of [`CSV_FILES`].
@@ -345,6 +360,7 @@ pub(crate) mod tests {
     fn meta() -> ReportMeta {
         ReportMeta {
             partnership_name: Some("Charnwood Community Safety Partnership".into()),
+            refresh: None,
             generated_at: "2024-05-01 09:30".into(),
         }
     }

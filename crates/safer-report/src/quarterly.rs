@@ -219,6 +219,8 @@ struct QuarterlyPage<'a> {
     title: String,
     meta: &'a ReportMeta,
     r: Review<'a>,
+    /// The heading and sentences of what the plan's refresh changed.
+    refresh: Option<(String, Vec<String>)>,
 }
 
 /// The annual report page.
@@ -228,6 +230,7 @@ struct AnnualPage<'a> {
     title: String,
     meta: &'a ReportMeta,
     r: Review<'a>,
+    refresh: Option<(String, Vec<String>)>,
     year: String,
     /// Why a report before the year end is not the year's outcome; empty at
     /// quarter 4.
@@ -756,6 +759,24 @@ fn fund_view<'a>(r: &PerformanceReview, f: &'a FundReturn, kind: Kind) -> FundVi
 }
 
 /// The quarterly performance report.
+/// What the plan's latest refresh changed, in words: a heading and a
+/// sentence a change.
+fn refresh_text(meta: &ReportMeta) -> Option<(String, Vec<String>)> {
+    let r = meta.refresh.as_ref()?;
+    let heading = format!(
+        "What the annual refresh changed (version {} to {}, imported {})",
+        r.from_version,
+        r.to_version,
+        r.imported_at.get(..10).unwrap_or(&r.imported_at)
+    );
+    let changes = if r.changes.is_empty() {
+        vec!["Nothing in its priorities or measures.".to_owned()]
+    } else {
+        r.changes.iter().map(crate::plan_change_text).collect()
+    };
+    Some((heading, changes))
+}
+
 pub fn render_quarterly_html(
     r: &PerformanceReview,
     fund: Option<&FundReturn>,
@@ -765,6 +786,7 @@ pub fn render_quarterly_html(
         title: quarterly_title(r),
         meta,
         r: review(r, fund, Kind::Quarterly),
+        refresh: refresh_text(meta),
     })
 }
 
@@ -788,6 +810,7 @@ pub fn render_annual_html(
         title: annual_title(r),
         meta,
         r: review(r, fund, Kind::Annual),
+        refresh: refresh_text(meta),
         year: r.quarter.year().to_string(),
         year_warning,
     })
@@ -1111,6 +1134,7 @@ pub(crate) mod tests {
     fn meta() -> ReportMeta {
         ReportMeta {
             partnership_name: Some("Charnwood Community Safety Partnership".into()),
+            refresh: None,
             generated_at: "2024-10-14 09:30".into(),
         }
     }

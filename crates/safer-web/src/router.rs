@@ -21,6 +21,9 @@ fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
         (Get, "/assessment/report") => get(pages::assessment::report),
         (Get, "/assessment/tables/{file}") => get(pages::assessment::table_csv),
         (Get, "/plans") => get(pages::plans::index),
+        (Get, "/plans/upload") => get(pages::plan_upload::form),
+        (Post, "/plans/upload") => post(pages::plan_upload::upload)
+            .layer(DefaultBodyLimit::max(pages::plan_upload::MAX_PLAN)),
         (Get, "/plans/{id}") => get(pages::plans::plan),
         (Get, "/plans/{id}/actions/new") => get(pages::actions::new_form),
         (Post, "/plans/{id}/actions/new") => post(pages::actions::add),

@@ -201,6 +201,20 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     page(
         Get,
+        "/plans/upload",
+        Roles(PLAN_KEEPERS),
+        Audit::None,
+        "The form to import a plan file, or only check it",
+    ),
+    page(
+        Post,
+        "/plans/upload",
+        Roles(PLAN_KEEPERS),
+        Audit::Change("import_plan"),
+        "Import a plan file (a new plan or its annual refresh), or only check it",
+    ),
+    page(
+        Get,
         "/plans/{id}",
         Roles(EVERYONE),
         Audit::None,

@@ -66,6 +66,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &AssessArgs) -> Result<()> 
     let out = args.out.clone().unwrap_or_else(|| default_out(&a));
     let meta = safer_report::ReportMeta {
         partnership_name,
+        refresh: None,
         generated_at: now_utc(),
     };
     let written = safer_report::write_assessment(&a, &meta, &out)?;

@@ -55,8 +55,13 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
         } => (plan, Quarter::last_of(year), out, json, true),
     };
     let (review, fund, partnership_name) = review(data_dir, url, &plan_id, quarter)?;
+    let refresh = db::block_on(async {
+        let app = db::open(data_dir, url).await?;
+        anyhow::Ok(app.plan_refresh(&db::operator(), &plan_id).await?)
+    })??;
     let meta = safer_report::ReportMeta {
         partnership_name,
+        refresh: refresh.map(|r| r.for_report()),
         generated_at: assess::now_utc(),
     };
     let name = if annual { "annual" } else { "quarterly" };

@@ -11,6 +11,7 @@ mod actions;
 mod audit;
 mod fund;
 mod plans;
+pub use plans::PlanVersion;
 mod values;
 
 pub use access::{ApiToken, LoginState, SessionRecord};
@@ -241,6 +242,11 @@ impl Database {
                     "agency ids",
                     include_str!("../../migrations/sqlite/0003_agency_ids.sql"),
                 ),
+                (
+                    4,
+                    "plan versions",
+                    include_str!("../../migrations/sqlite/0004_plan_versions.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -257,6 +263,11 @@ impl Database {
                     3,
                     "agency ids",
                     include_str!("../../migrations/postgres/0003_agency_ids.sql"),
+                ),
+                (
+                    4,
+                    "plan versions",
+                    include_str!("../../migrations/postgres/0004_plan_versions.sql"),
                 ),
             ],
         };

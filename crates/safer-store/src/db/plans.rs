@@ -7,6 +7,17 @@ use sqlx::Row;
 use super::audit::{AuditEntry, append};
 use super::{Database, DbError, on_constraint};
 
+/// A version of a plan as it was imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanVersion {
+    /// 1 for the first import, then one more for each refresh that
+    /// changed it.
+    pub version: i64,
+    pub plan: Plan,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
 impl Database {
     /// Saves a plan, replacing an earlier version with the same id (the
     /// annual refresh). Priorities and measures are kept in step; one that
@@ -101,9 +112,56 @@ impl Database {
                     })
                 })?;
         }
+        // A new version, unless the plan is as its latest version was.
+        let latest: Option<(i64, String)> = sqlx::query(
+            "SELECT version, document FROM plan_versions WHERE plan_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&plan.id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| Ok::<_, DbError>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()?;
+        let unchanged = latest
+            .as_ref()
+            .is_some_and(|(_, doc)| serde_json::from_str::<Plan>(doc).is_ok_and(|p| p == *plan));
+        if !unchanged {
+            sqlx::query(
+                "INSERT INTO plan_versions (plan_id, version, document, imported_at, imported_by)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&plan.id)
+            .bind(latest.map_or(1, |(v, _)| v + 1))
+            .bind(&document)
+            .bind(self.now_text())
+            .bind(imported_by)
+            .execute(&mut *tx)
+            .await?;
+        }
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Every version of a plan, oldest first.
+    pub async fn plan_versions(&self, id: &str) -> Result<Vec<PlanVersion>, DbError> {
+        let rows = sqlx::query(
+            "SELECT version, document, imported_at, imported_by FROM plan_versions WHERE plan_id = $1 ORDER BY version",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let doc: String = r.try_get(1)?;
+                Ok(PlanVersion {
+                    version: r.try_get(0)?,
+                    plan: serde_json::from_str(&doc)
+                        .map_err(|e| DbError::Corrupt(format!("plan {id}: {e}")))?,
+                    imported_at: r.try_get(2)?,
+                    imported_by: r.try_get(3)?,
+                })
+            })
+            .collect()
     }
 
     /// The plan with this id.

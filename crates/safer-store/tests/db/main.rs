@@ -138,6 +138,18 @@ on_every_backend!(plans_round_trip_and_refresh, |db| {
     assert_eq!(db.plan(&plan.id).await.unwrap().min_coverage, 0.5);
     assert_eq!(db.plans().await.unwrap().len(), 1);
     assert!(matches!(db.plan("nope").await, Err(DbError::NotFound(_))));
+    // Every version is kept; importing the same plan again adds none.
+    db.save_plan(&refreshed, "cso", &entry("import_plan"))
+        .await
+        .unwrap();
+    let versions = db.plan_versions(&plan.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!((versions[0].version, &versions[0].plan), (1, &plan));
+    assert_eq!(
+        (versions[1].version, versions[1].imported_by.as_str()),
+        (2, "analyst")
+    );
+    assert_eq!(versions[1].plan.title, "Refreshed");
 });
 
 /// Plans stored before the share of months existed read as the default.
@@ -882,9 +894,32 @@ async fn leads_written_as_text_become_agency_ids() {
     for (url, drop_pg) in urls {
         let old = Database::connect_at_schema(&url, 2).await.unwrap();
         let plan = charnwood_plan();
-        old.save_plan(&plan, "analyst", &entry("import_plan"))
+        // The plan as that schema held it (this version's save_plan writes
+        // tables the old schema did not have).
+        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        old.execute_admin(&format!(
+            "INSERT INTO plans (id, partnership, title, first_year, last_year, document, imported_at, imported_by)
+             VALUES ({}, {}, {}, {}, {}, {}, '2024-04-01T00:00:00Z', 'analyst')",
+            lit(&plan.id),
+            lit(&plan.partnership),
+            lit(&plan.title),
+            lit(&plan.first_year.to_string()),
+            lit(&plan.last_year.to_string()),
+            lit(&serde_json::to_string(&plan).unwrap())
+        ))
+        .await
+        .unwrap();
+        for p in &plan.priorities {
+            old.execute_admin(&format!(
+                "INSERT INTO priorities (plan_id, id, number, title) VALUES ({}, {}, {}, {})",
+                lit(&plan.id),
+                lit(&p.id),
+                p.number,
+                lit(&p.title)
+            ))
             .await
             .unwrap();
+        }
         for sql in [
             "INSERT INTO agencies (name, statutory) VALUES ('Leicestershire Police', 1)",
             "INSERT INTO actions (plan_id, priority_id, aim, key_action, lead_agency, start_date, due_date,
@@ -904,6 +939,10 @@ async fn leads_written_as_text_become_agency_ids() {
         old.close().await;
 
         let db = Database::connect(&url).await.unwrap();
+        // The plan held before versions were kept is its own first version.
+        let versions = db.plan_versions(&plan.id).await.unwrap();
+        assert_eq!((versions.len(), versions[0].version), (1, 1), "{url}");
+        assert_eq!(versions[0].plan, plan);
         let agencies = db.agencies().await.unwrap();
         let names: Vec<(&str, bool)> = agencies
             .iter()

@@ -474,6 +474,7 @@ pub(crate) async fn report(
             .partnership
             .as_ref()
             .map(|p| p.partnership.name.clone()),
+        refresh: None,
         generated_at: data::now_utc(&app),
     };
     Ok(super::report_response(safer_report::render_html(

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
-use safer_domain::{Action, ActionId, ActionStatus, MeasureSource, TargetKind};
+use safer_domain::{Action, ActionId, ActionStatus};
 
 use askama::Template;
 
@@ -23,32 +23,13 @@ use crate::pages::id_of;
 use crate::view::{self, Cell, Choice, Chrome, Errors, Heading, Table, Tag};
 use crate::{AppState, WebError, data};
 
-pub(crate) fn target_text(t: &TargetKind, baseline: Option<safer_domain::FinancialYear>) -> String {
-    let base = baseline.map_or_else(|| "the baseline".to_owned(), |b| b.to_string());
-    match t {
-        TargetKind::ReduceBy { percent } => format!("Reduce by {percent}% on {base}"),
-        TargetKind::IncreaseBy { percent } => format!("Increase by {percent}% on {base}"),
-        TargetKind::YearOnYearReduction => "Better than the same months of the year before".into(),
-        TargetKind::ReachLevel { level } => format!("Reach {level}"),
-        TargetKind::Monitor => "Monitored, no target".into(),
-    }
-}
-
-pub(crate) fn source_text(s: &MeasureSource) -> String {
-    match s {
-        MeasureSource::PoliceUk { category } => format!("police.uk: {category}"),
-        MeasureSource::Manual => "Entered each quarter".into(),
-        MeasureSource::CaseRecords { record } => {
-            format!("Case records: {}", record.replace('_', " "))
-        }
-        MeasureSource::NeedsData { needs } => format!("Needs data Safer does not hold: {needs}"),
-    }
-}
+pub(crate) use safer_report::{source_text, target_text};
 
 #[derive(Template)]
 #[template(path = "plans_index.html")]
 struct PlansIndex {
     chrome: Chrome,
+    may_upload: bool,
     /// (link, title, first year).
     plans: Vec<(String, String, String)>,
 }
@@ -67,6 +48,7 @@ pub(crate) async fn index(
         .collect();
     Ok(view::page(&PlansIndex {
         chrome: Chrome::new(&app, &caller, "Plans"),
+        may_upload: crate::routes::may_get(caller.user.as_ref(), "/plans/upload"),
         plans,
     }))
 }
@@ -76,6 +58,10 @@ pub(crate) async fn index(
 struct PlanPage {
     chrome: Chrome,
     banner: Option<String>,
+    /// "Version n: imported when by whom", oldest first.
+    versions: Vec<String>,
+    /// The heading and sentences of what the latest refresh changed.
+    refresh: Option<(String, Vec<String>)>,
     title: String,
     first_year: String,
     last_year: String,
@@ -122,6 +108,7 @@ pub(crate) struct PlanQuery {
     updated: Option<String>,
     added: Option<String>,
     changed: Option<String>,
+    imported: Option<String>,
 }
 
 pub(crate) async fn plan(
@@ -135,6 +122,35 @@ pub(crate) async fn plan(
     let actions = app.app.actions(&actor, &plan.id).await?;
     let scope = app.app.action_scope(&actor);
     let today = app.app.today();
+    let versions = app
+        .app
+        .plan_versions(&actor, &plan.id)
+        .await?
+        .iter()
+        .map(|v| {
+            format!(
+                "Version {}: imported {} by {}",
+                v.version, v.imported_at, v.imported_by
+            )
+        })
+        .collect();
+    let refresh = app.app.plan_refresh(&actor, &plan.id).await?.map(|r| {
+        (
+            format!(
+                "What the refresh of {} changed from version {}",
+                r.to.imported_at.get(..10).unwrap_or(&r.to.imported_at),
+                r.from.version
+            ),
+            if r.changes.is_empty() {
+                vec!["Nothing in its priorities or measures.".to_owned()]
+            } else {
+                r.changes
+                    .iter()
+                    .map(safer_report::plan_change_text)
+                    .collect()
+            },
+        )
+    });
     let held = |s: &Option<String>| {
         s.as_deref()
             .and_then(|u| u.parse::<ActionId>().ok())
@@ -143,7 +159,12 @@ pub(crate) async fn plan(
     let banner = held(&q.updated)
         .map(|u| format!("The update to action {u} is saved."))
         .or_else(|| held(&q.added).map(|u| format!("Action {u} is added.")))
-        .or_else(|| held(&q.changed).map(|u| format!("The changes to action {u} are saved.")));
+        .or_else(|| held(&q.changed).map(|u| format!("The changes to action {u} are saved.")))
+        .or_else(|| {
+            q.imported
+                .is_some()
+                .then(|| "The plan is imported.".to_owned())
+        });
     let may_keep = crate::routes::find(crate::routes::Method::Get, "/plans/{id}/actions/new")
         .is_some_and(|r| r.allows(caller.user.as_ref()));
     let new_action_href = |priority: &str| {
@@ -230,6 +251,8 @@ pub(crate) async fn plan(
     Ok(view::page(&PlanPage {
         chrome: Chrome::new(&app, &caller, plan.title.clone()),
         banner,
+        versions,
+        refresh,
         title: plan.title.clone(),
         first_year: plan.first_year.to_string(),
         last_year: plan.last_year.to_string(),
@@ -255,8 +278,10 @@ pub(crate) async fn report(
 ) -> Result<Response, WebError> {
     let quarter = data::parse_quarter(q.quarter.as_deref())?;
     let r = data::review(&app, &caller, &id, quarter).await?;
+    let refresh = app.app.plan_refresh(&caller.actor(), &id).await?;
     let meta = safer_report::ReportMeta {
         partnership_name: r.partnership.as_ref().map(|p| p.partnership.name.clone()),
+        refresh: refresh.map(|r| r.for_report()),
         generated_at: data::now_utc(&app),
     };
     let html = safer_report::render_quarterly_html(&r.review, r.fund.as_ref(), &meta);

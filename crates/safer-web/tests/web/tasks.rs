@@ -644,3 +644,101 @@ async fn an_administrator_keeps_accounts_in_the_browser() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_officer_refreshes_a_plan_and_sees_what_changed() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let cso = app.login_as(Role::CommunitySafetyOfficer).await;
+        let original = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples/charnwood/plan-2020-23.toml"),
+        )
+        .unwrap();
+        let upload = |name: &'static str, text: String, intent: &'static str| {
+            let c = &cso;
+            async move {
+                let csrf = c.csrf().await;
+                c.post_multipart(
+                    "/plans/upload",
+                    &[
+                        ("csrf_token", None, csrf.into_bytes()),
+                        ("plan", Some(name), text.into_bytes()),
+                        ("intent", None, intent.as_bytes().to_vec()),
+                    ],
+                )
+                .await
+            }
+        };
+        // A mistake is shown with its line, and nothing is imported.
+        let broken = original.replacen("direction = \"lower\"", "direction = \"down\"", 1);
+        let line = broken.lines().position(|l| l.contains("\"down\"")).unwrap() + 1;
+        let r = upload("plan-2020-23.toml", broken, "import").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&format!("plan-2020-23.toml: line {line}:")),
+            "[{b}] {line}"
+        );
+        assert!(page.contains("lower, higher or monitor"), "[{b}]");
+        assert!(!page.contains("/tmp"), "[{b}] no server paths");
+        // Only checked: valid, and still nothing imported.
+        let r = upload("plan-2020-23.toml", original.clone(), "check").await;
+        assert!(r.text().await.unwrap().contains("is a valid plan"), "[{b}]");
+        assert_eq!(
+            app.db.plan_versions(&app.ids.plan).await.unwrap().len(),
+            1,
+            "[{b}]"
+        );
+
+        // The refresh: a new title and a new measure.
+        let refreshed = original.replacen(
+            "title = \"Charnwood Community Safety Partnership Plan",
+            "title = \"Refreshed: Charnwood Community Safety Partnership Plan",
+            1,
+        ) + "\n";
+        assert_ne!(refreshed, original);
+        let r = upload("plan-2020-23.toml", refreshed, "import").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        assert_eq!(location(&r), format!("/plans/{}?imported=1", app.ids.plan));
+        let page = cso.get(&location(&r)).await.text().await.unwrap();
+        assert!(page.contains("The plan is imported."), "[{b}] the banner");
+        assert!(page.contains("What the refresh of"), "[{b}]");
+        assert!(page.contains("The plan&#39;s title changed from"), "[{b}]");
+        assert!(page.contains("Version 2: imported"), "[{b}]");
+        let versions = app.db.plan_versions(&app.ids.plan).await.unwrap();
+        assert_eq!(versions.len(), 2, "[{b}] the first version is kept");
+        // The printable report says so too.
+        let report = cso
+            .get(&format!("/plans/{}/report", app.ids.plan))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            report.contains("What the annual refresh changed (version 1 to 2"),
+            "[{b}]"
+        );
+        assert!(
+            report.contains("The plan&#39;s title changed from"),
+            "[{b}]"
+        );
+        assert!(versions[1].plan.title.starts_with("Refreshed"));
+        assert!(
+            app.db
+                .audit_log(5)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "import_plan" && e.actor == "community_safety_officer")
+        );
+        // A JAG coordinator keeps action plans, not the plan itself.
+        let jag = app.login_as(Role::JagCoordinator).await;
+        assert_eq!(
+            jag.get("/plans/upload").await.status(),
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}
