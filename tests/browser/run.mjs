@@ -7,7 +7,8 @@
 // lead updating their agency's action, the audit entry that update leaves,
 // keyboard-only sign-in; a community safety officer recording a measure's
 // value, adding an action, recording fund spend and refreshing a plan
-// (seeing what changed); an administrator
+// (seeing what changed); an analyst writing the key findings and reading
+// them in the PDF; an administrator
 // disabling a user, whose session and token then fail; and no serious or
 // critical accessibility violations (WCAG 2.2 AA rules) on those pages.
 import { spawn, execFileSync } from 'node:child_process';
@@ -58,6 +59,7 @@ try {
   run(['user', 'add', 'lead', '--name', 'Police Lead', '--agency', 'Leicestershire Police', '--roles', 'agency_lead', '--password-stdin'], PASSWORD + '\n');
   run(['user', 'add', 'admin', '--name', 'Admin', '--agency', 'Charnwood Borough Council', '--roles', 'administrator', '--password-stdin'], PASSWORD + '\n');
   run(['user', 'add', 'officer', '--name', 'Safety Officer', '--agency', 'Charnwood Borough Council', '--roles', 'community_safety_officer', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'analyst', '--name', 'Partnership Analyst', '--agency', 'Charnwood Borough Council', '--roles', 'analyst', '--password-stdin'], PASSWORD + '\n');
   run(['user', 'add', 'leaver', '--name', 'Leaving Partner', '--agency', 'Charnwood Borough Council', '--roles', 'read_only_partner', '--password-stdin'], PASSWORD + '\n');
   const leaverToken = run(['token', 'create', '--user', 'leaver', '--name', 'browser test', '--scopes', 'read']).trim();
   const port = await freePort();
@@ -234,6 +236,33 @@ try {
     assert(main.includes('What the refresh of') && main.includes('title changed'), 'the plan says what changed');
   });
   await officerContext.close();
+
+  await check("an analyst writes the key findings and sees them in the PDF", async () => {
+    const analystContext = await browser.newContext({ bypassCSP: true, acceptDownloads: true });
+    const analyst = await analystContext.newPage();
+    await signIn(analyst, 'analyst');
+    await analyst.goto(`${base}/assessment?district=Charnwood&year=2023/24`);
+    await analyst.getByRole('link', { name: "Write the analyst's assessment" }).click();
+    await analyst.waitForURL((u) => u.pathname === '/assessment/narrative', { timeout: 10000 });
+    await axe(analyst, 'narrative form');
+    await analyst.getByLabel('Key findings').fill('Shoplifting in Loughborough town centre drove the rise (browser test).');
+    await analyst.getByLabel('Emerging threats').fill('Organised theft from retailers.');
+    await analyst.getByRole('button', { name: /save the analyst's assessment/i }).click();
+    await analyst.waitForURL((u) => u.search.includes('saved=1'), { timeout: 10000 });
+    assert((await analyst.textContent('main')).includes("The analyst's assessment is saved."), 'the banner says so');
+    await analyst.goto(`${base}/assessment?district=Charnwood&year=2023/24`);
+    assert((await analyst.textContent('main')).includes('drove the rise (browser test)'), 'the explorer shows it');
+    const [download] = await Promise.all([
+      analyst.waitForEvent('download', { timeout: 60000 }),
+      analyst.getByRole('link', { name: 'The assessment as PDF' }).click(),
+    ]);
+    const pdf = join(work, 'assessment.pdf');
+    await download.saveAs(pdf);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    assert(text.includes("The analyst's assessment") && text.includes('Key findings'), 'the PDF has the section');
+    assert(text.includes('drove the rise (browser test)') && text.includes('Organised theft from retailers.'), 'the PDF has the findings');
+    await analystContext.close();
+  });
 
   await check('an administrator disables a user, whose session and token then fail', async () => {
     const leaverContext = await browser.newContext({ bypassCSP: true });

@@ -44,6 +44,7 @@ mod error;
 mod fund;
 pub mod import;
 mod measures;
+mod narrative;
 mod passwords;
 mod plans;
 mod review;
@@ -69,7 +70,7 @@ pub use safer_domain::{Clock, FixedClock, SizeRule, Timestamp};
 pub use safer_store::db::SystemClock;
 pub use safer_store::db::{
     ApiToken, AuditFilter, AuditRecord, Backend, MeasureValue, PlanVersion, SessionRecord,
-    Verification,
+    StoredNarrative, Verification,
 };
 pub use safer_store::{ManifestEntry, StoredPartnership};
 pub use sessions::{SESSION_MAX_SECS, SignIn, SignInRefusal};

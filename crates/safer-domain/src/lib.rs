@@ -20,6 +20,7 @@ mod fund;
 mod ids;
 mod measure;
 mod month;
+mod narrative;
 mod partnership;
 mod plan;
 mod plan_changes;
@@ -38,6 +39,7 @@ pub use fund::{
 pub use ids::{ActionId, AgencyId, IdError, ProjectId, TokenId, UserId};
 pub use measure::*;
 pub use month::{FinancialYear, Month, MonthError, Period, Quarter};
+pub use narrative::{NARRATIVE_LIMIT, Narrative, paragraphs};
 pub use partnership::{
     BeatDefinition, BeatMembers, Partnership, PartnershipError, PopulationSource,
 };

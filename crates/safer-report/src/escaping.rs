@@ -61,6 +61,7 @@ fn meta() -> ReportMeta {
     ReportMeta {
         partnership_name: Some(hostile("Partnership")),
         refresh: None,
+        narrative: None,
         generated_at: hostile("Generated"),
     }
 }

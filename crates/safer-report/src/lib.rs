@@ -50,6 +50,9 @@ pub struct ReportMeta {
     /// For a performance report: what the plan's latest annual refresh
     /// changed, printed near the top.
     pub refresh: Option<PlanRefresh>,
+    /// For an assessment: the analyst's narrative, printed after the
+    /// summary.
+    pub narrative: Option<safer_domain::Narrative>,
 }
 
 /// What a plan's latest refresh changed, from one version to the next.
@@ -361,6 +364,7 @@ pub(crate) mod tests {
         ReportMeta {
             partnership_name: Some("Charnwood Community Safety Partnership".into()),
             refresh: None,
+            narrative: None,
             generated_at: "2024-05-01 09:30".into(),
         }
     }

@@ -1135,6 +1135,7 @@ pub(crate) mod tests {
         ReportMeta {
             partnership_name: Some("Charnwood Community Safety Partnership".into()),
             refresh: None,
+            narrative: None,
             generated_at: "2024-10-14 09:30".into(),
         }
     }

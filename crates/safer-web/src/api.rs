@@ -94,6 +94,95 @@ pub(crate) async fn assessment(
     Ok(Json(&a.assessment).into_response())
 }
 
+/// The analyst's narrative of an assessment, as the API answers it.
+#[derive(Debug, Serialize)]
+struct NarrativeAnswer {
+    district: String,
+    year: String,
+    as_at: Option<String>,
+    #[serde(flatten)]
+    narrative: safer_domain::Narrative,
+    /// Who saved it last and when (UTC); null when nothing is written.
+    written_by: Option<String>,
+    written_at: Option<String>,
+}
+
+async fn narrative_answer(
+    app: &AppState,
+    caller: &Caller,
+    q: &AssessmentQuery,
+) -> Result<NarrativeAnswer, WebError> {
+    let assessed = data::assess(app, caller, q).await?;
+    let a = &assessed.assessment;
+    let stored = app
+        .app
+        .narrative(&caller.actor(), &a.district, a.year, a.as_at)
+        .await?;
+    let (narrative, written_by, written_at) = match stored {
+        Some(s) => (s.narrative, Some(s.written_by), Some(s.written_at)),
+        None => Default::default(),
+    };
+    Ok(NarrativeAnswer {
+        district: a.district.clone(),
+        year: a.year.to_string(),
+        as_at: a.as_at.map(|m| m.to_string()),
+        narrative,
+        written_by,
+        written_at,
+    })
+}
+
+/// GET /api/v1/assessment/narrative?district=&year=&as_at=
+pub(crate) async fn narrative(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Response, WebError> {
+    Ok(Json(narrative_answer(&app, &caller, &q).await?).into_response())
+}
+
+/// POST /api/v1/assessment/narrative?district=&year=&as_at=: writes the
+/// four parts (a part left out is empty); answers the narrative saved.
+pub(crate) async fn write_narrative(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<AssessmentQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    #[derive(Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    #[derive(Default)]
+    struct Body {
+        key_findings: String,
+        emerging_threats: String,
+        community_tensions: String,
+        recommended_priorities: String,
+    }
+    let b: Body = json_body(
+        &headers,
+        &body,
+        "The narrative may have \"key_findings\", \"emerging_threats\", \"community_tensions\" and \"recommended_priorities\", each a string",
+    )?;
+    let assessed = data::assess(&app, &caller, &q).await?;
+    let a = &assessed.assessment;
+    app.app
+        .write_narrative(
+            &caller.actor(),
+            &a.district,
+            a.year,
+            a.as_at,
+            safer_domain::Narrative {
+                key_findings: b.key_findings,
+                emerging_threats: b.emerging_threats,
+                community_tensions: b.community_tensions,
+                recommended_priorities: b.recommended_priorities,
+            },
+        )
+        .await?;
+    Ok(Json(narrative_answer(&app, &caller, &q).await?).into_response())
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct ActionsQuery {

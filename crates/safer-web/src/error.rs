@@ -34,6 +34,10 @@ pub enum WebError {
     /// The change conflicts with what is stored; the message is for people.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The server lacks what the request needs (Chromium, to print a
+    /// PDF); the message is for people.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Too many attempts.
     #[error("too many requests")]
     TooManyRequests,
@@ -77,6 +81,7 @@ impl WebError {
             WebError::Unauthorised => (StatusCode::UNAUTHORIZED, None),
             WebError::Forbidden(m) => (StatusCode::FORBIDDEN, Some(m.clone())),
             WebError::Conflict(m) => (StatusCode::CONFLICT, Some(m.clone())),
+            WebError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, Some(m.clone())),
             WebError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, None),
             WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
         };
@@ -109,6 +114,7 @@ pub(crate) fn title(status: StatusCode) -> &'static str {
         415 => "Unsupported Media Type",
         422 => "Unprocessable Content",
         429 => "Too Many Requests",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     }
 }

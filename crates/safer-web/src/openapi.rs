@@ -89,10 +89,58 @@ pub(crate) fn document() -> Value {
 
 fn paths() -> Value {
     let mut p = core_paths();
-    if let (Some(map), Value::Object(more)) = (p.as_object_mut(), value_paths()) {
-        map.extend(more);
+    for more in [value_paths(), narrative_paths()] {
+        if let (Some(map), Value::Object(more)) = (p.as_object_mut(), more) {
+            map.extend(more);
+        }
     }
     p
+}
+
+/// The parameters that choose an assessment.
+fn assessment_params() -> Value {
+    json!([
+        {
+            "name": "district", "in": "query", "required": false,
+            "description": "The district as police.uk LSOA names begin, such as Charnwood. Default: the imported partnership's.",
+            "schema": { "type": "string" }
+        },
+        {
+            "name": "year", "in": "query", "required": false,
+            "description": "The financial year, such as 2023/24. Default: the latest with data.",
+            "schema": { "type": "string", "examples": ["2023/24"] }
+        },
+        {
+            "name": "as_at", "in": "query", "required": false,
+            "description": "The last month of a year-to-date assessment (YYYY-MM), within the year.",
+            "schema": { "type": "string", "examples": ["2023-09"] }
+        }
+    ])
+}
+
+/// The analyst's narrative of an assessment: read it, and write it.
+fn narrative_paths() -> Value {
+    json!({
+        "/api/v1/assessment/narrative": {
+            "get": {
+                "operationId": "getNarrative",
+                "summary": "The analyst's narrative of an assessment (empty parts when nothing is written)",
+                "parameters": assessment_params(),
+                "responses": ok("The narrative", schema_ref("Narrative"), &[400, 401, 403, 404])
+            },
+            "post": {
+                "operationId": "writeNarrative",
+                "summary": "Write the analyst's narrative of an assessment: key findings, emerging threats, community tensions, recommended priorities",
+                "description": "Needs the `write` scope (or a session and `X-CSRF-Token`) and the analyst role. Replaces the four parts; a part left out is empty. Printed with the assessment (HTML and PDF).",
+                "parameters": assessment_params(),
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": schema_ref("NarrativeRequest") } }
+                },
+                "responses": ok("The narrative saved", schema_ref("Narrative"), &[400, 401, 403, 404, 422])
+            }
+        }
+    })
 }
 
 /// A measure's values: read them, and record one.
@@ -217,23 +265,7 @@ fn core_paths() -> Value {
             "get": {
                 "operationId": "getAssessment",
                 "summary": "The Partnership Strategic Assessment of a district",
-                "parameters": [
-                    {
-                        "name": "district", "in": "query", "required": false,
-                        "description": "The district as police.uk LSOA names begin, such as Charnwood. Default: the imported partnership's.",
-                        "schema": { "type": "string" }
-                    },
-                    {
-                        "name": "year", "in": "query", "required": false,
-                        "description": "The financial year, such as 2023/24. Default: the latest with data.",
-                        "schema": { "type": "string", "examples": ["2023/24"] }
-                    },
-                    {
-                        "name": "as_at", "in": "query", "required": false,
-                        "description": "The last month of a year-to-date assessment (YYYY-MM), within the year.",
-                        "schema": { "type": "string", "examples": ["2023-09"] }
-                    }
-                ],
+                "parameters": assessment_params(),
                 "responses": ok("The assessment", schema_ref("Assessment"), &[400, 401, 403, 404])
             }
         },
@@ -302,6 +334,31 @@ fn task_schemas() -> Value {
                 "resource_implications": { "type": "string", "maxLength": 2000 },
                 "outcome_target": { "type": "string", "maxLength": 2000 },
                 "measure": { "type": "string", "description": "The id of the measure the action serves; empty for none." }
+            }
+        },
+        "NarrativeRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "key_findings": { "type": "string", "maxLength": 20000 },
+                "emerging_threats": { "type": "string", "maxLength": 20000 },
+                "community_tensions": { "type": "string", "maxLength": 20000 },
+                "recommended_priorities": { "type": "string", "maxLength": 20000 }
+            }
+        },
+        "Narrative": {
+            "type": "object",
+            "required": ["district", "year", "as_at", "key_findings", "emerging_threats", "community_tensions", "recommended_priorities", "written_by", "written_at"],
+            "properties": {
+                "district": { "type": "string" },
+                "year": { "type": "string" },
+                "as_at": { "type": ["string", "null"] },
+                "key_findings": { "type": "string" },
+                "emerging_threats": { "type": "string" },
+                "community_tensions": { "type": "string" },
+                "recommended_priorities": { "type": "string" },
+                "written_by": { "type": ["string", "null"] },
+                "written_at": { "type": ["string", "null"] }
             }
         },
         "MeasureValueRequest": {

@@ -33,14 +33,22 @@ pub struct AssessArgs {
     pub no_pdf: bool,
 }
 
-/// Computes an assessment from the data held, with the partnership's name.
+/// An assessment computed from the data held, with the partnership's name
+/// and the analyst's narrative when one is written.
+pub struct Computed {
+    pub assessment: Assessment,
+    pub partnership_name: Option<String>,
+    pub narrative: Option<safer_domain::Narrative>,
+}
+
+/// Computes an assessment from the data held.
 pub fn compute(
     data_dir: &Path,
     url: Option<&str>,
     district: &str,
     year: FinancialYear,
     as_at: Option<Month>,
-) -> Result<(Assessment, Option<String>)> {
+) -> Result<Computed> {
     let query = AssessmentQuery {
         district: Some(district.to_owned()),
         year: Some(year),
@@ -48,25 +56,42 @@ pub fn compute(
     };
     let assessed = db::block_on(async {
         let app = db::open(data_dir, url).await?;
+        let operator = db::operator();
         let assessed = app
-            .assess(&db::operator(), &query)
+            .assess(&operator, &query)
             .context("cannot assess that period");
+        let narrative = match &assessed {
+            Ok(a) => {
+                let a = &a.assessment;
+                app.narrative(&operator, &a.district, a.year, a.as_at)
+                    .await
+                    .context("cannot read the analyst's narrative")
+            }
+            Err(_) => Ok(None),
+        };
         app.close().await;
-        assessed
+        anyhow::Ok((assessed?, narrative?))
     })??;
+    let (assessed, narrative) = assessed;
     let assessed = std::sync::Arc::unwrap_or_clone(assessed);
-    Ok((
-        assessed.assessment,
-        assessed.partnership.map(|p| p.partnership.name),
-    ))
+    Ok(Computed {
+        assessment: assessed.assessment,
+        partnership_name: assessed.partnership.map(|p| p.partnership.name),
+        narrative: narrative.map(|n| n.narrative),
+    })
 }
 
 pub fn run(data_dir: &Path, url: Option<&str>, args: &AssessArgs) -> Result<()> {
-    let (a, partnership_name) = compute(data_dir, url, &args.district, args.year, args.as_at)?;
+    let Computed {
+        assessment: a,
+        partnership_name,
+        narrative,
+    } = compute(data_dir, url, &args.district, args.year, args.as_at)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&a));
     let meta = safer_report::ReportMeta {
         partnership_name,
         refresh: None,
+        narrative,
         generated_at: now_utc(),
     };
     let written = safer_report::write_assessment(&a, &meta, &out)?;

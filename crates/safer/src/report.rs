@@ -62,6 +62,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
     let meta = safer_report::ReportMeta {
         partnership_name,
         refresh: refresh.map(|r| r.for_report()),
+        narrative: None,
         generated_at: assess::now_utc(),
     };
     let name = if annual { "annual" } else { "quarterly" };

@@ -10,6 +10,8 @@ mod access;
 mod actions;
 mod audit;
 mod fund;
+mod narratives;
+pub use narratives::StoredNarrative;
 mod plans;
 pub use plans::PlanVersion;
 mod values;
@@ -247,6 +249,11 @@ impl Database {
                     "plan versions",
                     include_str!("../../migrations/sqlite/0004_plan_versions.sql"),
                 ),
+                (
+                    5,
+                    "narratives",
+                    include_str!("../../migrations/sqlite/0005_narratives.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -268,6 +275,11 @@ impl Database {
                     4,
                     "plan versions",
                     include_str!("../../migrations/postgres/0004_plan_versions.sql"),
+                ),
+                (
+                    5,
+                    "narratives",
+                    include_str!("../../migrations/postgres/0005_narratives.sql"),
                 ),
             ],
         };

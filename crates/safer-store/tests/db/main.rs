@@ -822,6 +822,45 @@ on_every_backend!(the_audit_log_is_searched_by_who_what_when_and_text, |db| {
     assert_eq!(n, 0);
 });
 
+on_every_backend!(a_narrative_is_kept_with_its_assessment, |db| {
+    let year = "2023/24".parse().unwrap();
+    assert_eq!(db.narrative("Charnwood", year, None).await.unwrap(), None);
+    let mut n = safer_domain::Narrative {
+        key_findings: "Burglary rose.".into(),
+        ..safer_domain::Narrative::default()
+    };
+    db.write_narrative(
+        "Charnwood",
+        year,
+        None,
+        &n,
+        "analyst",
+        &entry("write_narrative"),
+    )
+    .await
+    .unwrap();
+    n.emerging_threats = "County lines.".into();
+    db.write_narrative(
+        "CHARNWOOD",
+        year,
+        None,
+        &n,
+        "analyst2",
+        &entry("write_narrative"),
+    )
+    .await
+    .unwrap();
+    let held = db
+        .narrative("charnwood", year, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((held.narrative, held.written_by.as_str()), (n, "analyst2"));
+    // Another period is another narrative.
+    let june = Some("2023-06".parse().unwrap());
+    assert_eq!(db.narrative("Charnwood", year, june).await.unwrap(), None);
+});
+
 on_every_backend!(the_audit_chain_detects_tampering, |db| {
     for i in 0..3 {
         db.audit(&AuditEntry {

@@ -149,6 +149,10 @@ struct ExplorerPage {
     /// The query of this view's district, year and period, URL-encoded.
     query: String,
     files: Vec<&'static str>,
+    /// The analyst's narrative of this assessment, when one is written.
+    narrative: Option<safer_domain::Narrative>,
+    /// Whether the caller may write it (analysts).
+    may_write_narrative: bool,
 }
 
 pub(crate) async fn explorer(
@@ -408,6 +412,12 @@ pub(crate) async fn explorer(
         )
     });
 
+    let narrative = app
+        .app
+        .narrative(&caller.actor(), &a.district, a.year, a.as_at)
+        .await?
+        .map(|s| s.narrative)
+        .filter(|n| !n.is_empty());
     let page = ExplorerPage {
         chrome: Chrome::new(
             &app,
@@ -440,6 +450,8 @@ pub(crate) async fn explorer(
         by_month,
         query: base_query(a),
         files: safer_report::CSV_FILES.to_vec(),
+        narrative,
+        may_write_narrative: crate::routes::may_get(caller.user.as_ref(), "/assessment/narrative"),
     };
     Ok(view::page(&page))
 }
@@ -462,23 +474,71 @@ pub(crate) async fn table_csv(
     ))
 }
 
-/// The printable assessment, as `safer assess` writes it.
-pub(crate) async fn report(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Query(q): Query<AssessmentQuery>,
-) -> Result<Response, WebError> {
-    let assessed = data::assess(&app, &caller, &q).await?;
+/// The printable assessment as HTML, with the analyst's narrative, and
+/// the file name it prints to.
+async fn report_html(
+    app: &AppState,
+    caller: &Caller,
+    q: &AssessmentQuery,
+) -> Result<(String, String), WebError> {
+    let assessed = data::assess(app, caller, q).await?;
+    let a = &assessed.assessment;
+    let narrative = app
+        .app
+        .narrative(&caller.actor(), &a.district, a.year, a.as_at)
+        .await?
+        .map(|s| s.narrative);
     let meta = safer_report::ReportMeta {
         partnership_name: assessed
             .partnership
             .as_ref()
             .map(|p| p.partnership.name.clone()),
         refresh: None,
-        generated_at: data::now_utc(&app),
+        narrative,
+        generated_at: data::now_utc(app),
     };
-    Ok(super::report_response(safer_report::render_html(
-        &assessed.assessment,
-        &meta,
-    )))
+    let mut name = format!("assessment-{}-{}", a.district, super::year_in_url(a.year));
+    if let Some(m) = a.as_at {
+        name.push_str(&format!("-to-{m}"));
+    }
+    Ok((safer_report::render_html(a, &meta), name))
+}
+
+/// The printable assessment, as `safer assess` writes it.
+pub(crate) async fn report(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Response, WebError> {
+    let (html, _) = report_html(&app, &caller, &q).await?;
+    Ok(super::report_response(html))
+}
+
+/// The printable assessment as PDF, printed by headless Chromium on the
+/// server (503 when the server has none).
+pub(crate) async fn report_pdf(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Response, WebError> {
+    let (html, name) = report_html(&app, &caller, &q).await?;
+    let pdf = data::blocking(move || {
+        let internal = |e: &dyn std::fmt::Display| WebError::Internal(format!("printing the PDF: {e}"));
+        let dir = tempfile::tempdir().map_err(|e| internal(&e))?;
+        let html_path = dir.path().join("assessment.html");
+        let pdf_path = dir.path().join("assessment.pdf");
+        std::fs::write(&html_path, html).map_err(|e| internal(&e))?;
+        if !safer_report::html_to_pdf(&html_path, &pdf_path).map_err(|e| internal(&e))? {
+            return Err(WebError::Unavailable(
+                "This server cannot print PDFs (it has no Chromium). Open the printable assessment and print it from your browser instead.".into(),
+            ));
+        }
+        std::fs::read(&pdf_path).map_err(|e| internal(&e))
+    })
+    .await?;
+    Ok(super::download(
+        pdf,
+        "application/pdf",
+        &format!("{name}.pdf"),
+    ))
 }

@@ -9,6 +9,7 @@ pub(crate) mod dashboard;
 pub(crate) mod fund;
 pub(crate) mod import;
 pub(crate) mod measures;
+pub(crate) mod narrative;
 pub(crate) mod plan_upload;
 pub(crate) mod plans;
 pub(crate) mod sign_in;

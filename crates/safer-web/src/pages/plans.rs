@@ -282,6 +282,7 @@ pub(crate) async fn report(
     let meta = safer_report::ReportMeta {
         partnership_name: r.partnership.as_ref().map(|p| p.partnership.name.clone()),
         refresh: refresh.map(|r| r.for_report()),
+        narrative: None,
         generated_at: data::now_utc(&app),
     };
     let html = safer_report::render_quarterly_html(&r.review, r.fund.as_ref(), &meta);

@@ -145,9 +145,39 @@ async fn text_holding_markup_is_shown_as_text_everywhere() {
             .await;
         assert_escaped(&r.text().await.unwrap(), "the sign-in form");
 
+        // The analyst's narrative, every part hostile.
+        db.write_narrative(
+            "Charnwood",
+            "2023/24".parse().unwrap(),
+            None,
+            &safer_domain::Narrative {
+                key_findings: hostile("Findings"),
+                emerging_threats: hostile("Threats"),
+                community_tensions: hostile("Tensions"),
+                recommended_priorities: hostile("Priorities"),
+            },
+            "test",
+            &seeded(),
+        )
+        .await
+        .unwrap();
+
         let cso = app.login_as(Role::CommunitySafetyOfficer).await;
         let admin = app.login_as(Role::Administrator).await;
+        let analyst = app.login_as(Role::Analyst).await;
         for (who, path) in [
+            (
+                &cso,
+                "/assessment?district=Charnwood&year=2023/24".to_owned(),
+            ),
+            (
+                &cso,
+                "/assessment/report?district=Charnwood&year=2023/24".to_owned(),
+            ),
+            (
+                &analyst,
+                "/assessment/narrative?district=Charnwood&year=2023/24".to_owned(),
+            ),
             (&cso, "/".to_owned()),
             (&cso, format!("/plans/{}", plan.id)),
             (&cso, format!("/plans/{}/report?quarter=2022-Q2", plan.id)),

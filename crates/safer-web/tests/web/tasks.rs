@@ -742,3 +742,222 @@ async fn an_officer_refreshes_a_plan_and_sees_what_changed() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_analyst_writes_the_narrative_of_an_assessment() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let analyst = app.login_as(Role::Analyst).await;
+        let query = "district=Charnwood&year=2023/24&as_at=2023-06";
+        let explorer = analyst
+            .get(&format!("/assessment?{query}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            explorer.contains("Write the analyst's assessment"),
+            "[{b}] the explorer offers the form"
+        );
+        let form = analyst.get(&format!("/assessment/narrative?{query}")).await;
+        assert_eq!(form.status(), StatusCode::OK, "[{b}]");
+        let form = form.text().await.unwrap();
+        for label in [
+            "Key findings",
+            "Emerging threats",
+            "Community tensions",
+            "Recommended priorities",
+        ] {
+            assert!(form.contains(label), "[{b}] {label}");
+        }
+
+        // Too long: the part is named, what was typed is kept, nothing saved.
+        let long = "x".repeat(safer_domain::NARRATIVE_LIMIT + 1);
+        let fields = |key: &'static str, value: &str| {
+            vec![
+                ("district", "Charnwood".to_owned()),
+                ("year", "2023/24".to_owned()),
+                ("as_at", "2023-06".to_owned()),
+                (key, value.to_owned()),
+            ]
+        };
+        let post = |fields: Vec<(&'static str, String)>| {
+            let analyst = &analyst;
+            async move {
+                let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                analyst.post_form("/assessment/narrative", &f).await
+            }
+        };
+        let r = post(fields("community_tensions", &long)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("Community tensions must be 20000 characters or fewer")
+                && page.contains("href=\"#community_tensions\""),
+            "[{b}] the error names the part"
+        );
+        assert_eq!(
+            app.db
+                .narrative(
+                    "Charnwood",
+                    "2023/24".parse().unwrap(),
+                    Some("2023-06".parse().unwrap())
+                )
+                .await
+                .unwrap(),
+            None,
+            "[{b}]"
+        );
+
+        // Saved, with paragraphs, and shown back.
+        let mut f = fields(
+            "key_findings",
+            "Shoplifting rose in the town centre.\r\n\r\nBurglary fell.",
+        );
+        f.push(("recommended_priorities", "Retail crime.".to_owned()));
+        let r = post(f).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let to = location(&r);
+        assert_eq!(
+            to,
+            "/assessment/narrative?district=Charnwood&year=2023/24&saved=1&as_at=2023-06"
+        );
+        let page = analyst.get(&to).await.text().await.unwrap();
+        assert!(
+            page.contains("The analyst&#39;s assessment is saved.")
+                && page.contains("Last saved by analyst"),
+            "[{b}] {page}"
+        );
+        let explorer = analyst
+            .get(&format!("/assessment?{query}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            explorer.contains("<p class=\"govuk-body\">Shoplifting rose in the town centre.</p>")
+                && explorer.contains("<p class=\"govuk-body\">Burglary fell.</p>")
+                && explorer.contains("Change the analyst's assessment"),
+            "[{b}] the explorer shows it by paragraph"
+        );
+        // The printable assessment prints it after the summary; an empty
+        // part is left out.
+        let report = analyst
+            .get(&format!("/assessment/report?{query}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let at = |s: &str| report.find(s).unwrap_or_else(|| panic!("[{b}] {s:?}"));
+        assert!(at("The analyst") < at("Shoplifting rose in the town centre."));
+        assert!(at("Key findings") < at("Recommended priorities"));
+        assert!(at("Retail crime.") < at("Crime by category"));
+        assert!(!report.contains("<h3>Emerging threats</h3>"), "[{b}]");
+        // Another period has its own narrative.
+        let whole = analyst
+            .get("/assessment/report?district=Charnwood&year=2023/24")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !whole.contains("Shoplifting rose in the town centre."),
+            "[{b}]"
+        );
+
+        // Audited, naming the parts written.
+        let log = app.db.audit_log(10).await.unwrap();
+        let e = log
+            .iter()
+            .find(|e| e.action == "write_narrative")
+            .expect("audited");
+        assert_eq!(
+            (e.target.as_str(), e.detail.as_str(), e.actor.as_str()),
+            (
+                "assessment Charnwood 2023/24 to 2023-06",
+                "Key findings, Recommended priorities",
+                "analyst"
+            ),
+            "[{b}]"
+        );
+
+        // The API reads it; only analysts write it.
+        let (token, _) = app.token(Role::ReadOnlyPartner, &["read", "write"]).await;
+        let http = reqwest::Client::new();
+        let got: serde_json::Value = http
+            .get(app.url(&format!("/api/v1/assessment/narrative?{query}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            got["key_findings"], "Shoplifting rose in the town centre.\n\nBurglary fell.",
+            "[{b}] lines end in LF as stored"
+        );
+        assert_eq!(got["written_by"], "analyst", "[{b}]");
+        let r = http
+            .post(app.url(&format!("/api/v1/assessment/narrative?{query}")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "key_findings": "mine" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "[{b}]");
+        let (token, _) = app.token(Role::Analyst, &["read", "write"]).await;
+        let r = http
+            .post(app.url("/api/v1/assessment/narrative?district=Charnwood&year=2023/24"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "emerging_threats": "  County lines.  " }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let saved: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            (
+                &saved["emerging_threats"],
+                &saved["key_findings"],
+                &saved["as_at"]
+            ),
+            (
+                &serde_json::json!("County lines."),
+                &serde_json::json!(""),
+                &serde_json::Value::Null
+            ),
+            "[{b}] trimmed; a part left out is empty"
+        );
+        let r = http
+            .post(app.url("/api/v1/assessment/narrative?district=Nowhere&year=2023/24"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "key_findings": "x" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "[{b}] no such district");
+
+        // Other roles see it but get no form.
+        let officer = app.login_as(Role::CommunitySafetyOfficer).await;
+        let explorer = officer
+            .get(&format!("/assessment?{query}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            explorer.contains("Burglary fell.") && !explorer.contains("/assessment/narrative"),
+            "[{b}]"
+        );
+        assert_eq!(
+            officer
+                .get(&format!("/assessment/narrative?{query}"))
+                .await
+                .status(),
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
+        app.stop().await;
+    }
+}
