@@ -120,6 +120,7 @@ fn comparison_year(m: &Measure, quarter: Quarter) -> safer_domain::FinancialYear
         (
             TargetKind::ReduceBy { .. }
             | TargetKind::IncreaseBy { .. }
+            | TargetKind::ImproveOnBaseline
             | TargetKind::ReachLevel { .. },
             Some(b),
         ) => b,
@@ -238,7 +239,16 @@ fn measure_row(
             }
         }
         MeasureSource::Manual => {
-            let values = inputs.manual.get(&m.id).cloned().unwrap_or_default();
+            // The values entered, and the plan's baseline values for the
+            // quarters of the baseline year not entered (an entered value
+            // corrects the plan's).
+            let mut values = inputs.manual.get(&m.id).cloned().unwrap_or_default();
+            for (q, v) in m.baseline_quarters() {
+                if !values.iter().any(|(e, _)| *e == q) {
+                    values.push((q, v));
+                }
+            }
+            values.sort_by_key(|(q, _)| *q);
             let value_in = |q: Quarter| values.iter().find(|(v, _)| *v == q).map(|(_, v)| *v);
             let entered = |q: Quarter| value_in(q).is_some();
             // Quarters entered in both years are compared, like months of
@@ -361,6 +371,7 @@ mod tests {
             direction: Direction::Lower,
             target: TargetKind::YearOnYearReduction,
             baseline: None,
+            baseline_values: vec![],
             source,
             unit: "count".into(),
         }
@@ -465,5 +476,53 @@ mod tests {
             why_of(&review, "crime"),
             NoStatus::NotACategory { .. } | NoStatus::NoPoliceUkData
         ));
+    }
+
+    #[test]
+    fn the_plans_baseline_values_stand_for_quarters_not_entered() {
+        let mut m = measure("referrals", MeasureSource::Manual);
+        m.direction = Direction::Higher;
+        m.target = TargetKind::ImproveOnBaseline;
+        m.baseline = Some(FinancialYear::starting(2022));
+        m.baseline_values = vec![50.0, 60.0, 70.0, 80.0];
+        let plan = plan(vec![m]);
+        let q = |s: &str| s.parse::<Quarter>().unwrap();
+        let mut manual = ManualValues::new();
+        manual.insert(
+            "referrals".into(),
+            vec![(q("2024-Q1"), 52.0), (q("2024-Q2"), 60.0)],
+        );
+        let review = |manual: &ManualValues| {
+            let inputs = ReviewInputs {
+                counts: None,
+                groups: &[],
+                manual,
+                actions: &[],
+            };
+            PerformanceReview::build(&plan, q("2024-Q2"), &inputs)
+                .measures()
+                .next()
+                .unwrap()
+                .clone()
+        };
+        // 112 against the plan's 110 for 2022/23 Q1 and Q2: an increase.
+        let r = review(&manual);
+        assert_eq!(r.comparison_year.as_deref(), Some("2022/23"));
+        assert_eq!(
+            (
+                r.evaluation.status,
+                r.evaluation.actual,
+                r.evaluation.comparison
+            ),
+            (Status::OnTrack, Some(112.0), Some(110.0))
+        );
+        // A value entered for a baseline quarter corrects the plan's.
+        manual
+            .get_mut("referrals")
+            .unwrap()
+            .push((q("2022-Q2"), 70.0));
+        let r = review(&manual);
+        assert_eq!(r.evaluation.comparison, Some(120.0));
+        assert_ne!(r.evaluation.status, Status::OnTrack);
     }
 }

@@ -65,7 +65,7 @@ pub use passwords::{
     verify_password,
 };
 pub use plans::Refresh;
-pub use review::{Reviewed, default_quarter, plan_quarters};
+pub use review::{Reviewed, default_quarter, plan_quarters, value_quarters};
 pub use safer_domain::{Clock, FixedClock, SizeRule, Timestamp};
 pub use safer_store::db::SystemClock;
 pub use safer_store::db::{

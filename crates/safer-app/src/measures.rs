@@ -34,10 +34,10 @@ impl App {
         if !value.is_finite() {
             return Err(AppError::Invalid("The value must be a number.".into()));
         }
-        if quarter.year() < plan.first_year || quarter.year() > plan.last_year {
+        let (first, last) = plan.value_years(m);
+        if quarter.year() < first || quarter.year() > last {
             return Err(AppError::Invalid(format!(
-                "{quarter} is outside the plan's years, {} to {}.",
-                plan.first_year, plan.last_year
+                "{quarter} is outside the plan's years and the year its figures are compared with, {first} to {last}."
             )));
         }
         let audit = actor.audit(

@@ -164,6 +164,19 @@ pub fn default_quarter(plan: &Plan, counts: Option<&DistrictCounts>) -> Quarter 
         .unwrap_or(first)
 }
 
+/// The quarters a measure's values may be entered for, oldest first (see
+/// [`Plan::value_years`]).
+pub fn value_quarters(plan: &Plan, m: &safer_domain::Measure) -> Vec<Quarter> {
+    let (first, last) = plan.value_years(m);
+    let mut out = Vec::new();
+    let mut q = Quarter::first_of(first);
+    while q.year() <= last && out.len() < 80 {
+        out.push(q);
+        q = q.next();
+    }
+    out
+}
+
 /// Every quarter of a plan's years.
 pub fn plan_quarters(plan: &Plan) -> Vec<Quarter> {
     let mut out = Vec::new();

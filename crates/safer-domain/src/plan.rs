@@ -71,12 +71,29 @@ pub struct Measure {
     pub target: TargetKind,
     /// The financial year targets are set against (for example 2022/23).
     pub baseline: Option<FinancialYear>,
+    /// For a measure entered by hand: the baseline year's values by
+    /// quarter, quarter 1 first, as the plan gives them. A value entered
+    /// in Safer for one of those quarters takes its place.
+    #[serde(default)]
+    pub baseline_values: Vec<f64>,
     pub source: MeasureSource,
     /// What the number is: count, percent, days, people, referrals …
     pub unit: String,
 }
 
 impl Measure {
+    /// The plan's baseline values with their quarters.
+    pub fn baseline_quarters(&self) -> Vec<(crate::Quarter, f64)> {
+        let Some(year) = self.baseline else {
+            return Vec::new();
+        };
+        self.baseline_values
+            .iter()
+            .zip(1u8..=4)
+            .filter_map(|(v, n)| crate::Quarter::new(year, n).map(|q| (q, *v)))
+            .collect()
+    }
+
     /// Whether the value is a count of events (Poisson-like) or a level.
     pub fn value_kind(&self) -> ValueKind {
         match self.unit.as_str() {
@@ -272,6 +289,17 @@ pub fn check_code(id: &str) -> Result<(), String> {
 }
 
 impl Plan {
+    /// The years a measure's values may be entered for, first and last:
+    /// the plan's years, and before them the years its first figures are
+    /// compared with (the year before the plan's first, for year-on-year
+    /// targets, and the measure's baseline year).
+    pub fn value_years(&self, m: &Measure) -> (FinancialYear, FinancialYear) {
+        let first = m.baseline.map_or(self.first_year.previous(), |b| {
+            b.min(self.first_year.previous())
+        });
+        (first, self.last_year)
+    }
+
     /// Checks the rules a plan keeps: ids unique, themes referenced exist,
     /// the years run forward, targets carry their values.
     pub fn validate(&self) -> Result<(), PlanError> {
@@ -325,6 +353,42 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_may_be_entered_for_the_years_compared_with() {
+        let m = |baseline: Option<u32>| Measure {
+            id: "m".into(),
+            text: "t".into(),
+            direction: Direction::Higher,
+            target: TargetKind::ImproveOnBaseline,
+            baseline: baseline.map(FinancialYear::starting),
+            baseline_values: vec![1.0, 2.0],
+            source: MeasureSource::Manual,
+            unit: "referrals".into(),
+        };
+        let plan = Plan {
+            id: "p".into(),
+            partnership: "c".into(),
+            title: "t".into(),
+            first_year: FinancialYear::starting(2023),
+            last_year: FinancialYear::starting(2025),
+            vision: None,
+            source: String::new(),
+            themes: vec![],
+            priorities: vec![],
+            min_coverage: crate::DEFAULT_MIN_COVERAGE,
+        };
+        let years = |b| {
+            let (f, l) = plan.value_years(&m(b));
+            (f.to_string(), l.to_string())
+        };
+        assert_eq!(years(None), ("2022/23".into(), "2025/26".into()));
+        assert_eq!(years(Some(2020)), ("2020/21".into(), "2025/26".into()));
+        assert_eq!(years(Some(2024)), ("2022/23".into(), "2025/26".into()));
+        let q = m(Some(2022)).baseline_quarters();
+        assert_eq!(q.len(), 2);
+        assert_eq!(q[1].0.to_string(), "2022/23-Q2");
+    }
 
     #[test]
     fn ids_are_codes() {

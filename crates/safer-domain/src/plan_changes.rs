@@ -69,6 +69,7 @@ pub enum Field {
     Direction,
     Target,
     Baseline,
+    BaselineValues,
     Source,
     Unit,
 }
@@ -90,6 +91,7 @@ impl Field {
             Field::Direction => "direction",
             Field::Target => "target",
             Field::Baseline => "baseline",
+            Field::BaselineValues => "baseline values",
             Field::Source => "data",
             Field::Unit => "unit",
         }
@@ -171,6 +173,10 @@ pub fn plan_changes(before: &Plan, after: &Plan) -> Vec<PlanChange> {
                     (Field::Direction, o.direction != m.direction),
                     (Field::Target, o.target != m.target),
                     (Field::Baseline, o.baseline != m.baseline),
+                    (
+                        Field::BaselineValues,
+                        o.baseline_values != m.baseline_values,
+                    ),
                     (Field::Source, o.source != m.source),
                     (Field::Unit, o.unit != m.unit),
                 ]
@@ -243,6 +249,7 @@ mod tests {
             direction: Direction::Lower,
             target: TargetKind::ReduceBy { percent: 5.0 },
             baseline: Some(FinancialYear::starting(2022)),
+            baseline_values: vec![],
             source: MeasureSource::Manual,
             unit: "count".into(),
         }

@@ -71,6 +71,9 @@ struct RawMeasure {
     target: Spanned<String>,
     target_value: Option<f64>,
     baseline: Option<Spanned<String>>,
+    /// The baseline year's values by quarter (Q1 first), for a measure
+    /// entered by hand whose baseline is not entered in Safer.
+    baseline_values: Option<Spanned<Vec<f64>>>,
     source: Spanned<String>,
     category: Option<Spanned<String>>,
     needs: Option<String>,
@@ -194,12 +197,33 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
                     level: value("reach_level")?,
                 },
                 "year_on_year_reduction" => TargetKind::YearOnYearReduction,
+                // One rule, named for the way the plan says it: the
+                // direction must agree with the name.
+                name @ ("increase_on_baseline" | "reduction_on_baseline") => {
+                    let wants = if name == "increase_on_baseline" {
+                        Direction::Higher
+                    } else {
+                        Direction::Lower
+                    };
+                    if direction != wants {
+                        let d = if wants == Direction::Higher {
+                            "higher"
+                        } else {
+                            "lower"
+                        };
+                        return Err(at(
+                            m.target.span(),
+                            format!("target {name:?} needs direction = \"{d}\""),
+                        ));
+                    }
+                    TargetKind::ImproveOnBaseline
+                }
                 "monitor" => TargetKind::Monitor,
                 other => {
                     return Err(at(
                         m.target.span(),
                         format!(
-                            "target: expected reduce_by, year_on_year_reduction, reach_level, increase_by or monitor, found {other:?}"
+                            "target: expected reduce_by, increase_by, increase_on_baseline, reduction_on_baseline, year_on_year_reduction, reach_level or monitor, found {other:?}"
                         ),
                     ));
                 }
@@ -248,7 +272,9 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
             };
             let needs_baseline = matches!(
                 target,
-                TargetKind::ReduceBy { .. } | TargetKind::IncreaseBy { .. }
+                TargetKind::ReduceBy { .. }
+                    | TargetKind::IncreaseBy { .. }
+                    | TargetKind::ImproveOnBaseline
             );
             if needs_baseline && baseline.is_none() {
                 return Err(at(
@@ -259,12 +285,43 @@ pub fn parse(path: &Path, text: &str, groups: &[String]) -> Result<Plan, IngestE
                     ),
                 ));
             }
+            let baseline_values = match &m.baseline_values {
+                None => Vec::new(),
+                Some(v) => {
+                    let why = if source != MeasureSource::Manual {
+                        Some(
+                            "baseline_values is only for a measure with source = \"manual\""
+                                .to_owned(),
+                        )
+                    } else if baseline.is_none() {
+                        Some(
+                            "baseline_values needs baseline = \"YYYY/YY\", the year they are of"
+                                .to_owned(),
+                        )
+                    } else if v.get_ref().is_empty() || v.get_ref().len() > 4 {
+                        Some(format!(
+                            "baseline_values: expected one to four numbers (quarters 1 to 4 of the baseline year), found {}",
+                            v.get_ref().len()
+                        ))
+                    } else {
+                        v.get_ref()
+                            .iter()
+                            .find(|x| !x.is_finite())
+                            .map(|x| format!("baseline_values: expected numbers, found {x}"))
+                    };
+                    if let Some(why) = why {
+                        return Err(at(v.span(), format!("measure {}: {why}", m.id.get_ref())));
+                    }
+                    v.get_ref().clone()
+                }
+            };
             measures.push(Measure {
                 id: m.id.into_inner(),
                 text: m.text,
                 direction,
                 target,
                 baseline,
+                baseline_values,
                 source,
                 unit: m.unit,
             });
@@ -369,6 +426,86 @@ mod tests {
         assert!(e.contains("baseline"), "{e}");
         let e = err(&format!("{HEAD}colour = \"red\"\n"));
         assert!(e.contains("line 7") && e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn an_increase_on_the_baseline_with_the_baseline_values() {
+        let p = parse(
+            Path::new("plan.toml"),
+            &measure("direction = \"higher\"\ntarget = \"increase_on_baseline\"\nbaseline = \"2022/23\"\nbaseline_values = [98, 104.5, 101]\nsource = \"manual\"\n"),
+            &[],
+        )
+        .unwrap();
+        let m = &p.priorities[0].measures[0];
+        assert_eq!(m.target, TargetKind::ImproveOnBaseline);
+        assert_eq!(m.baseline_values, [98.0, 104.5, 101.0]);
+        let q = m.baseline_quarters();
+        assert_eq!(
+            q.iter()
+                .map(|(q, v)| (q.to_string(), *v))
+                .collect::<Vec<_>>(),
+            [
+                ("2022/23-Q1".to_owned(), 98.0),
+                ("2022/23-Q2".to_owned(), 104.5),
+                ("2022/23-Q3".to_owned(), 101.0)
+            ]
+        );
+        let p = parse(
+            Path::new("plan.toml"),
+            &measure("direction = \"lower\"\ntarget = \"reduction_on_baseline\"\nbaseline = \"2022/23\"\nsource = \"manual\"\n"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            p.priorities[0].measures[0].target,
+            TargetKind::ImproveOnBaseline
+        );
+
+        // The direction must agree with the name; a baseline is needed.
+        let e = err(&measure(
+            "direction = \"lower\"\ntarget = \"increase_on_baseline\"\nbaseline = \"2022/23\"\nsource = \"manual\"\n",
+        ));
+        assert!(
+            e.contains("line 16") && e.contains("direction = \"higher\""),
+            "{e}"
+        );
+        let e = err(&measure(
+            "direction = \"higher\"\ntarget = \"increase_on_baseline\"\nsource = \"manual\"\n",
+        ));
+        assert!(e.contains("baseline"), "{e}");
+        // Baseline values: for a manual measure with a baseline, one to four.
+        for (extra, line, says) in [
+            (
+                "baseline = \"2022/23\"\nbaseline_values = [1, 2, 3, 4, 5]\nsource = \"manual\"\n",
+                "line 18",
+                "one to four numbers",
+            ),
+            (
+                "baseline = \"2022/23\"\nbaseline_values = []\nsource = \"manual\"\n",
+                "line 18",
+                "one to four numbers",
+            ),
+            (
+                "baseline_values = [1]\nsource = \"manual\"\n",
+                "line 17",
+                "needs baseline",
+            ),
+            (
+                "baseline = \"2022/23\"\nbaseline_values = [1]\nsource = \"police_uk\"\ncategory = \"Burglary\"\n",
+                "line 18",
+                "source = \"manual\"",
+            ),
+            (
+                "baseline = \"2022/23\"\nbaseline_values = [\"many\"]\nsource = \"manual\"\n",
+                "line 18",
+                "expected f64",
+            ),
+        ] {
+            let e = err(&measure(&format!(
+                "direction = \"higher\"\ntarget = \"monitor\"\n{extra}"
+            )));
+            assert!(e.contains(line) && e.contains(says), "{extra}: {e}");
+        }
     }
 
     /// Ids are used in URLs, file names and commands: one that is not a

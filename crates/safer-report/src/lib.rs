@@ -89,7 +89,9 @@ pub fn render_html(a: &Assessment, meta: &ReportMeta) -> String {
 }
 
 pub use csv_out::{spreadsheet_safe, table as csv_table};
-pub use plan_words::{direction_text, plan_change_text, source_text, target_text};
+pub use plan_words::{
+    baseline_values_text, direction_text, plan_change_text, source_text, target_text,
+};
 
 /// Every table of the assessment as CSV: (file name, content), in the
 /// order of [`CSV_FILES`].

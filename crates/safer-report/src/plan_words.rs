@@ -9,9 +9,22 @@ pub fn target_text(t: &TargetKind, baseline: Option<safer_domain::FinancialYear>
         TargetKind::ReduceBy { percent } => format!("Reduce by {percent}% on {base}"),
         TargetKind::IncreaseBy { percent } => format!("Increase by {percent}% on {base}"),
         TargetKind::YearOnYearReduction => "Better than the same months of the year before".into(),
+        TargetKind::ImproveOnBaseline => format!("Better than the same months of {base}"),
         TargetKind::ReachLevel { level } => format!("Reach {level}"),
         TargetKind::Monitor => "Monitored, no target".into(),
     }
+}
+
+/// The plan's baseline values by quarter: "Q1 98, Q2 104", or "none".
+pub fn baseline_values_text(v: &[f64]) -> String {
+    if v.is_empty() {
+        return "none".into();
+    }
+    v.iter()
+        .enumerate()
+        .map(|(i, x)| format!("Q{} {x}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn source_text(s: &MeasureSource) -> String {
@@ -90,6 +103,10 @@ pub fn plan_change_text(c: &PlanChange) -> String {
                             before.baseline.map_or("none".into(), |y| y.to_string()),
                             after.baseline.map_or("none".into(), |y| y.to_string()),
                         ),
+                        Field::BaselineValues => (
+                            baseline_values_text(&before.baseline_values),
+                            baseline_values_text(&after.baseline_values),
+                        ),
                         Field::Source => (source_text(&before.source), source_text(&after.source)),
                         Field::Unit => (before.unit.clone(), after.unit.clone()),
                         _ => (String::new(), String::new()),
@@ -115,6 +132,7 @@ mod tests {
             direction: Direction::Lower,
             target: TargetKind::ReduceBy { percent: 5.0 },
             baseline: Some(FinancialYear::starting(2022)),
+            baseline_values: vec![],
             source: MeasureSource::PoliceUk {
                 category: "Burglary".into(),
             },

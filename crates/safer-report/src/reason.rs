@@ -289,7 +289,9 @@ fn judged(j: &Judgement) -> String {
         Better::Lower => ("a reduction", "no reduction"),
         Better::Higher => ("an increase", "no increase"),
     };
-    let year_on_year = j.against == Against::PreviousYear;
+    // Beating the comparison itself (year on year, or on the baseline):
+    // the verdict is said as "a reduction" or "no increase".
+    let year_on_year = j.against.is_to_beat();
     match j.verdict {
         Verdict::Met if year_on_year => format!("{head}: {good}, so on track"),
         Verdict::Met => format!("{head}, so on track"),
@@ -368,6 +370,10 @@ fn head(j: &Judgement) -> String {
             "{actual}{so_far} against {} {SAME_MONTHS}",
             value_text(j.kind, j.comparison)
         ),
+        Against::Baseline => format!(
+            "{actual}{so_far} against {} in the same months of the baseline year",
+            value_text(j.kind, j.comparison)
+        ),
         Against::Percent { percent, up } => {
             let (target, base) = (j.target, j.comparison);
             let base = if base == 0.0 {
@@ -390,7 +396,7 @@ fn head(j: &Judgement) -> String {
 
 /// How far a level misses its target.
 fn gap_text(j: &Judgement, gap: f64) -> String {
-    if j.against == Against::PreviousYear {
+    if j.against.is_to_beat() {
         match j.better {
             Better::Lower if gap == 0.0 => "no reduction (unchanged)".to_owned(),
             Better::Higher if gap == 0.0 => "no increase (unchanged)".to_owned(),

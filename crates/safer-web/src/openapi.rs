@@ -449,12 +449,16 @@ fn core_schemas() -> Value {
                 "target": {
                     "type": "object", "required": ["kind"],
                     "properties": {
-                        "kind": { "enum": ["reduce_by", "year_on_year_reduction", "reach_level", "increase_by", "monitor"] },
+                        "kind": { "enum": ["reduce_by", "year_on_year_reduction", "reach_level", "increase_by", "improve_on_baseline", "monitor"] },
                         "percent": { "type": "number" },
                         "level": { "type": "number" }
                     }
                 },
                 "baseline": nullable_string,
+                "baseline_values": {
+                    "type": "array", "items": { "type": "number" },
+                    "description": "The plan's values of the baseline year by quarter, quarter 1 first (measures entered by hand)."
+                },
                 "source": {
                     "type": "object", "required": ["kind"],
                     "properties": {
@@ -708,11 +712,12 @@ fn core_schemas() -> Value {
             ],
         ),
         "Against": tagged(
-            "What a figure was judged against: level (the target itself), percent (`percent`% above, when `up`, or below the comparison figure) or previous_year (the comparison figure, to be beaten).",
+            "What a figure was judged against: level (the target itself), percent (`percent`% above, when `up`, or below the comparison figure) previous_year (the comparison figure, to be beaten) or baseline (the baseline year's figure over the same months, to be beaten).",
             &[
                 ("level", json!({})),
                 ("percent", json!({ "percent": { "type": "number" }, "up": { "type": "boolean" } })),
                 ("previous_year", json!({})),
+                ("baseline", json!({})),
             ],
         ),
         "Verdict": tagged(

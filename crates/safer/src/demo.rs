@@ -467,6 +467,7 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
                 safer_domain::Direction::Lower => -1.0,
                 _ => 1.0,
             };
+            let mut entries: Vec<(safer_domain::Quarter, f64)> = Vec::new();
             for (q, v) in [
                 ("2023-Q1", base),
                 ("2023-Q2", base + 2.0),
@@ -475,12 +476,28 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
                 ("2024-Q1", base + better * 4.0),
                 ("2024-Q2", base + 2.0 + better * 5.0),
             ] {
+                entries.push((q.parse().map_err(anyhow::Error::msg)?, v));
+            }
+            // A target set on a baseline year before 2023/24 compares
+            // 2024/25 with that year: it gets values too, unless the plan
+            // gives them.
+            if let Some(b) = m.baseline.filter(|b| b.start_year() < 2023)
+                && m.target.needs_comparison()
+                && m.target != safer_domain::TargetKind::YearOnYearReduction
+                && m.baseline_values.is_empty()
+            {
+                for (n, v) in [(1, base - 1.0), (2, base + 1.0), (3, base), (4, base + 2.0)] {
+                    if let Some(q) = safer_domain::Quarter::new(b, n) {
+                        entries.push((q, v));
+                    }
+                }
+            }
+            for (q, v) in entries {
                 app.record_value(
                     &actor,
                     plan_id,
                     &m.id,
-                    q.parse::<safer_domain::Quarter>()
-                        .map_err(anyhow::Error::msg)?,
+                    q,
                     v,
                     "[Demonstration] an illustrative figure, not Charnwood's",
                 )

@@ -139,6 +139,17 @@ pub enum Against {
     Percent { percent: f64, up: bool },
     /// The comparison figure itself, to be beaten (year on year).
     PreviousYear,
+    /// The baseline year's figure over the same months, to be beaten (any
+    /// improvement on the baseline).
+    Baseline,
+}
+
+impl Against {
+    /// Whether the target is the comparison figure itself, to be beaten
+    /// rather than reached.
+    pub fn is_to_beat(self) -> bool {
+        matches!(self, Against::PreviousYear | Against::Baseline)
+    }
 }
 
 /// The outcome of judging a figure against its target.

@@ -55,6 +55,11 @@ pub enum TargetKind {
     /// Increase by `percent`% on the baseline year (same months): the target
     /// is `baseline × (1 + percent/100)`. `percent` must not be negative.
     IncreaseBy { percent: f64 },
+    /// Any improvement on the baseline year over the same months, in the
+    /// measure's direction ("an increase on the 2022/23 baseline" for a
+    /// [`Direction::Higher`] measure, a reduction for a lower one): the
+    /// target is the baseline figure, to be beaten, not just equalled.
+    ImproveOnBaseline,
     /// No target: the status is always [`Status::Monitoring`].
     Monitor,
 }
@@ -68,6 +73,7 @@ impl TargetKind {
             TargetKind::ReduceBy { .. }
                 | TargetKind::YearOnYearReduction
                 | TargetKind::IncreaseBy { .. }
+                | TargetKind::ImproveOnBaseline
         )
     }
 }
@@ -588,6 +594,10 @@ impl MeasureRule {
                 target: c,
                 against: Against::PreviousYear,
             },
+            (TargetKind::ImproveOnBaseline, Some(c)) => Aim {
+                target: c,
+                against: Against::Baseline,
+            },
             (_, Some(c)) => self.percent_target(c).ok_or_else(impossible)?,
             (_, None) => return Err(impossible()),
         };
@@ -596,14 +606,14 @@ impl MeasureRule {
             // Year on year from zero, lower is better: nothing can be
             // reduced, so holding at zero is the best outcome, and any rise
             // is certain, not chance.
-            Against::PreviousYear if better == Better::Lower && t == 0.0 => {
+            Against::PreviousYear | Against::Baseline if better == Better::Lower && t == 0.0 => {
                 if a == 0.0 {
                     Verdict::NothingEither
                 } else {
                     Verdict::RiseFromZero
                 }
             }
-            Against::PreviousYear if meets(better, a, t, true) => Verdict::Met,
+            Against::PreviousYear | Against::Baseline if meets(better, a, t, true) => Verdict::Met,
             // A percentage of zero (a zero baseline, or a 100% reduction).
             Against::Percent { .. } if t == 0.0 => match better {
                 Better::Lower if a == 0.0 => Verdict::StaysAtZero,
@@ -640,13 +650,17 @@ impl MeasureRule {
                 target: c,
                 against: Against::PreviousYear,
             },
+            (TargetKind::ImproveOnBaseline, Some(c)) => Aim {
+                target: c,
+                against: Against::Baseline,
+            },
             // A percentage of a negative score means nothing.
             (_, Some(c)) if c < 0.0 => return Err(NoStatus::NegativeBaseline { baseline: c }),
             (_, Some(c)) => self.percent_target(c).ok_or_else(impossible)?,
             (_, None) => return Err(impossible()),
         };
         let t = aim.target;
-        let strict = aim.against == Against::PreviousYear;
+        let strict = aim.against.is_to_beat();
         if meets(better, a, t, strict) {
             return Ok((aim, Verdict::Met));
         }
@@ -974,6 +988,56 @@ mod tests {
         assert_eq!(ytd(r, 40.0, 38.0).status, Status::OnTrack);
         assert_eq!(ytd(r, 40.0, 35.0).status, Status::AtRisk);
         assert_eq!(ytd(r, 40.0, 20.0).status, Status::OffTrack);
+    }
+
+    #[test]
+    fn an_improvement_on_the_baseline_must_beat_it() {
+        let up = count(Direction::Higher, TargetKind::ImproveOnBaseline);
+        let c = Some(Observation::complete(100.0, 12));
+        let e = up.evaluate(c, Some(Observation::complete(101.0, 12)));
+        assert_eq!((e.status, e.target), (Status::OnTrack, Some(100.0)));
+        assert_eq!(against(&e), Some(Against::Baseline));
+        // Equal is no increase: within chance, so at risk.
+        let e = up.evaluate(c, Some(Observation::complete(100.0, 12)));
+        assert_eq!(e.status, Status::AtRisk);
+        let e = up.evaluate(c, Some(Observation::complete(60.0, 12)));
+        assert_eq!(e.status, Status::OffTrack);
+        // A reduction on the baseline, mirrored.
+        let down = count(Direction::Lower, TargetKind::ImproveOnBaseline);
+        assert_eq!(
+            down.evaluate(c, Some(Observation::complete(99.0, 12)))
+                .status,
+            Status::OnTrack
+        );
+        assert_eq!(
+            down.evaluate(c, Some(Observation::complete(100.0, 12)))
+                .status,
+            Status::AtRisk
+        );
+        // It needs the baseline's figure over the same months.
+        assert_eq!(
+            up.evaluate(None, Some(Observation::complete(5.0, 12)))
+                .status,
+            Status::NoData
+        );
+        // Levels: beaten, or within the tolerance.
+        let lv = level(Direction::Higher, TargetKind::ImproveOnBaseline);
+        let base = Some(Observation::complete(80.0, 3));
+        assert_eq!(
+            lv.evaluate(base, Some(Observation::complete(80.5, 3)))
+                .status,
+            Status::OnTrack
+        );
+        assert_eq!(
+            lv.evaluate(base, Some(Observation::complete(80.0, 3)))
+                .status,
+            Status::AtRisk
+        );
+        assert_eq!(
+            lv.evaluate(base, Some(Observation::complete(70.0, 3)))
+                .status,
+            Status::OffTrack
+        );
     }
 
     #[test]
@@ -1791,6 +1855,7 @@ mod tests {
             Just(TargetKind::YearOnYearReduction),
             (0.0..200.0f64).prop_map(|level| TargetKind::ReachLevel { level }),
             (0.0..100.0f64).prop_map(|percent| TargetKind::IncreaseBy { percent }),
+            Just(TargetKind::ImproveOnBaseline),
             Just(TargetKind::Monitor),
         ]
     }

@@ -29,6 +29,8 @@ struct MeasurePage {
     target: String,
     source: String,
     unit: String,
+    /// The plan's values of the baseline year, by quarter.
+    baseline_values: Option<String>,
     manual: bool,
     values: Option<Table>,
     corrections: Option<Table>,
@@ -148,13 +150,22 @@ async fn page(
             target: target_text(&m.target, m.baseline),
             source: source_text(&m.source),
             unit: m.unit.clone(),
+            baseline_values: m
+                .baseline
+                .filter(|_| !m.baseline_values.is_empty())
+                .map(|y| {
+                    format!(
+                        "{y}: {} (a value entered here for one of those quarters takes its place)",
+                        safer_report::baseline_values_text(&m.baseline_values)
+                    )
+                }),
             manual,
             values: values_table,
             corrections,
             may_record: routes::find(routes::Method::Post, "/plans/{id}/measures/{measure}")
                 .is_some_and(|r| r.allows(caller.user.as_ref())),
             action: path,
-            quarters: safer_app::plan_quarters(&plan)
+            quarters: safer_app::value_quarters(&plan, m)
                 .into_iter()
                 .map(|q| Choice::new(q.to_string(), quarter_label(q)))
                 .collect(),
