@@ -31,6 +31,9 @@ pub struct MeasureRow {
     pub evaluation: Evaluation,
     /// The value in each quarter held, oldest first, for a small trend chart.
     pub trend: Vec<(Quarter, f64)>,
+    /// What the figure means, in the partnership's words, for this quarter
+    /// (written in Safer, not computed).
+    pub commentary: Option<String>,
 }
 
 /// One priority in the review.
@@ -321,6 +324,7 @@ fn measure_row(
         period: Some(ytd),
         evaluation,
         trend,
+        commentary: None,
     }
 }
 

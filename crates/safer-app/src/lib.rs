@@ -60,6 +60,7 @@ pub use assess::{Assessed, AssessmentQuery, default_year, years_held};
 pub use error::AppError;
 pub use fund::FundEntry;
 pub use import::{ImportReport, Progress};
+pub use measures::COMMENTARY_LIMIT;
 pub use passwords::{
     PasswordCost, check_password_strength, digest, generate_password, hash_password, random_token,
     verify_password,
@@ -69,8 +70,8 @@ pub use review::{Reviewed, default_quarter, plan_quarters, value_quarters};
 pub use safer_domain::{Clock, FixedClock, SizeRule, Timestamp};
 pub use safer_store::db::SystemClock;
 pub use safer_store::db::{
-    ApiToken, AuditFilter, AuditRecord, Backend, MeasureValue, PlanVersion, SessionRecord,
-    StoredNarrative, Verification,
+    ApiToken, AuditFilter, AuditRecord, Backend, Commentary, MeasureValue, PlanVersion,
+    SessionRecord, StoredNarrative, Verification,
 };
 pub use safer_store::{ManifestEntry, StoredPartnership};
 pub use sessions::{SESSION_MAX_SECS, SignIn, SignInRefusal};

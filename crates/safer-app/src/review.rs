@@ -105,7 +105,7 @@ impl App {
             .as_ref()
             .map(|p| p.partnership.groups.clone())
             .unwrap_or_default();
-        let review = PerformanceReview::build(
+        let mut review = PerformanceReview::build(
             &plan,
             quarter,
             &ReviewInputs {
@@ -115,6 +115,16 @@ impl App {
                 actions: &actions,
             },
         );
+        // The commentary written for this quarter, under each measure.
+        let commentary = self.db.commentaries(&plan.id, None, Some(quarter)).await?;
+        for p in &mut review.priorities {
+            for m in &mut p.measures {
+                m.commentary = commentary
+                    .iter()
+                    .find(|c| c.measure_id == m.id)
+                    .map(|c| c.text.clone());
+            }
+        }
         let fund = match self.db.fund(&plan.partnership, quarter.year()).await {
             Ok(f) => Some(FundReturn::build(
                 &f,

@@ -449,6 +449,8 @@ struct MeasureLine<'a> {
     spark: Option<String>,
     reason: String,
     reason_style: ReasonStyle,
+    /// The commentary written for the quarter, by paragraph.
+    commentary: Vec<String>,
 }
 
 /// How a measure's reason is shown.
@@ -526,6 +528,11 @@ fn measures_table<'a>(
                     Status::Incomplete => ReasonStyle::Incomplete,
                     _ => ReasonStyle::Plain,
                 },
+                commentary: m
+                    .commentary
+                    .as_deref()
+                    .map(safer_domain::paragraphs)
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -909,6 +916,7 @@ pub(crate) mod tests {
             period: ytd(),
             evaluation: e,
             trend: quarters[start..].iter().map(|s| q(s)).zip(trend).collect(),
+            commentary: None,
         }
     }
 

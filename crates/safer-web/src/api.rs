@@ -365,6 +365,52 @@ pub(crate) async fn record_value(
     Ok((StatusCode::CREATED, Json(recorded)).into_response())
 }
 
+/// GET /api/v1/plans/{id}/measures/{measure}/commentary
+pub(crate) async fn commentary(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((plan, measure)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor();
+    let p = app.app.plan(&actor, &plan).await?;
+    if !p.measures().any(|(_, m)| m.id == measure) {
+        return Err(WebError::NotFound(format!(
+            "The plan has no measure {measure:?}."
+        )));
+    }
+    Ok(Json(app.app.commentaries(&actor, &plan, &measure).await?).into_response())
+}
+
+/// POST /api/v1/plans/{id}/measures/{measure}/commentary
+pub(crate) async fn write_commentary(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((plan, measure)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    #[derive(Deserialize)]
+    struct Body {
+        quarter: String,
+        text: String,
+    }
+    let b: Body = json_body(
+        &headers,
+        &body,
+        "The commentary must have \"quarter\" and \"text\"",
+    )?;
+    let quarter = b
+        .quarter
+        .trim()
+        .parse::<safer_domain::Quarter>()
+        .map_err(|e| WebError::Unprocessable(format!("quarter: {e}")))?;
+    let actor = caller.actor();
+    app.app
+        .write_commentary(&actor, &plan, &measure, quarter, &b.text)
+        .await?;
+    Ok(Json(app.app.commentaries(&actor, &plan, &measure).await?).into_response())
+}
+
 /// POST /api/v1/plans/{id}/actions: adds an action; answers the action.
 pub(crate) async fn add_action(
     State(app): State<AppState>,

@@ -118,9 +118,33 @@ fn assessment_params() -> Value {
     ])
 }
 
-/// The analyst's narrative of an assessment: read it, and write it.
+/// The analyst's narrative of an assessment: read it, and write it; and
+/// a measure's commentary for a quarter's report.
 fn narrative_paths() -> Value {
+    let measure_params = json!([
+        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string" } },
+        { "name": "measure", "in": "path", "required": true, "description": "The measure's id.", "schema": { "type": "string" } }
+    ]);
     json!({
+        "/api/v1/plans/{id}/measures/{measure}/commentary": {
+            "get": {
+                "operationId": "getMeasureCommentary",
+                "summary": "A measure's commentary by quarter, oldest first",
+                "parameters": measure_params.clone(),
+                "responses": ok("The commentaries", json!({ "type": "array", "items": schema_ref("Commentary") }), &[401, 403, 404])
+            },
+            "post": {
+                "operationId": "writeMeasureCommentary",
+                "summary": "Write a measure's commentary for a quarter (an empty text removes it)",
+                "description": "Needs the `write` scope (or a session and `X-CSRF-Token`) and the community safety officer or analyst role. Printed under the measure in that quarter's performance report.",
+                "parameters": measure_params,
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": schema_ref("CommentaryRequest") } }
+                },
+                "responses": ok("The measure's commentaries", json!({ "type": "array", "items": schema_ref("Commentary") }), &[400, 401, 403, 404, 422])
+            }
+        },
         "/api/v1/assessment/narrative": {
             "get": {
                 "operationId": "getNarrative",
@@ -334,6 +358,25 @@ fn task_schemas() -> Value {
                 "resource_implications": { "type": "string", "maxLength": 2000 },
                 "outcome_target": { "type": "string", "maxLength": 2000 },
                 "measure": { "type": "string", "description": "The id of the measure the action serves; empty for none." }
+            }
+        },
+        "CommentaryRequest": {
+            "type": "object",
+            "required": ["quarter", "text"],
+            "properties": {
+                "quarter": { "type": "string", "description": "YYYY/YY-Qn or YYYY-Qn.", "examples": ["2024-Q2"] },
+                "text": { "type": "string", "maxLength": 2000 }
+            }
+        },
+        "Commentary": {
+            "type": "object",
+            "required": ["measure_id", "quarter", "text", "written_by", "written_at"],
+            "properties": {
+                "measure_id": { "type": "string" },
+                "quarter": { "type": "string" },
+                "text": { "type": "string" },
+                "written_by": { "type": "string" },
+                "written_at": { "type": "string" }
             }
         },
         "NarrativeRequest": {
@@ -612,7 +655,8 @@ fn core_schemas() -> Value {
                     "type": "array",
                     "description": "[quarter, value] pairs, oldest first.",
                     "items": { "type": "array", "prefixItems": [{ "type": "string" }, { "type": "number" }] }
-                }
+                },
+                "commentary": { "type": ["string", "null"], "description": "The commentary written for the review's quarter." }
             }
         },
         "PerformanceReview": {

@@ -94,6 +94,8 @@ const ACTION_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer, Role::JagCoordin
 /// Who keeps the plan and its measures' values.
 const PLAN_KEEPERS: &[Role] = &[Role::CommunitySafetyOfficer];
 const ADMINISTRATORS: &[Role] = &[Role::Administrator];
+/// Who writes the commentary on the measures for the reports.
+const COMMENTATORS: &[Role] = &[Role::CommunitySafetyOfficer, Role::Analyst];
 
 const fn page(
     method: Method,
@@ -282,6 +284,13 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(PLAN_KEEPERS),
         Audit::Change("record_value"),
         "Record or correct a quarter's value of a measure entered by hand",
+    ),
+    page(
+        Post,
+        "/plans/{id}/measures/{measure}/commentary",
+        Roles(COMMENTATORS),
+        Audit::Change("write_commentary"),
+        "Write a measure's commentary for a quarter's performance report",
     ),
     page(
         Get,
@@ -506,6 +515,20 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(PLAN_KEEPERS),
         Audit::Change("record_value"),
         "Record or correct a quarter's value of a measure entered by hand",
+    ),
+    api(
+        Get,
+        "/api/v1/plans/{id}/measures/{measure}/commentary",
+        Roles(EVERYONE),
+        Audit::None,
+        "A measure's commentary by quarter",
+    ),
+    api(
+        Post,
+        "/api/v1/plans/{id}/measures/{measure}/commentary",
+        Roles(COMMENTATORS),
+        Audit::Change("write_commentary"),
+        "Write a measure's commentary for a quarter",
     ),
     asset("/assets/safer.css", "Safer's stylesheet"),
     asset("/assets/favicon.svg", "Safer's icon, for browser tabs"),

@@ -9,7 +9,9 @@
 mod access;
 mod actions;
 mod audit;
+mod commentary;
 mod fund;
+pub use commentary::Commentary;
 mod narratives;
 pub use narratives::StoredNarrative;
 mod plans;
@@ -254,6 +256,11 @@ impl Database {
                     "narratives",
                     include_str!("../../migrations/sqlite/0005_narratives.sql"),
                 ),
+                (
+                    6,
+                    "measure commentary",
+                    include_str!("../../migrations/sqlite/0006_measure_commentary.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -280,6 +287,11 @@ impl Database {
                     5,
                     "narratives",
                     include_str!("../../migrations/postgres/0005_narratives.sql"),
+                ),
+                (
+                    6,
+                    "measure commentary",
+                    include_str!("../../migrations/postgres/0006_measure_commentary.sql"),
                 ),
             ],
         };

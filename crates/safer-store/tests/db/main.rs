@@ -861,6 +861,63 @@ on_every_backend!(a_narrative_is_kept_with_its_assessment, |db| {
     assert_eq!(db.narrative("Charnwood", year, june).await.unwrap(), None);
 });
 
+on_every_backend!(a_commentary_is_kept_per_measure_and_quarter, |db| {
+    let q1: safer_domain::Quarter = "2024-Q1".parse().unwrap();
+    let q2: safer_domain::Quarter = "2024-Q2".parse().unwrap();
+    for (m, q, text) in [
+        ("m1", q1, "First."),
+        ("m1", q2, "Second."),
+        ("m2", q2, "Other."),
+    ] {
+        db.write_commentary("plan", m, q, text, "officer", &entry("write_commentary"))
+            .await
+            .unwrap();
+    }
+    db.write_commentary(
+        "plan",
+        "m1",
+        q2,
+        "Second, rewritten.",
+        "analyst",
+        &entry("write_commentary"),
+    )
+    .await
+    .unwrap();
+    let of_m1 = db.commentaries("plan", Some("m1"), None).await.unwrap();
+    assert_eq!(
+        of_m1
+            .iter()
+            .map(|c| (c.quarter, c.text.as_str(), c.written_by.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (q1, "First.", "officer"),
+            (q2, "Second, rewritten.", "analyst")
+        ]
+    );
+    let of_q2 = db.commentaries("plan", None, Some(q2)).await.unwrap();
+    assert_eq!(
+        of_q2
+            .iter()
+            .map(|c| c.measure_id.as_str())
+            .collect::<Vec<_>>(),
+        ["m1", "m2"]
+    );
+    assert!(
+        db.commentaries("other", None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An empty text removes it.
+    db.write_commentary("plan", "m1", q1, "", "officer", &entry("write_commentary"))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.commentaries("plan", Some("m1"), Some(q1)).await.unwrap(),
+        []
+    );
+});
+
 on_every_backend!(the_audit_chain_detects_tampering, |db| {
     for i in 0..3 {
         db.audit(&AuditEntry {

@@ -41,6 +41,14 @@ struct MeasurePage {
     value: String,
     note: String,
     back_href: String,
+    /// The commentary of each quarter, for the reports.
+    commentaries: Option<Table>,
+    may_comment: bool,
+    comment_action: String,
+    comment_quarters: Vec<Choice>,
+    comment_quarter: String,
+    comment_text: String,
+    comment_limit: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -48,6 +56,15 @@ struct MeasurePage {
 pub(crate) struct MeasureQuery {
     /// The quarter just recorded, for the success banner.
     recorded: Option<String>,
+    /// The quarter whose commentary was just saved.
+    commented: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct CommentaryForm {
+    comment_quarter: String,
+    commentary: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -74,10 +91,10 @@ fn default_quarter(plan: &Plan, today: safer_domain::Date) -> String {
 async fn page(
     app: &AppState,
     caller: &Caller,
-    plan_id: &str,
-    measure_id: &str,
+    (plan_id, measure_id): (&str, &str),
     banner: Option<String>,
     form: &ValueForm,
+    comment: &CommentaryForm,
     errors: Vec<(&'static str, String)>,
 ) -> Result<Response, WebError> {
     let actor = caller.actor();
@@ -126,6 +143,46 @@ async fn page(
         http::url_encode(&plan.id),
         http::url_encode(&m.id)
     );
+    let commentary = app.app.commentaries(&actor, &plan.id, &m.id).await?;
+    let commentaries = (!commentary.is_empty()).then(|| {
+        Table::new(
+            "Commentary by quarter",
+            vec![
+                Heading::text("Quarter"),
+                Heading::text("Commentary"),
+                Heading::text("Written by"),
+                Heading::text("When (UTC)"),
+            ],
+        )
+        .rows(
+            commentary
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::head(quarter_label(c.quarter)),
+                        Cell::text(c.text.clone()),
+                        Cell::text(c.written_by.clone()),
+                        Cell::text(c.written_at.clone()),
+                    ]
+                })
+                .collect(),
+        )
+    });
+    let comment_quarter = if comment.comment_quarter.is_empty() {
+        default_quarter(&plan, app.app.today())
+    } else {
+        comment.comment_quarter.clone()
+    };
+    // The form opens with what is written for its quarter.
+    let comment_text = if comment.comment_quarter.is_empty() {
+        commentary
+            .iter()
+            .find(|c| c.quarter.to_string() == comment_quarter)
+            .map(|c| c.text.clone())
+            .unwrap_or_default()
+    } else {
+        comment.commentary.clone()
+    };
     let has_errors = !errors.is_empty();
     let status = if has_errors {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -164,7 +221,7 @@ async fn page(
             corrections,
             may_record: routes::find(routes::Method::Post, "/plans/{id}/measures/{measure}")
                 .is_some_and(|r| r.allows(caller.user.as_ref())),
-            action: path,
+            action: path.clone(),
             quarters: safer_app::value_quarters(&plan, m)
                 .into_iter()
                 .map(|q| Choice::new(q.to_string(), quarter_label(q)))
@@ -177,6 +234,20 @@ async fn page(
                 http::url_encode(&plan.id),
                 http::url_encode(&p.id)
             ),
+            commentaries,
+            may_comment: routes::find(
+                routes::Method::Post,
+                "/plans/{id}/measures/{measure}/commentary",
+            )
+            .is_some_and(|r| r.allows(caller.user.as_ref())),
+            comment_action: format!("{path}/commentary"),
+            comment_quarters: safer_app::plan_quarters(&plan)
+                .into_iter()
+                .map(|q| Choice::new(q.to_string(), quarter_label(q)))
+                .collect(),
+            comment_quarter,
+            comment_text,
+            comment_limit: view::thousands(safer_app::COMMENTARY_LIMIT as u64),
         },
     ))
 }
@@ -191,14 +262,20 @@ pub(crate) async fn measure(
         .recorded
         .as_deref()
         .and_then(|s| s.parse::<safer_domain::Quarter>().ok())
-        .map(|q| format!("The value for {} is saved.", quarter_label(q)));
+        .map(|q| format!("The value for {} is saved.", quarter_label(q)))
+        .or_else(|| {
+            q.commented
+                .as_deref()
+                .and_then(|s| s.parse::<safer_domain::Quarter>().ok())
+                .map(|q| format!("The commentary for {} is saved.", quarter_label(q)))
+        });
     page(
         &app,
         &caller,
-        &plan_id,
-        &measure_id,
+        (&plan_id, &measure_id),
         banner,
         &ValueForm::default(),
+        &CommentaryForm::default(),
         Vec::new(),
     )
     .await
@@ -213,7 +290,16 @@ pub(crate) async fn record(
     let v = match validate_value(&form.quarter, &form.value, &form.note) {
         Ok(v) => v,
         Err(errors) => {
-            return page(&app, &caller, &plan_id, &measure_id, None, &form, errors).await;
+            return page(
+                &app,
+                &caller,
+                (&plan_id, &measure_id),
+                None,
+                &form,
+                &CommentaryForm::default(),
+                errors,
+            )
+            .await;
         }
     };
     match app
@@ -238,14 +324,61 @@ pub(crate) async fn record(
             page(
                 &app,
                 &caller,
-                &plan_id,
-                &measure_id,
+                (&plan_id, &measure_id),
                 None,
                 &form,
+                &CommentaryForm::default(),
                 vec![("quarter", m)],
             )
             .await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// POST: a measure's commentary for a quarter, for the performance reports.
+pub(crate) async fn comment(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path((plan_id, measure_id)): Path<(String, String)>,
+    Form(form): Form<CommentaryForm>,
+) -> Result<Response, WebError> {
+    let again = |errors: Vec<(&'static str, String)>| {
+        let (app, caller, plan_id, measure_id, form) =
+            (&app, &caller, &plan_id, &measure_id, &form);
+        async move {
+            page(
+                app,
+                caller,
+                (plan_id, measure_id),
+                None,
+                &ValueForm::default(),
+                form,
+                errors,
+            )
+            .await
+        }
+    };
+    let Ok(quarter) = form.comment_quarter.trim().parse::<safer_domain::Quarter>() else {
+        return again(vec![("comment_quarter", "Choose the quarter.".into())]).await;
+    };
+    match app
+        .app
+        .write_commentary(
+            &caller.actor(),
+            &plan_id,
+            &measure_id,
+            quarter,
+            &form.commentary,
+        )
+        .await
+    {
+        Ok(()) => Ok(http::redirect(&format!(
+            "/plans/{}/measures/{}?commented={quarter}",
+            http::url_encode(&plan_id),
+            http::url_encode(&measure_id),
+        ))),
+        Err(safer_app::AppError::Invalid(m)) => again(vec![("commentary", m)]).await,
         Err(e) => Err(e.into()),
     }
 }

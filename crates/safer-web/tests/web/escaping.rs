@@ -162,6 +162,18 @@ async fn text_holding_markup_is_shown_as_text_everywhere() {
         .await
         .unwrap();
 
+        // A measure's commentary for the report's quarter.
+        db.write_commentary(
+            &plan.id,
+            &plan.priorities[0].measures[0].id,
+            "2022-Q2".parse().unwrap(),
+            &hostile("Commentary"),
+            "test",
+            &seeded(),
+        )
+        .await
+        .unwrap();
+
         let cso = app.login_as(Role::CommunitySafetyOfficer).await;
         let admin = app.login_as(Role::Administrator).await;
         let analyst = app.login_as(Role::Analyst).await;
@@ -181,6 +193,13 @@ async fn text_holding_markup_is_shown_as_text_everywhere() {
             (&cso, "/".to_owned()),
             (&cso, format!("/plans/{}", plan.id)),
             (&cso, format!("/plans/{}/report?quarter=2022-Q2", plan.id)),
+            (
+                &cso,
+                format!(
+                    "/plans/{}/measures/{}",
+                    plan.id, plan.priorities[0].measures[0].id
+                ),
+            ),
             (&cso, "/fund/charnwood/2022-23?quarter=2".to_owned()),
             (&admin, "/admin/audit".to_owned()),
             (&admin, "/admin/users".to_owned()),

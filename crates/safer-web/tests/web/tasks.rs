@@ -961,3 +961,179 @@ async fn an_analyst_writes_the_narrative_of_an_assessment() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_measures_commentary_is_printed_in_that_quarters_report() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let plan = app.ids.plan.clone();
+        let page_path = format!("/plans/{plan}/measures/p1-m1");
+        let cso = app.login_as(Role::CommunitySafetyOfficer).await;
+        let page = cso.get(&page_path).await.text().await.unwrap();
+        assert!(
+            page.contains("No commentary has been written yet.")
+                && page.contains("Save the commentary"),
+            "[{b}]"
+        );
+        let r = cso
+            .post_form(
+                &format!("{page_path}/commentary"),
+                &[
+                    ("comment_quarter", "2022/23-Q1"),
+                    (
+                        "commentary",
+                        "Two burglary series were caught.\r\n\r\nA third is open.",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        assert_eq!(location(&r), format!("{page_path}?commented=2022/23-Q1"));
+        let page = cso.get(&location(&r)).await.text().await.unwrap();
+        assert!(
+            page.contains("The commentary for Quarter 1 of 2022/23")
+                && page.contains("Two burglary series were caught."),
+            "[{b}]"
+        );
+        // Too long: said at the field, nothing saved.
+        let long = "x".repeat(safer_app::COMMENTARY_LIMIT + 1);
+        let r = cso
+            .post_form(
+                &format!("{page_path}/commentary"),
+                &[("comment_quarter", "2022/23-Q2"), ("commentary", &long)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        assert!(
+            r.text().await.unwrap().contains("2000 characters or fewer"),
+            "[{b}]"
+        );
+
+        // The quarter's report prints it under the measure, by paragraph;
+        // another quarter's does not.
+        let report = cso
+            .get(&format!("/plans/{plan}/report?quarter=2022/23-Q1"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            report.contains("<strong>Commentary:</strong> <span class=\"commentary-para\">Two burglary series were caught.</span> <span class=\"commentary-para\">A third is open.</span>"),
+            "[{b}]"
+        );
+        let other = cso
+            .get(&format!("/plans/{plan}/report?quarter=2022/23-Q2"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!other.contains("Two burglary series"), "[{b}]");
+        // So does the review in the API.
+        let (token, _) = app.token(Role::ReadOnlyPartner, &["read"]).await;
+        let review: serde_json::Value = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/plans/{plan}/review?quarter=2022/23-Q1")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let m = review["priorities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["measures"].as_array().unwrap())
+            .find(|m| m["id"] == "p1-m1")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            m["commentary"], "Two burglary series were caught.\n\nA third is open.",
+            "[{b}]"
+        );
+
+        // An analyst may rewrite it or remove it; a reader may not.
+        let analyst = app.login_as(Role::Analyst).await;
+        let r = analyst
+            .post_form(
+                &format!("{page_path}/commentary"),
+                &[("comment_quarter", "2022/23-Q1"), ("commentary", "  ")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        assert!(
+            app.db
+                .commentaries(&plan, Some("p1-m1"), None)
+                .await
+                .unwrap()
+                .is_empty(),
+            "[{b}] removed"
+        );
+        let reader = app.login_as(Role::ReadOnlyPartner).await;
+        let page = reader.get(&page_path).await.text().await.unwrap();
+        assert!(!page.contains("Save the commentary"), "[{b}]");
+        let r = reader
+            .post_form(
+                &format!("{page_path}/commentary"),
+                &[("comment_quarter", "2022/23-Q1"), ("commentary", "mine")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "[{b}]");
+        let log = app.db.audit_log(10).await.unwrap();
+        let written: Vec<(&str, &str)> = log
+            .iter()
+            .filter(|e| e.action == "write_commentary")
+            .map(|e| (e.actor.as_str(), e.detail.as_str()))
+            .collect();
+        assert_eq!(
+            written,
+            [
+                ("analyst", "2022/23-Q1: removed"),
+                ("community_safety_officer", "2022/23-Q1: 50 characters")
+            ],
+            "[{b}] newest first"
+        );
+        // The API writes and reads it the same way.
+        let (token, _) = app.token(Role::Analyst, &["read", "write"]).await;
+        let http = reqwest::Client::new();
+        let url = app.url(&format!("/api/v1/plans/{plan}/measures/p1-m1/commentary"));
+        let r = http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "quarter": "2022-Q2", "text": "From the API." }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "[{b}]");
+        let got: serde_json::Value = http
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (&got[0]["text"], &got[0]["written_by"]),
+            (
+                &serde_json::json!("From the API."),
+                &serde_json::json!("analyst")
+            ),
+            "[{b}]"
+        );
+        let r = http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "quarter": "2031-Q2", "text": "Later." }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{b}] outside the plan"
+        );
+        app.stop().await;
+    }
+}
