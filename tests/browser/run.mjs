@@ -122,7 +122,7 @@ try {
     assert(/On track|No data|Monitoring|measures/i.test(await page.textContent('main')), 'the dashboard shows measures');
   });
 
-  for (const [path, label] of [['/', 'dashboard'], ['/assessment', 'assessment explorer'], ['/plans/charnwood-2023-26', 'plan']]) {
+  for (const [path, label] of [['/', 'dashboard'], ['/assessment', 'assessment explorer'], ['/plans/charnwood-2023-26', 'plan'], ['/assessment/report', 'printable assessment'], ['/plans/charnwood-2023-26/report', 'quarterly report']]) {
     await check(`the ${label} has no serious accessibility violations`, async () => {
       const r = await page.goto(`${base}${path}`);
       assert(r.ok(), `${path}: HTTP ${r.status()}`);
@@ -183,7 +183,7 @@ try {
   await check('a community safety officer records a measure value', async () => {
     await officer.goto(`${base}/plans/charnwood-2023-26/measures/p1-m4`);
     await axe(officer, 'measure page');
-    await officer.getByLabel('Quarter').selectOption({ label: 'Quarter 3 of 2024/25 (October to December 2024)' });
+    await officer.getByLabel('Quarter', { exact: true }).selectOption({ label: 'Quarter 3 of 2024/25 (October to December 2024)' });
     await officer.getByLabel('Value').fill('97');
     await officer.getByLabel('Source note').fill('Youth service returns (browser test)');
     await officer.getByRole('button', { name: /save the value/i }).click();

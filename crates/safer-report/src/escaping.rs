@@ -62,6 +62,7 @@ fn meta() -> ReportMeta {
         partnership_name: Some(hostile("Partnership")),
         refresh: None,
         narrative: None,
+        site: None,
         generated_at: hostile("Generated"),
     }
 }

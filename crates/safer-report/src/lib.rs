@@ -53,6 +53,19 @@ pub struct ReportMeta {
     /// For an assessment: the analyst's narrative, printed after the
     /// summary.
     pub narrative: Option<safer_domain::Narrative>,
+    /// When the web application serves the report: its menu and a way
+    /// back, shown on screen and never printed.
+    pub site: Option<SiteNav>,
+}
+
+/// The web application's menu on a report it serves, so a reader can go
+/// on from the report as from any page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteNav {
+    /// The menu's links: (label, address).
+    pub links: Vec<(String, String)>,
+    /// The page the report was opened from: (label, address).
+    pub back: Option<(String, String)>,
 }
 
 /// What a plan's latest refresh changed, from one version to the next.
@@ -367,6 +380,7 @@ pub(crate) mod tests {
             partnership_name: Some("Charnwood Community Safety Partnership".into()),
             refresh: None,
             narrative: None,
+            site: None,
             generated_at: "2024-05-01 09:30".into(),
         }
     }

@@ -1144,6 +1144,7 @@ pub(crate) mod tests {
             partnership_name: Some("Charnwood Community Safety Partnership".into()),
             refresh: None,
             narrative: None,
+            site: None,
             generated_at: "2024-10-14 09:30".into(),
         }
     }

@@ -57,6 +57,24 @@ const MENU: [(&str, &str); 7] = [
     ("/admin/users", "Users"),
 ];
 
+/// The menu of a report the application serves, with the way back to the
+/// page it came from (see [`safer_report::SiteNav`]).
+pub(crate) fn site_nav(
+    app: &AppState,
+    caller: &Caller,
+    back: (&str, String),
+) -> safer_report::SiteNav {
+    let chrome = Chrome::new(app, caller, "");
+    safer_report::SiteNav {
+        links: chrome
+            .nav
+            .iter()
+            .map(|l| (l.label.to_owned(), l.href.to_owned()))
+            .collect(),
+        back: Some((back.0.to_owned(), back.1)),
+    }
+}
+
 impl Chrome {
     pub(crate) fn new(app: &AppState, caller: &Caller, title: impl Into<String>) -> Chrome {
         let user = caller.user.as_ref();

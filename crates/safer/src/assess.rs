@@ -92,6 +92,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &AssessArgs) -> Result<()> 
         partnership_name,
         refresh: None,
         narrative,
+        site: None,
         generated_at: now_utc(),
     };
     let written = safer_report::write_assessment(&a, &meta, &out)?;

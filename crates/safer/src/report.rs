@@ -63,6 +63,7 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ReportCommand) -> Result<()>
         partnership_name,
         refresh: refresh.map(|r| r.for_report()),
         narrative: None,
+        site: None,
         generated_at: assess::now_utc(),
     };
     let name = if annual { "annual" } else { "quarterly" };

@@ -475,11 +475,12 @@ pub(crate) async fn table_csv(
 }
 
 /// The printable assessment as HTML, with the analyst's narrative, and
-/// the file name it prints to.
+/// the file name it prints to; `on_screen` adds the site's menu.
 async fn report_html(
     app: &AppState,
     caller: &Caller,
     q: &AssessmentQuery,
+    on_screen: bool,
 ) -> Result<(String, String), WebError> {
     let assessed = data::assess(app, caller, q).await?;
     let a = &assessed.assessment;
@@ -495,6 +496,16 @@ async fn report_html(
             .map(|p| p.partnership.name.clone()),
         refresh: None,
         narrative,
+        site: on_screen.then(|| {
+            view::site_nav(
+                app,
+                caller,
+                (
+                    "Back to the assessment",
+                    format!("/assessment?{}", base_query(a)),
+                ),
+            )
+        }),
         generated_at: data::now_utc(app),
     };
     let mut name = format!("assessment-{}-{}", a.district, super::year_in_url(a.year));
@@ -510,7 +521,7 @@ pub(crate) async fn report(
     Extension(caller): Extension<Caller>,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
-    let (html, _) = report_html(&app, &caller, &q).await?;
+    let (html, _) = report_html(&app, &caller, &q, true).await?;
     Ok(super::report_response(html))
 }
 
@@ -521,7 +532,7 @@ pub(crate) async fn report_pdf(
     Extension(caller): Extension<Caller>,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
-    let (html, name) = report_html(&app, &caller, &q).await?;
+    let (html, name) = report_html(&app, &caller, &q, false).await?;
     let pdf = data::blocking(move || {
         let internal = |e: &dyn std::fmt::Display| WebError::Internal(format!("printing the PDF: {e}"));
         let dir = tempfile::tempdir().map_err(|e| internal(&e))?;

@@ -283,6 +283,14 @@ pub(crate) async fn report(
         partnership_name: r.partnership.as_ref().map(|p| p.partnership.name.clone()),
         refresh: refresh.map(|r| r.for_report()),
         narrative: None,
+        site: Some(view::site_nav(
+            &app,
+            &caller,
+            (
+                "Back to the plan",
+                format!("/plans/{}", http::url_encode(&id)),
+            ),
+        )),
         generated_at: data::now_utc(&app),
     };
     let html = safer_report::render_quarterly_html(&r.review, r.fund.as_ref(), &meta);

@@ -69,11 +69,17 @@ async fn the_pages_show_the_plan_the_assessment_and_the_fund() {
                 && !csp.contains("script-src"),
             "{csp}"
         );
+        let report = r.text().await.unwrap();
+        assert!(report.contains("Partnership Strategic Assessment: Charnwood 2023/24"));
+        // A report served here keeps the site's menu and a way back, on
+        // screen only.
         assert!(
-            r.text()
-                .await
-                .unwrap()
-                .contains("Partnership Strategic Assessment: Charnwood 2023/24")
+            report.contains("<nav class=\"app-header__nav no-print\" aria-label=\"Menu\">")
+                && report.contains("<a href=\"/plans\">Plans</a>")
+                && report.contains("<a class=\"back-link\" href=\"/assessment?district=Charnwood&amp;year=2023/24\">Back to the assessment</a>")
+                && report.contains(".no-print{display:none}"),
+            "the report keeps the header: {}",
+            &report[..report.find("<h1").unwrap_or(0)]
         );
         let r = c
             .get(&format!("/plans/{}/report?quarter=2022-Q1", app.ids.plan))
@@ -86,6 +92,15 @@ async fn the_pages_show_the_plan_the_assessment_and_the_fund() {
                 .to_str()
                 .unwrap()
                 .contains("'sha256-")
+        );
+        let report = r.text().await.unwrap();
+        assert!(
+            report.contains("<a href=\"/assessment\">Assessment</a>")
+                && report.contains(&format!(
+                    "<a class=\"back-link\" href=\"/plans/{}\">Back to the plan</a>",
+                    app.ids.plan
+                )),
+            "the quarterly report keeps the header"
         );
 
         // The plan and its action plan.
