@@ -411,6 +411,32 @@ pub(crate) async fn write_commentary(
     Ok(Json(app.app.commentaries(&actor, &plan, &measure).await?).into_response())
 }
 
+/// POST /api/v1/actions/{id}: changes an action's definition (every field
+/// of the template; its progress updates stay); answers the action.
+pub(crate) async fn edit_action(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id: safer_domain::ActionId = id_of(&id)?;
+    let form: input::ActionForm = json_body(
+        &headers,
+        &body,
+        "The action's fields are strings: priority, aim, key_action, lead_agency, start, due, outcome_target (and financial_implications, resource_implications, measure)",
+    )?;
+    let actor = caller.actor();
+    let (plan, _) = app.app.action_to_update(&actor, id).await?;
+    let entry = input::validate_action(&form, &plan).map_err(|errors| {
+        let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        WebError::Unprocessable(msgs.join("; "))
+    })?;
+    app.app.edit_action(&actor, id, &entry).await?;
+    let (_, action) = app.app.action_to_update(&actor, id).await?;
+    Ok(Json(action).into_response())
+}
+
 /// POST /api/v1/plans/{id}/actions: adds an action; answers the action.
 pub(crate) async fn add_action(
     State(app): State<AppState>,

@@ -122,8 +122,8 @@ fn assessment_params() -> Value {
 /// a measure's commentary for a quarter's report.
 fn narrative_paths() -> Value {
     let measure_params = json!([
-        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string" } },
-        { "name": "measure", "in": "path", "required": true, "description": "The measure's id.", "schema": { "type": "string" } }
+        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string", "examples": ["charnwood-2023-26"] } },
+        { "name": "measure", "in": "path", "required": true, "description": "The measure's id.", "schema": { "type": "string", "examples": ["p1-m4"] } }
     ]);
     json!({
         "/api/v1/plans/{id}/measures/{measure}/commentary": {
@@ -170,8 +170,8 @@ fn narrative_paths() -> Value {
 /// A measure's values: read them, and record one.
 fn value_paths() -> Value {
     let params = json!([
-        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string" } },
-        { "name": "measure", "in": "path", "required": true, "description": "The measure's id, such as p5-m1.", "schema": { "type": "string" } }
+        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string", "examples": ["charnwood-2023-26"] } },
+        { "name": "measure", "in": "path", "required": true, "description": "The measure's id, such as p1-m4.", "schema": { "type": "string", "examples": ["p1-m4"] } }
     ]);
     json!({
         "/api/v1/plans/{id}/actions": {
@@ -196,6 +196,23 @@ fn value_paths() -> Value {
                     "422": { "$ref": "#/components/responses/Unprocessable" },
                     "500": { "$ref": "#/components/responses/ServerError" }
                 }
+            }
+        },
+        "/api/v1/actions/{id}": {
+            "post": {
+                "operationId": "editAction",
+                "summary": "Change an action: its priority, aim, text, lead, dates, implications, outcome target and measure",
+                "description": "Needs the `write` scope (or a session and `X-CSRF-Token`) and the community safety officer or JAG coordinator role. Every field is given, as when adding; the action's progress updates stay.",
+                "parameters": [{
+                    "name": "id", "in": "path", "required": true,
+                    "description": "The action's id.",
+                    "schema": { "type": "integer", "format": "int64", "minimum": 1, "examples": [1] }
+                }],
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": schema_ref("ActionRequest") } }
+                },
+                "responses": ok("The action as changed", schema_ref("Action"), &[400, 401, 403, 404, 422])
             }
         },
         "/api/v1/plans/{id}/measures/{measure}/values": {
@@ -234,12 +251,13 @@ fn value_paths() -> Value {
 fn core_paths() -> Value {
     let id_param = json!({
         "name": "id", "in": "path", "required": true,
-        "schema": { "type": "string" }
+        "description": "The plan's id.",
+        "schema": { "type": "string", "examples": ["charnwood-2023-26"] }
     });
     let action_id = json!({
         "name": "id", "in": "path", "required": true,
         "description": "The action's id.",
-        "schema": { "type": "integer", "format": "int64" }
+        "schema": { "type": "integer", "format": "int64", "examples": [1] }
     });
     json!({
         "/api/v1/openapi.json": {

@@ -68,6 +68,7 @@ fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
         (Post, "/api/v1/assessment/narrative") => post(api::write_narrative),
         (Get, "/api/v1/actions") => get(api::actions),
         (Post, "/api/v1/plans/{id}/actions") => post(api::add_action),
+        (Post, "/api/v1/actions/{id}") => post(api::edit_action),
         (Post, "/api/v1/actions/{id}/updates") => post(api::add_update),
         (Get, "/api/v1/plans/{id}/measures/{measure}/values") => get(api::measure_values),
         (Post, "/api/v1/plans/{id}/measures/{measure}/values") => post(api::record_value),

@@ -497,6 +497,13 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     api(
         Post,
+        "/api/v1/actions/{id}",
+        Roles(ACTION_KEEPERS),
+        Audit::Change("edit_action"),
+        "Change an action: its priority, aim, text, lead, dates, implications, target and measure",
+    ),
+    api(
+        Post,
         "/api/v1/actions/{id}/updates",
         Roles(ACTION_EDITORS),
         Audit::Change("update_action"),
