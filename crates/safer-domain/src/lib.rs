@@ -11,6 +11,7 @@
 //! validate"); the constructors here are the only way to make them.
 
 mod access;
+pub mod casework;
 mod category;
 mod change;
 mod date;

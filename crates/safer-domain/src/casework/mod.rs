@@ -1,0 +1,19 @@
+//! Case work: the people, places and cases the partnership's forums (the
+//! Joint Action Group, the Youth JAG, the Adults at Risk Group) manage, and
+//! the rules on them that are the same whatever stores or shows them.
+//!
+//! - [`person`]: a person and their vulnerabilities, and the duplicate
+//!   matcher run when one is entered;
+//! - [`case`]: a case's roles, forum, type, risk level and status;
+//! - [`repeat`]: repeat victims and repeat locations (N incidents within M
+//!   months, configurable);
+//! - [`risk`]: the victim-focused ASB risk assessment, its questions and
+//!   bands configurable.
+//!
+//! Like the rest of the domain: no IO, and no English in what the rules
+//! return beyond the labels of their own terms.
+
+pub mod case;
+pub mod person;
+pub mod repeat;
+pub mod risk;
