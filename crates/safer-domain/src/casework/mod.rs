@@ -2,6 +2,7 @@
 //! Joint Action Group, the Youth JAG, the Adults at Risk Group) manage, and
 //! the rules on them that are the same whatever stores or shows them.
 //!
+//! - [`access`]: need to know, the [`access::CaseScope`] of a user;
 //! - [`person`]: a person and their vulnerabilities, and the duplicate
 //!   matcher run when one is entered;
 //! - [`case`]: a case's roles, forum, type, risk level and status;
@@ -13,6 +14,7 @@
 //! Like the rest of the domain: no IO, and no English in what the rules
 //! return beyond the labels of their own terms.
 
+pub mod access;
 pub mod case;
 pub mod person;
 pub mod repeat;
