@@ -161,3 +161,13 @@ mod tests {
         }
     }
 }
+record_id!(
+    /// A person on the partnership's cases.
+    PersonId,
+    "person"
+);
+record_id!(
+    /// A case of one of the partnership's forums.
+    CaseId,
+    "case"
+);

@@ -9,6 +9,8 @@
 mod access;
 mod actions;
 mod audit;
+mod cases;
+pub use cases::{CaseShare, NewCase, StoredCase};
 mod commentary;
 mod fund;
 pub use commentary::Commentary;
@@ -261,6 +263,11 @@ impl Database {
                     "measure commentary",
                     include_str!("../../migrations/sqlite/0006_measure_commentary.sql"),
                 ),
+                (
+                    7,
+                    "cases",
+                    include_str!("../../migrations/sqlite/0007_cases.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -292,6 +299,11 @@ impl Database {
                     6,
                     "measure commentary",
                     include_str!("../../migrations/postgres/0006_measure_commentary.sql"),
+                ),
+                (
+                    7,
+                    "cases",
+                    include_str!("../../migrations/postgres/0007_cases.sql"),
                 ),
             ],
         };

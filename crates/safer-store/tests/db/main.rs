@@ -1119,3 +1119,168 @@ fn postgres_admin() -> Option<String> {
     );
     url
 }
+
+on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
+    use safer_domain::casework::access::{CaseFacts, CaseScope};
+    use safer_domain::casework::case::{CaseRole, RiskLevel};
+    use safer_domain::casework::person::{Birth, Person};
+    use safer_store::db::{CaseShare, NewCase};
+    use std::collections::BTreeSet;
+
+    let mut agencies = Vec::new();
+    for name in ["Police", "Council", "Fire", "Health"] {
+        agencies.push(
+            db.add_agency(name, true, &entry("add_agency"))
+                .await
+                .unwrap(),
+        );
+    }
+    let person = db
+        .add_person(
+            &Person {
+                name: "[Demonstration] Alex Example".into(),
+                aliases: vec![],
+                birth: Birth::AgeBand { from: 16, to: 17 },
+                address: None,
+                vulnerabilities: BTreeSet::new(),
+            },
+            "tester",
+            &entry("add_person"),
+        )
+        .await
+        .unwrap();
+    // Cases: (lead, others involved, type).
+    let plan: [(usize, &[usize], &str); 5] = [
+        (0, &[], "asb"),
+        (1, &[0], "asb"),
+        (2, &[], "exploitation"),
+        (1, &[3], "prevent"),
+        (3, &[], "vulnerable_location"),
+    ];
+    let mut ids = Vec::new();
+    for (lead, others, case_type) in plan {
+        let id = db
+            .open_case(
+                &NewCase {
+                    forum: "jag".into(),
+                    case_type: case_type.into(),
+                    title: format!("[Demonstration] {case_type}"),
+                    risk: RiskLevel::Medium,
+                    lead_agency_id: agencies[lead],
+                    involved: others.iter().map(|i| agencies[*i]).collect(),
+                    people: vec![(person, CaseRole::Victim)],
+                },
+                "tester",
+                &entry("open_case"),
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let everything = CaseScope {
+        agency: None,
+        denied_types: BTreeSet::new(),
+    };
+    // The fire service shares the exploitation case with health.
+    db.share_case(
+        ids[2],
+        &CaseShare {
+            with: agencies[3],
+            agreement: "LLR ISA",
+            reason: "Health visitor involved",
+        },
+        &everything,
+        "tester",
+        &entry("share_case"),
+    )
+    .await
+    .unwrap();
+    // A sharer who may not see a case cannot share it: not found.
+    let fire_only = CaseScope {
+        agency: Some(agencies[2]),
+        denied_types: BTreeSet::new(),
+    };
+    let e = db
+        .share_case(
+            ids[0],
+            &CaseShare {
+                with: agencies[2],
+                agreement: "LLR ISA",
+                reason: "x",
+            },
+            &fire_only,
+            "tester",
+            &entry("share_case"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, safer_store::DbError::NotFound(_)), "{e:?}");
+
+    let all = db.cases(&everything).await.unwrap();
+    assert_eq!(all.len(), 5);
+    assert_eq!(all[0].people, [(person, CaseRole::Victim)]);
+    // The SQL scope is the domain's rule, for every agency and restriction.
+    let denials: [&[&str]; 3] = [&[], &["prevent"], &["prevent", "exploitation"]];
+    for agency in agencies.iter().map(|a| Some(*a)).chain([None]) {
+        for denied in denials {
+            let scope = CaseScope {
+                agency,
+                denied_types: denied.iter().map(|s| (*s).to_owned()).collect(),
+            };
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|c| {
+                    scope.allows(&CaseFacts {
+                        case_type: &c.case_type,
+                        involved: &c.involved,
+                        shared_with: &c.shared_with,
+                    })
+                })
+                .map(|c| c.id)
+                .collect();
+            let got: Vec<_> = db
+                .cases(&scope)
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(got, expected, "{scope:?}");
+            assert_eq!(db.count_cases(&scope).await.unwrap(), expected.len() as u64);
+            for id in &ids {
+                let found = db.case_in_scope(*id, &scope).await;
+                assert_eq!(found.is_ok(), expected.contains(id), "{id} {scope:?}");
+            }
+        }
+    }
+    // Health sees its own case and the one shared with it.
+    let health = CaseScope {
+        agency: Some(agencies[3]),
+        denied_types: BTreeSet::new(),
+    };
+    let seen: Vec<_> = db
+        .cases(&health)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.case_type.clone())
+        .collect();
+    assert_eq!(seen, ["vulnerable_location", "prevent", "exploitation"]);
+    // A case type that is not a code is refused.
+    let bad = db
+        .open_case(
+            &NewCase {
+                forum: "jag".into(),
+                case_type: "asb,prevent".into(),
+                title: "t".into(),
+                risk: RiskLevel::Standard,
+                lead_agency_id: agencies[0],
+                involved: vec![],
+                people: vec![],
+            },
+            "tester",
+            &entry("open_case"),
+        )
+        .await;
+    assert!(matches!(bad, Err(safer_store::DbError::Conflict(_))));
+});
