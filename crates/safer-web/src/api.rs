@@ -310,6 +310,23 @@ fn json_body<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A plan's measure must exist (and the plan be one the caller may read).
+async fn require_measure(
+    app: &AppState,
+    actor: &safer_app::Actor,
+    plan: &str,
+    measure: &str,
+) -> Result<(), WebError> {
+    let p = app.app.plan(actor, plan).await?;
+    if p.measures().any(|(_, m)| m.id == measure) {
+        Ok(())
+    } else {
+        Err(WebError::NotFound(format!(
+            "The plan has no measure {measure:?}."
+        )))
+    }
+}
+
 /// GET /api/v1/plans/{id}/measures/{measure}/values
 pub(crate) async fn measure_values(
     State(app): State<AppState>,
@@ -317,12 +334,7 @@ pub(crate) async fn measure_values(
     Path((plan, measure)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let actor = caller.actor();
-    let p = app.app.plan(&actor, &plan).await?;
-    if !p.measures().any(|(_, m)| m.id == measure) {
-        return Err(WebError::NotFound(format!(
-            "The plan has no measure {measure:?}."
-        )));
-    }
+    require_measure(&app, &actor, &plan, &measure).await?;
     Ok(Json(app.app.value_entries(&actor, &plan, &measure).await?).into_response())
 }
 
@@ -372,12 +384,7 @@ pub(crate) async fn commentary(
     Path((plan, measure)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let actor = caller.actor();
-    let p = app.app.plan(&actor, &plan).await?;
-    if !p.measures().any(|(_, m)| m.id == measure) {
-        return Err(WebError::NotFound(format!(
-            "The plan has no measure {measure:?}."
-        )));
-    }
+    require_measure(&app, &actor, &plan, &measure).await?;
     Ok(Json(app.app.commentaries(&actor, &plan, &measure).await?).into_response())
 }
 

@@ -111,7 +111,7 @@ fn comparison_cells(
 }
 
 /// The query string of a view's district, year and period.
-fn base_query(a: &Assessment) -> String {
+pub(crate) fn base_query(a: &Assessment) -> String {
     let mut query = format!(
         "district={}&year={}",
         http::url_encode(&a.district),

@@ -144,14 +144,7 @@ async fn page(
         None => a.year.to_string(),
     };
     let has_errors = !errors.is_empty();
-    let mut query = format!(
-        "district={}&year={}",
-        http::url_encode(&a.district),
-        http::url_encode(&a.year.to_string())
-    );
-    if let Some(m) = a.as_at {
-        query.push_str(&format!("&as_at={m}"));
-    }
+    let query = super::assessment::base_query(a);
     Ok(view::render(
         if has_errors {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -221,15 +214,10 @@ pub(crate) async fn save(
             form.narrative(),
         )
         .await?;
-    let mut to = format!(
-        "/assessment/narrative?district={}&year={}&saved=1",
-        http::url_encode(&a.district),
-        http::url_encode(&a.year.to_string())
-    );
-    if let Some(m) = a.as_at {
-        to.push_str(&format!("&as_at={m}"));
-    }
-    Ok(http::redirect(&to))
+    Ok(http::redirect(&format!(
+        "/assessment/narrative?{}&saved=1",
+        super::assessment::base_query(a)
+    )))
 }
 
 #[cfg(test)]

@@ -820,7 +820,7 @@ async fn an_analyst_writes_the_narrative_of_an_assessment() {
         let to = location(&r);
         assert_eq!(
             to,
-            "/assessment/narrative?district=Charnwood&year=2023/24&saved=1&as_at=2023-06"
+            "/assessment/narrative?district=Charnwood&year=2023/24&as_at=2023-06&saved=1"
         );
         let page = analyst.get(&to).await.text().await.unwrap();
         assert!(
