@@ -237,40 +237,22 @@ pub(crate) async fn add_update(
 ) -> Result<Response, WebError> {
     let id: safer_domain::ActionId = id_of(&id)?;
     let user = caller.user()?;
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if !json {
-        return Err(WebError::BadRequest(
-            "Send the update as JSON, with Content-Type: application/json.".into(),
-        ));
-    }
     let actor = caller.actor();
+    // The action first: one the caller may not update is not found,
+    // whatever the body.
     app.app.action_to_update(&actor, id).await?;
-    let body: UpdateBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) if e.is_data() => {
-            return Err(WebError::Unprocessable(format!(
-                "The update must have \"status\" and \"text\" (and may have \"date\"): {e}"
-            )));
-        }
-        Err(_) => return Err(WebError::BadRequest("The body is not valid JSON.".into())),
-    };
+    let body: UpdateBody = json_body(
+        &headers,
+        &body,
+        "The update must have \"status\" and \"text\" (and may have \"date\")",
+    )?;
     let update = input::validate_update(
         &body.status,
         &body.text,
         body.date.as_deref(),
         app.app.today(),
     )
-    .map_err(|errors| {
-        let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-        WebError::Unprocessable(msgs.join("; "))
-    })?;
+    .map_err(unprocessable)?;
     app.app
         .update_action(&actor, id, update.status, &update.text, Some(update.date))
         .await?;
@@ -282,6 +264,12 @@ pub(crate) async fn add_update(
         author: user.display_name.clone(),
     };
     Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// The checks' errors, field by field, as one 422.
+fn unprocessable(errors: Vec<(&'static str, String)>) -> WebError {
+    let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+    WebError::Unprocessable(msgs.join("; "))
 }
 
 /// The JSON body of a POST, or the error saying what is wrong with it.
@@ -359,12 +347,8 @@ pub(crate) async fn record_value(
         &body,
         "The value must have \"quarter\" and a numeric \"value\" (and may have \"note\")",
     )?;
-    let v = input::validate_value(&body.quarter, &body.value.to_string(), &body.note).map_err(
-        |errors| {
-            let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-            WebError::Unprocessable(msgs.join("; "))
-        },
-    )?;
+    let v = input::validate_value(&body.quarter, &body.value.to_string(), &body.note)
+        .map_err(unprocessable)?;
     let actor = caller.actor();
     app.app
         .record_value(&actor, &plan, &measure, v.quarter, v.value, &v.note)
@@ -435,10 +419,7 @@ pub(crate) async fn edit_action(
     )?;
     let actor = caller.actor();
     let (plan, _) = app.app.action_to_update(&actor, id).await?;
-    let entry = input::validate_action(&form, &plan).map_err(|errors| {
-        let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-        WebError::Unprocessable(msgs.join("; "))
-    })?;
+    let entry = input::validate_action(&form, &plan).map_err(unprocessable)?;
     app.app.edit_action(&actor, id, &entry).await?;
     let (_, action) = app.app.action_to_update(&actor, id).await?;
     Ok(Json(action).into_response())
@@ -459,10 +440,7 @@ pub(crate) async fn add_action(
     )?;
     let actor = caller.actor();
     let plan = app.app.plan(&actor, &plan_id).await?;
-    let entry = input::validate_action(&form, &plan).map_err(|errors| {
-        let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-        WebError::Unprocessable(msgs.join("; "))
-    })?;
+    let entry = input::validate_action(&form, &plan).map_err(unprocessable)?;
     let id = app.app.add_action(&actor, &entry).await?;
     let (_, action) = app.app.action_to_update(&actor, id).await?;
     Ok((StatusCode::CREATED, Json(action)).into_response())

@@ -28,10 +28,19 @@ fn problem_responses(codes: &[u16]) -> Value {
 }
 
 fn ok(description: &str, schema: Value, errors: &[u16]) -> Value {
+    answered("200", description, schema, errors)
+}
+
+/// A 201 answer (a record made) and the problems a request may get.
+fn created(description: &str, schema: Value, errors: &[u16]) -> Value {
+    answered("201", description, schema, errors)
+}
+
+fn answered(status: &str, description: &str, schema: Value, errors: &[u16]) -> Value {
     let mut r = problem_responses(errors);
     if let Value::Object(m) = &mut r {
         m.insert(
-            "200".into(),
+            status.into(),
             json!({
                 "description": description,
                 "content": { "application/json": { "schema": schema } }
@@ -39,6 +48,14 @@ fn ok(description: &str, schema: Value, errors: &[u16]) -> Value {
         );
     }
     r
+}
+
+/// The path parameters of a plan's measure.
+fn measure_params() -> Value {
+    json!([
+        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string", "examples": ["charnwood-2023-26"] } },
+        { "name": "measure", "in": "path", "required": true, "description": "The measure's id, such as p1-m4.", "schema": { "type": "string", "examples": ["p1-m4"] } }
+    ])
 }
 
 fn schema_ref(name: &str) -> Value {
@@ -121,10 +138,7 @@ fn assessment_params() -> Value {
 /// The analyst's narrative of an assessment: read it, and write it; and
 /// a measure's commentary for a quarter's report.
 fn narrative_paths() -> Value {
-    let measure_params = json!([
-        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string", "examples": ["charnwood-2023-26"] } },
-        { "name": "measure", "in": "path", "required": true, "description": "The measure's id.", "schema": { "type": "string", "examples": ["p1-m4"] } }
-    ]);
+    let measure_params = measure_params();
     json!({
         "/api/v1/plans/{id}/measures/{measure}/commentary": {
             "get": {
@@ -169,10 +183,7 @@ fn narrative_paths() -> Value {
 
 /// A measure's values: read them, and record one.
 fn value_paths() -> Value {
-    let params = json!([
-        { "name": "id", "in": "path", "required": true, "description": "The plan's id.", "schema": { "type": "string", "examples": ["charnwood-2023-26"] } },
-        { "name": "measure", "in": "path", "required": true, "description": "The measure's id, such as p1-m4.", "schema": { "type": "string", "examples": ["p1-m4"] } }
-    ]);
+    let params = measure_params();
     json!({
         "/api/v1/plans/{id}/actions": {
             "post": {
@@ -184,18 +195,7 @@ fn value_paths() -> Value {
                     "required": true,
                     "content": { "application/json": { "schema": schema_ref("ActionRequest") } }
                 },
-                "responses": {
-                    "201": {
-                        "description": "The action was added",
-                        "content": { "application/json": { "schema": schema_ref("Action") } }
-                    },
-                    "400": { "$ref": "#/components/responses/BadRequest" },
-                    "401": { "$ref": "#/components/responses/Unauthorized" },
-                    "403": { "$ref": "#/components/responses/Forbidden" },
-                    "404": { "$ref": "#/components/responses/NotFound" },
-                    "422": { "$ref": "#/components/responses/Unprocessable" },
-                    "500": { "$ref": "#/components/responses/ServerError" }
-                }
+                "responses": created("The action was added", schema_ref("Action"), &[400, 401, 403, 404, 422])
             }
         },
         "/api/v1/actions/{id}": {
@@ -231,18 +231,7 @@ fn value_paths() -> Value {
                     "required": true,
                     "content": { "application/json": { "schema": schema_ref("MeasureValueRequest") } }
                 },
-                "responses": {
-                    "201": {
-                        "description": "The value was recorded",
-                        "content": { "application/json": { "schema": schema_ref("MeasureValue") } }
-                    },
-                    "400": { "$ref": "#/components/responses/BadRequest" },
-                    "401": { "$ref": "#/components/responses/Unauthorized" },
-                    "403": { "$ref": "#/components/responses/Forbidden" },
-                    "404": { "$ref": "#/components/responses/NotFound" },
-                    "422": { "$ref": "#/components/responses/Unprocessable" },
-                    "500": { "$ref": "#/components/responses/ServerError" }
-                }
+                "responses": created("The value was recorded", schema_ref("MeasureValue"), &[400, 401, 403, 404, 422])
             }
         }
     })
@@ -333,18 +322,7 @@ fn core_paths() -> Value {
                     "required": true,
                     "content": { "application/json": { "schema": schema_ref("ActionUpdateRequest") } }
                 },
-                "responses": {
-                    "201": {
-                        "description": "The update was recorded",
-                        "content": { "application/json": { "schema": schema_ref("ActionUpdateCreated") } }
-                    },
-                    "400": { "$ref": "#/components/responses/BadRequest" },
-                    "401": { "$ref": "#/components/responses/Unauthorized" },
-                    "403": { "$ref": "#/components/responses/Forbidden" },
-                    "404": { "$ref": "#/components/responses/NotFound" },
-                    "422": { "$ref": "#/components/responses/Unprocessable" },
-                    "500": { "$ref": "#/components/responses/ServerError" }
-                }
+                "responses": created("The update was recorded", schema_ref("ActionUpdateCreated"), &[400, 401, 403, 404, 422])
             }
         }
     })
