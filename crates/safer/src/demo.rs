@@ -478,16 +478,14 @@ fn demo_entries(data_dir: &Path, url: Option<&str>) -> Result<()> {
             ] {
                 entries.push((q.parse().map_err(anyhow::Error::msg)?, v));
             }
-            // A target set on a baseline year before 2023/24 compares
-            // 2024/25 with that year: it gets values too, unless the plan
-            // gives them.
-            if let Some(b) = m.baseline.filter(|b| b.start_year() < 2023)
-                && m.target.needs_comparison()
-                && m.target != safer_domain::TargetKind::YearOnYearReduction
-                && m.baseline_values.is_empty()
-            {
+            // The first year values may be entered for (the baseline year,
+            // or the year before the plan's first) gets values too, so the
+            // plan's first year has something to be compared with, unless
+            // the plan gives them.
+            let (first, _) = plan.value_years(m);
+            if first.start_year() < 2023 && m.baseline_values.is_empty() {
                 for (n, v) in [(1, base - 1.0), (2, base + 1.0), (3, base), (4, base + 2.0)] {
-                    if let Some(q) = safer_domain::Quarter::new(b, n) {
+                    if let Some(q) = safer_domain::Quarter::new(first, n) {
                         entries.push((q, v));
                     }
                 }
