@@ -171,3 +171,13 @@ record_id!(
     CaseId,
     "case"
 );
+record_id!(
+    /// An action agreed on a case, owned by one agency.
+    CaseActionId,
+    "case action"
+);
+record_id!(
+    /// A meeting of one of the partnership's forums.
+    MeetingId,
+    "meeting"
+);

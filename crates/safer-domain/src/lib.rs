@@ -37,7 +37,10 @@ pub use force_area::{TRANSPORT_POLICE, force_area_of};
 pub use fund::{
     DEFAULT_UNDERSPEND_THRESHOLD, Fund, FundProject, FundReturn, ReturnLine, parse_pounds, pounds,
 };
-pub use ids::{ActionId, AgencyId, CaseId, IdError, PersonId, ProjectId, TokenId, UserId};
+pub use ids::{
+    ActionId, AgencyId, CaseActionId, CaseId, IdError, MeetingId, PersonId, ProjectId, TokenId,
+    UserId,
+};
 pub use measure::*;
 pub use month::{FinancialYear, Month, MonthError, Period, Quarter};
 pub use narrative::{NARRATIVE_LIMIT, Narrative, paragraphs};

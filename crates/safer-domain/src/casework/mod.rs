@@ -6,6 +6,10 @@
 //! - [`person`]: a person and their vulnerabilities, and the duplicate
 //!   matcher run when one is entered;
 //! - [`case`]: a case's roles, forum, type, risk level and status;
+//! - [`config`]: the partnership's case-work settings [K];
+//! - [`chronology`]: the entries of a case's chronology;
+//! - [`case_action`]: the actions agreed on a case and when they are late;
+//! - [`meeting`]: when cases are due for review, and a meeting's agenda;
 //! - [`repeat`]: repeat victims and repeat locations (N incidents within M
 //!   months, configurable);
 //! - [`risk`]: the victim-focused ASB risk assessment, its questions and
@@ -16,6 +20,10 @@
 
 pub mod access;
 pub mod case;
+pub mod case_action;
+pub mod chronology;
+pub mod config;
+pub mod meeting;
 pub mod person;
 pub mod repeat;
 pub mod risk;

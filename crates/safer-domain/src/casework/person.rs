@@ -84,6 +84,25 @@ pub struct PossibleDuplicate {
 /// name of ordinary length ("Jon Smith", "John Smith").
 pub const NAME_LIKENESS: f64 = 0.92;
 
+/// Names at least this alike to what was searched for are found by a
+/// search: looser than [`NAME_LIKENESS`], since the searcher sees the list
+/// and picks ("Smyth" finds "Smith").
+pub const SEARCH_LIKENESS: f64 = 0.85;
+
+/// How alike a searched-for name is to a held one (both normalised, see
+/// [`normalise_name`]), from 0 to 1: the whole name by Jaro–Winkler, or,
+/// for a search of one word, its likeness to the nearest part of the name
+/// ("smyth" finds "john smith").
+pub fn search_likeness(wanted: &str, held: &str) -> f64 {
+    let whole = strsim::jaro_winkler(wanted, held);
+    if wanted.contains(' ') {
+        return whole;
+    }
+    held.split(' ')
+        .map(|part| strsim::jaro_winkler(wanted, part))
+        .fold(whole, f64::max)
+}
+
 /// A name as compared: lower case, letters and digits only, its parts in
 /// order, so "SMITH, John" and "john  smith" are the same.
 pub fn normalise_name(name: &str) -> String {
@@ -240,7 +259,24 @@ mod tests {
         assert_eq!(a.possible_duplicate(&person("", None, None)), None);
     }
 
+    #[test]
+    fn a_search_forgives_a_slip_in_one_part_of_a_name() {
+        let held = normalise_name("SMITH, John");
+        assert!(search_likeness(&normalise_name("smyth"), &held) >= SEARCH_LIKENESS);
+        assert!(search_likeness(&normalise_name("Jon Smith"), &held) >= SEARCH_LIKENESS);
+        assert!(search_likeness(&normalise_name("Patel"), &held) < SEARCH_LIKENESS);
+    }
+
     proptest! {
+        /// A name searched for exactly, whole or by any one part, is found.
+        #[test]
+        fn a_name_or_any_part_of_it_finds_itself(parts in proptest::collection::vec("[a-z]{2,8}", 1..4), pick in 0usize..4) {
+            let held = parts.join(" ");
+            prop_assert!((search_likeness(&held, &held) - 1.0).abs() < 1e-9);
+            let part = &parts[pick % parts.len()];
+            prop_assert!(search_likeness(part, &held) >= SEARCH_LIKENESS);
+        }
+
         /// The matcher is symmetric, and a record always matches itself.
         #[test]
         fn the_matcher_is_symmetric_and_reflexive(

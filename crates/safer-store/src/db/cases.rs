@@ -7,7 +7,7 @@
 use safer_domain::casework::access::CaseScope;
 use safer_domain::casework::case::{CaseRole, CaseStatus, RiskLevel};
 use safer_domain::casework::person::Person;
-use safer_domain::{AgencyId, CaseId, PersonId};
+use safer_domain::{AgencyId, CaseId, Date, PersonId};
 use sqlx::Row;
 
 use super::audit::{AuditEntry, append};
@@ -22,9 +22,15 @@ pub struct NewCase {
     pub title: String,
     pub risk: RiskLevel,
     pub lead_agency_id: AgencyId,
+    pub lead_officer: String,
     /// The agencies involved besides the lead.
     pub involved: Vec<AgencyId>,
     pub people: Vec<(PersonId, CaseRole)>,
+    /// Why the case is referred: the first entry of its chronology.
+    pub reason: String,
+    pub referred_on: Date,
+    /// The referrer's agency, which the chronology's first entry names.
+    pub referrer_agency_id: AgencyId,
 }
 
 /// A share of a case with another agency: under which information-sharing
@@ -46,6 +52,12 @@ pub struct StoredCase {
     pub status: CaseStatus,
     pub risk: RiskLevel,
     pub lead_agency_id: AgencyId,
+    pub lead_officer: String,
+    /// The day the forum last reviewed it (or accepted it, or it was
+    /// referred).
+    pub last_reviewed: Date,
+    /// How it ended, once closed or declined.
+    pub outcome: Option<String>,
     /// Every agency involved, the lead among them, by id.
     pub involved: Vec<AgencyId>,
     pub shared_with: Vec<AgencyId>,
@@ -70,7 +82,9 @@ macro_rules! scope_sql {
     };
 }
 
-fn scope_params(scope: &CaseScope) -> (i64, String) {
+pub(crate) use scope_sql;
+
+pub(crate) fn scope_params(scope: &CaseScope) -> (i64, String) {
     let denied: Vec<&str> = scope.denied_types.iter().map(String::as_str).collect();
     (
         scope.agency.map_or(0, AgencyId::get),
@@ -78,21 +92,26 @@ fn scope_params(scope: &CaseScope) -> (i64, String) {
     )
 }
 
-fn status_of(s: &str) -> Result<CaseStatus, DbError> {
+pub(crate) fn status_of(s: &str) -> Result<CaseStatus, DbError> {
     serde_json::from_value(serde_json::Value::String(s.to_owned()))
         .map_err(|_| DbError::Corrupt(format!("a case's status {s:?}")))
 }
 
-fn risk_of(s: &str) -> Result<RiskLevel, DbError> {
+pub(crate) fn risk_of(s: &str) -> Result<RiskLevel, DbError> {
     serde_json::from_value(serde_json::Value::String(s.to_owned()))
         .map_err(|_| DbError::Corrupt(format!("a case's risk {s:?}")))
 }
 
-fn text_of<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn text_of<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
     }
+}
+
+pub(crate) fn date_of(s: &str) -> Result<Date, DbError> {
+    s.parse()
+        .map_err(|_| DbError::Corrupt(format!("a date {s:?}")))
 }
 
 impl Database {
@@ -141,8 +160,8 @@ impl Database {
         }
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO cases (forum, case_type, title, status, risk, lead_agency_id, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO cases (forum, case_type, title, status, risk, lead_agency_id, created_by, created_at, lead_officer, last_reviewed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&c.forum)
         .bind(&c.case_type)
@@ -152,6 +171,8 @@ impl Database {
         .bind(c.lead_agency_id.get())
         .bind(created_by)
         .bind(self.now_text())
+        .bind(&c.lead_officer)
+        .bind(c.referred_on.to_string())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_constraint(e, || format!("there is no agency {}", c.lead_agency_id)))?;
@@ -177,6 +198,19 @@ impl Database {
                 .await
                 .map_err(|e| on_constraint(e, || format!("there is no person {person}")))?;
         }
+        sqlx::query(
+            "INSERT INTO case_events (case_id, kind, occurred_on, text, author, agency_id, recorded_at)
+             VALUES ($1, 'referred', $2, $3, $4, $5, $6)",
+        )
+        .bind(id.get())
+        .bind(c.referred_on.to_string())
+        .bind(&c.reason)
+        .bind(created_by)
+        .bind(c.referrer_agency_id.get())
+        .bind(self.now_text())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_constraint(e, || format!("there is no agency {}", c.referrer_agency_id)))?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(id)
@@ -283,11 +317,12 @@ impl Database {
         }
     }
 
-    /// A case by id, whatever the scope: only for the methods above, after
-    /// the scope has let it through.
-    async fn load_case(&self, id: CaseId) -> Result<StoredCase, DbError> {
+    /// A case by id, whatever the scope: only for the methods of this
+    /// module and its neighbours, after the scope has let it through.
+    pub(crate) async fn load_case(&self, id: CaseId) -> Result<StoredCase, DbError> {
         let r = sqlx::query(
-            "SELECT forum, case_type, title, status, risk, lead_agency_id FROM cases WHERE id = $1",
+            "SELECT forum, case_type, title, status, risk, lead_agency_id, lead_officer, last_reviewed, outcome
+             FROM cases WHERE id = $1",
         )
         .bind(id.get())
         .fetch_one(&self.pool)
@@ -329,6 +364,9 @@ impl Database {
             status: status_of(&r.try_get::<String, _>(3)?)?,
             risk: risk_of(&r.try_get::<String, _>(4)?)?,
             lead_agency_id: AgencyId::from_stored(r.try_get(5)?),
+            lead_officer: r.try_get(6)?,
+            last_reviewed: date_of(&r.try_get::<String, _>(7)?)?,
+            outcome: r.try_get(8)?,
             involved,
             shared_with,
             people,

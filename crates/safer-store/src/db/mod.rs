@@ -11,6 +11,10 @@ mod actions;
 mod audit;
 mod cases;
 pub use cases::{CaseShare, NewCase, StoredCase};
+mod case_work;
+pub use case_work::{
+    CaseActionUpdate, NewCaseAction, NewEvent, StoredCaseAction, StoredEvent, StoredMeeting,
+};
 mod commentary;
 mod fund;
 pub use commentary::Commentary;
@@ -268,6 +272,11 @@ impl Database {
                     "cases",
                     include_str!("../../migrations/sqlite/0007_cases.sql"),
                 ),
+                (
+                    8,
+                    "case work",
+                    include_str!("../../migrations/sqlite/0008_case_work.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -304,6 +313,11 @@ impl Database {
                     7,
                     "cases",
                     include_str!("../../migrations/postgres/0007_cases.sql"),
+                ),
+                (
+                    8,
+                    "case work",
+                    include_str!("../../migrations/postgres/0008_case_work.sql"),
                 ),
             ],
         };

@@ -1169,6 +1169,10 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                     lead_agency_id: agencies[lead],
                     involved: others.iter().map(|i| agencies[*i]).collect(),
                     people: vec![(person, CaseRole::Victim)],
+                    lead_officer: "PC Example".into(),
+                    reason: "Repeated ASB at the victim's home".into(),
+                    referred_on: "2024-05-01".parse().unwrap(),
+                    referrer_agency_id: agencies[lead],
                 },
                 "tester",
                 &entry("open_case"),
@@ -1216,6 +1220,40 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
         .unwrap_err();
     assert!(matches!(e, safer_store::DbError::NotFound(_)), "{e:?}");
 
+    // Every case has an incident and an action for its lead agency.
+    for (id, (lead, _, _)) in ids.iter().zip(plan) {
+        db.add_case_event(
+            *id,
+            &everything,
+            &safer_store::db::NewEvent {
+                kind: safer_domain::casework::chronology::EventKind::Incident,
+                on: "2024-05-02".parse().unwrap(),
+                text: "Stones thrown at the window".into(),
+                risk: None,
+                meeting: None,
+                author: "tester".into(),
+                agency_id: agencies[lead],
+            },
+            &entry("add_case_event"),
+        )
+        .await
+        .unwrap();
+        db.add_case_action(
+            *id,
+            &everything,
+            &safer_store::db::NewCaseAction {
+                agency_id: agencies[lead],
+                owner: "Officer".into(),
+                text: "Visit the victim".into(),
+                due: "2024-05-20".parse().unwrap(),
+                meeting: None,
+            },
+            "tester",
+            &entry("add_case_action"),
+        )
+        .await
+        .unwrap();
+    }
     let all = db.cases(&everything).await.unwrap();
     assert_eq!(all.len(), 5);
     assert_eq!(all[0].people, [(person, CaseRole::Victim)]);
@@ -1251,6 +1289,32 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                 let found = db.case_in_scope(*id, &scope).await;
                 assert_eq!(found.is_ok(), expected.contains(id), "{id} {scope:?}");
             }
+            // A case's chronology, actions and people follow the case.
+            let mut of_events: Vec<_> = db
+                .case_events(&scope, None)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.event.kind == safer_domain::casework::chronology::EventKind::Incident)
+                .map(|e| e.case_id)
+                .collect();
+            of_events.reverse();
+            assert_eq!(of_events, expected, "{scope:?}");
+            let mut of_actions: Vec<_> = db
+                .case_actions(&scope, None)
+                .await
+                .unwrap()
+                .iter()
+                .map(|a| a.case_id)
+                .collect();
+            of_actions.sort_by(|a, b| b.cmp(a));
+            assert_eq!(of_actions, expected, "{scope:?}");
+            let people = db.people_in_scope(&scope, Some(person)).await.unwrap();
+            assert_eq!(people.len(), usize::from(!expected.is_empty()), "{scope:?}");
+            assert_eq!(
+                db.cases_of_person(person, &scope).await.unwrap().len(),
+                expected.len()
+            );
         }
     }
     // Health sees its own case and the one shared with it.
@@ -1277,6 +1341,10 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                 lead_agency_id: agencies[0],
                 involved: vec![],
                 people: vec![],
+                lead_officer: String::new(),
+                reason: "r".into(),
+                referred_on: "2024-05-01".parse().unwrap(),
+                referrer_agency_id: agencies[0],
             },
             "tester",
             &entry("open_case"),
