@@ -40,6 +40,7 @@ mod actor;
 mod admin;
 mod assess;
 pub mod cache;
+pub mod casework;
 mod error;
 mod fund;
 pub mod import;
@@ -113,6 +114,8 @@ pub struct App {
     dummy_hash: Arc<std::sync::OnceLock<String>>,
     throttle: Arc<sessions::Throttle>,
     caches: Arc<cache::Caches>,
+    /// The partnership's case-work settings [K].
+    casework: Arc<safer_domain::casework::config::CaseworkConfig>,
 }
 
 impl App {
@@ -140,6 +143,7 @@ impl App {
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
             caches: Arc::new(cache::Caches::new(config.cache)),
+            casework: Arc::default(),
         })
     }
 
@@ -159,7 +163,21 @@ impl App {
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
             caches: Arc::new(cache::Caches::new(config.cache)),
+            casework: Arc::default(),
         })
+    }
+
+    /// The same application with the partnership's own case-work settings
+    /// (forums, case types, restrictions, review intervals, risk
+    /// assessment, sharing agreements, repeat rules), checked first.
+    pub fn with_casework(
+        mut self,
+        c: safer_domain::casework::config::CaseworkConfig,
+    ) -> Result<App, AppError> {
+        c.check()
+            .map_err(|e| AppError::Invalid(format!("The case-work settings: {e}.")))?;
+        self.casework = Arc::new(c);
+        Ok(self)
     }
 
     pub fn data_dir(&self) -> &Path {

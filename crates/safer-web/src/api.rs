@@ -15,6 +15,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod cases;
+
 use crate::auth::Caller;
 use crate::data::{self, AssessmentQuery};
 use crate::input;
@@ -267,13 +269,13 @@ pub(crate) async fn add_update(
 }
 
 /// The checks' errors, field by field, as one 422.
-fn unprocessable(errors: Vec<(&'static str, String)>) -> WebError {
+pub(crate) fn unprocessable(errors: Vec<(&'static str, String)>) -> WebError {
     let msgs: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
     WebError::Unprocessable(msgs.join("; "))
 }
 
 /// The JSON body of a POST, or the error saying what is wrong with it.
-fn json_body<T: serde::de::DeserializeOwned>(
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
     wants: &str,

@@ -3,6 +3,8 @@
 
 use serde_json::{Value, json};
 
+mod cases;
+
 fn problem_responses(codes: &[u16]) -> Value {
     let mut m = serde_json::Map::new();
     for c in codes {
@@ -94,7 +96,7 @@ pub(crate) fn document() -> Value {
                 "BadRequest": problem("The request is malformed (a bad parameter, not JSON)"),
                 "Unauthorized": problem("No valid session or token (missing, unknown, expired or revoked)"),
                 "Forbidden": problem("The user's role, the token's scope, the agency rule or the CSRF token does not allow this"),
-                "NotFound": problem("No such plan, action or data"),
+                "NotFound": problem("No such plan, action, case, person, meeting or data, or none the caller may see (the two are not told apart)"),
                 "Conflict": problem("The change conflicts with what is held"),
                 "Unprocessable": problem("The body is JSON but not a valid update"),
                 "ServerError": problem("Something went wrong on the server; nothing more is said")
@@ -106,7 +108,7 @@ pub(crate) fn document() -> Value {
 
 fn paths() -> Value {
     let mut p = core_paths();
-    for more in [value_paths(), narrative_paths()] {
+    for more in [value_paths(), narrative_paths(), cases::paths()] {
         if let (Some(map), Value::Object(more)) = (p.as_object_mut(), more) {
             map.extend(more);
         }
@@ -330,8 +332,10 @@ fn core_paths() -> Value {
 
 fn schemas() -> Value {
     let mut s = core_schemas();
-    if let (Some(map), Value::Object(more)) = (s.as_object_mut(), task_schemas()) {
-        map.extend(more);
+    for more in [task_schemas(), cases::schemas()] {
+        if let (Some(map), Value::Object(more)) = (s.as_object_mut(), more) {
+            map.extend(more);
+        }
     }
     s
 }

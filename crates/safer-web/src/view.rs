@@ -47,9 +47,11 @@ pub(crate) struct Account {
 }
 
 /// The header's menu: each page a signed-in caller may open.
-const MENU: [(&str, &str); 7] = [
+const MENU: [(&str, &str); 9] = [
     ("/", "Dashboard"),
     ("/plans", "Plans"),
+    ("/cases", "Cases"),
+    ("/meetings", "Meetings"),
     ("/assessment", "Assessment"),
     ("/fund", "Fund"),
     ("/import", "Import data"),

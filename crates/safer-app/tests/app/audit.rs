@@ -29,9 +29,19 @@ enum Change {
     RecordSpend,
     SignIn,
     SignOut,
+    ReferCase,
+    AddCaseEntry,
+    AssessRisk,
+    ShareCase,
+    AddCaseAction,
+    UpdateCaseAction,
+    DecideReferral,
+    AddMeeting,
+    RecordDecision,
+    CloseCase,
 }
 
-const CHANGES: [Change; 20] = [
+const CHANGES: [Change; 30] = [
     Change::AddAgency,
     Change::AddUser,
     Change::ResetPassword,
@@ -52,6 +62,16 @@ const CHANGES: [Change; 20] = [
     Change::RecordSpend,
     Change::SignIn,
     Change::SignOut,
+    Change::ReferCase,
+    Change::AddCaseEntry,
+    Change::AssessRisk,
+    Change::ShareCase,
+    Change::AddCaseAction,
+    Change::UpdateCaseAction,
+    Change::DecideReferral,
+    Change::AddMeeting,
+    Change::RecordDecision,
+    Change::CloseCase,
 ];
 
 /// What a change's audit entry must say: the action, who (as logged) and
@@ -86,6 +106,28 @@ fn expected(c: Change, s: &Seeded) -> (&'static str, &'static str, String) {
         Change::RecordSpend => ("record_spend", "cso", format!("fund project {}", s.project)),
         Change::SignIn => ("sign_in", "jag", "sign-in".into()),
         Change::SignOut => ("sign_out", "jag", "sign-out".into()),
+        Change::ReferCase => ("refer_case", "police-worker", "case".into()),
+        Change::AddCaseEntry => (
+            "add_case_entry",
+            "police-worker",
+            format!("case {}", s.open_case),
+        ),
+        Change::AssessRisk => ("assess_risk", "police-worker", format!("case {}", s.open_case)),
+        Change::ShareCase => ("share_case", "police-worker", format!("case {}", s.open_case)),
+        Change::AddCaseAction => (
+            "add_case_action",
+            "police-worker",
+            format!("case {}", s.open_case),
+        ),
+        Change::UpdateCaseAction => (
+            "update_case_action",
+            "police-worker",
+            format!("case action {}", s.case_action),
+        ),
+        Change::DecideReferral => ("decide_referral", "jag", format!("case {}", s.referred_case)),
+        Change::AddMeeting => ("add_meeting", "jag", "meeting".into()),
+        Change::RecordDecision => ("record_decision", "jag", format!("case {}", s.open_case)),
+        Change::CloseCase => ("close_case", "jag", format!("case {}", s.open_case)),
     }
 }
 
@@ -205,6 +247,108 @@ async fn make(t: &TestApp, s: &Seeded, c: Change, session: &str) -> Result<(), A
             app.sign_out(&t.web("jag").await, Some(&digest(session)))
                 .await
         }
+        Change::ReferCase => {
+            let worker = t.web("police-worker").await;
+            let r = safer_app::casework::Referral {
+                forum: "jag".into(),
+                case_type: "asb".into(),
+                title: "Shouting in the street".into(),
+                risk: safer_domain::casework::case::RiskLevel::Standard,
+                lead_agency: None,
+                lead_officer: String::new(),
+                involved: vec![],
+                reason: "Reported twice".into(),
+                people: vec![(
+                    safer_app::casework::PersonOnReferral::New(
+                        safer_domain::casework::person::Person {
+                            name: "New Person".into(),
+                            aliases: vec![],
+                            birth: safer_domain::casework::person::Birth::Unknown,
+                            address: None,
+                            vulnerabilities: Default::default(),
+                        },
+                    ),
+                    safer_domain::casework::case::CaseRole::Victim,
+                )],
+            };
+            app.refer_case(&worker, &r).await.map(drop)
+        }
+        Change::AddCaseEntry => {
+            app.add_case_entry(
+                &t.web("police-worker").await,
+                s.open_case,
+                safer_domain::casework::chronology::EventKind::Incident,
+                None,
+                "Stones thrown",
+            )
+            .await
+        }
+        Change::AssessRisk => app
+            .assess_risk(
+                &t.web("police-worker").await,
+                s.open_case,
+                &["targeted".to_owned()].into(),
+                None,
+                "",
+            )
+            .await
+            .map(drop),
+        Change::ShareCase => {
+            let fire = app.agency_named(FIRE).await?.expect("fire").id;
+            app.share_case(
+                &t.web("police-worker").await,
+                s.open_case,
+                fire,
+                "Consent of the person",
+                "Fire safety visit",
+            )
+            .await
+        }
+        Change::AddCaseAction => {
+            let police = app.agency_named(crate::POLICE).await?.expect("police").id;
+            app.add_case_action(
+                &t.web("police-worker").await,
+                s.open_case,
+                police,
+                "PC Example",
+                "Patrol",
+                "2030-01-01".parse().unwrap(),
+                None,
+            )
+            .await
+            .map(drop)
+        }
+        Change::UpdateCaseAction => app
+            .update_case_action(
+                &t.web("police-worker").await,
+                s.case_action,
+                safer_domain::casework::case_action::CaseActionStatus::Done,
+                "Visited",
+            )
+            .await
+            .map(drop),
+        Change::DecideReferral => {
+            app.decide_referral(&t.web("jag").await, s.referred_case, true, "")
+                .await
+        }
+        Change::AddMeeting => app
+            .add_meeting(
+                &t.web("jag").await,
+                "jag",
+                "2024-06-12".parse().unwrap(),
+                "Chair",
+                &[],
+            )
+            .await
+            .map(drop),
+        Change::RecordDecision => {
+            app.record_decision(&t.web("jag").await, s.meeting, s.open_case, "Visit agreed")
+                .await
+        }
+        Change::CloseCase => {
+            app.close_case(&t.web("jag").await, s.open_case, "Resolved")
+                .await
+        }
     }
 }
 
@@ -282,6 +426,15 @@ async fn state(t: &TestApp) -> String {
     out += &format!("{:?}\n", db.api_tokens().await.unwrap());
     out += &format!("{:?}\n", t.app.partnerships().unwrap());
     out += &format!("{:?}\n", t.app.holdings().ok());
+    let all = safer_domain::casework::access::CaseScope {
+        agency: None,
+        denied_types: Default::default(),
+    };
+    out += &format!("{:?}\n", db.cases(&all).await.unwrap());
+    out += &format!("{:?}\n", db.case_events(&all, None).await.unwrap());
+    out += &format!("{:?}\n", db.case_actions(&all, None).await.unwrap());
+    out += &format!("{:?}\n", db.people_in_scope(&all, None).await.unwrap());
+    out += &format!("{:?}\n", db.meetings(None).await.unwrap());
     out += &format!("{}\n", db.verify_audit().await.unwrap().entries);
     out
 }

@@ -136,6 +136,12 @@ pub struct Seeded {
     pub fire_action: ActionId,
     pub project: ProjectId,
     pub token: TokenId,
+    /// A referral by the police's caseworker, awaiting the JAG.
+    pub referred_case: safer_domain::CaseId,
+    /// A case the JAG accepted, with an action the police own.
+    pub open_case: safer_domain::CaseId,
+    pub case_action: safer_domain::CaseActionId,
+    pub meeting: safer_domain::MeetingId,
 }
 
 /// Agencies, one user per role, the 2020–23 plan, two actions (one led by
@@ -155,6 +161,7 @@ pub async fn seed(t: &TestApp) -> Seeded {
         ("police-lead", POLICE, vec![Role::AgencyLead]),
         ("fire-lead", FIRE, vec![Role::AgencyLead]),
         ("reader", FIRE, vec![Role::ReadOnlyPartner]),
+        ("police-worker", POLICE, vec![Role::Caseworker]),
     ] {
         app.add_user(
             &op,
@@ -211,7 +218,55 @@ pub async fn seed(t: &TestApp) -> Seeded {
         .create_token(&op, "analyst", "nightly", &["read".into()], 30)
         .await
         .expect("token");
+    let worker = t.web("police-worker").await;
+    let referral = |title: &str| safer_app::casework::Referral {
+        forum: "jag".into(),
+        case_type: "asb".into(),
+        title: title.into(),
+        risk: safer_domain::casework::case::RiskLevel::Medium,
+        lead_agency: None,
+        lead_officer: "PC Example".into(),
+        involved: vec![],
+        reason: "Repeated ASB".into(),
+        people: vec![(
+            safer_app::casework::PersonOnReferral::New(safer_domain::casework::person::Person {
+                name: format!("{title} victim"),
+                aliases: vec![],
+                birth: safer_domain::casework::person::Birth::Unknown,
+                address: None,
+                vulnerabilities: Default::default(),
+            }),
+            safer_domain::casework::case::CaseRole::Victim,
+        )],
+    };
+    let referred_case = app.refer_case(&worker, &referral("Noise")).await.expect("case");
+    let open_case = app.refer_case(&worker, &referral("Graffiti")).await.expect("case");
+    let jag_web = t.web("jag").await;
+    app.decide_referral(&jag_web, open_case, true, "")
+        .await
+        .expect("accept");
+    let police_id = app.agency_named(POLICE).await.unwrap().unwrap().id;
+    let case_action = app
+        .add_case_action(
+            &worker,
+            open_case,
+            police_id,
+            "PC Example",
+            "Visit",
+            "2030-01-01".parse().unwrap(),
+            None,
+        )
+        .await
+        .expect("case action");
+    let meeting = app
+        .add_meeting(&jag_web, "jag", "2024-05-01".parse().unwrap(), "Chair", &[police_id])
+        .await
+        .expect("meeting");
     Seeded {
+        referred_case,
+        open_case,
+        case_action,
+        meeting,
         police_action,
         fire_action,
         project,

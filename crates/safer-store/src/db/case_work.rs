@@ -96,6 +96,33 @@ fn bad_move(from: CaseStatus, to: CaseStatus) -> DbError {
 }
 
 impl Database {
+    /// Writes an entry of a case's chronology in the caller's transaction,
+    /// once the case's scope has let it through.
+    pub(crate) async fn insert_event(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: CaseId,
+        e: &NewEvent,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO case_events (case_id, kind, occurred_on, text, risk, meeting_id, author, agency_id, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id.get())
+        .bind(e.kind.as_str())
+        .bind(e.on.to_string())
+        .bind(&e.text)
+        .bind(e.risk.map(|r| text_of(&r)))
+        .bind(e.meeting.map(MeetingId::get))
+        .bind(&e.author)
+        .bind(e.agency_id.get())
+        .bind(self.now_text())
+        .execute(&mut **tx)
+        .await
+        .map_err(|x| on_constraint(x, || "there is no such agency or meeting".to_owned()))?;
+        Ok(())
+    }
+
     /// Adds an entry to the chronology of a case in the scope (else not
     /// found), audited in the same transaction. A risk assessment sets the
     /// case's risk level; a decision at a meeting counts as the case's
@@ -199,21 +226,7 @@ impl Database {
         if done.rows_affected() == 0 {
             return Err(bad_move(from, to));
         }
-        sqlx::query(
-            "INSERT INTO case_events (case_id, kind, occurred_on, text, risk, meeting_id, author, agency_id, recorded_at)
-             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
-        )
-        .bind(id.get())
-        .bind(e.kind.as_str())
-        .bind(e.on.to_string())
-        .bind(&e.text)
-        .bind(e.meeting.map(MeetingId::get))
-        .bind(&e.author)
-        .bind(e.agency_id.get())
-        .bind(self.now_text())
-        .execute(&mut *tx)
-        .await
-        .map_err(|x| on_constraint(x, || "there is no such agency or meeting".to_owned()))?;
+        self.insert_event(&mut tx, id, e).await?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(())

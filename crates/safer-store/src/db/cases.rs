@@ -26,6 +26,8 @@ pub struct NewCase {
     /// The agencies involved besides the lead.
     pub involved: Vec<AgencyId>,
     pub people: Vec<(PersonId, CaseRole)>,
+    /// People not yet held, added with the case in its transaction.
+    pub new_people: Vec<(Person, CaseRole)>,
     /// Why the case is referred: the first entry of its chronology.
     pub reason: String,
     pub referred_on: Date,
@@ -122,8 +124,20 @@ impl Database {
         created_by: &str,
         audit: &AuditEntry,
     ) -> Result<PersonId, DbError> {
-        let json = |v: serde_json::Result<String>| v.map_err(|e| DbError::Corrupt(e.to_string()));
         let mut tx = self.pool.begin().await?;
+        let id = self.insert_person(&mut tx, p, created_by).await?;
+        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn insert_person(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        p: &Person,
+        created_by: &str,
+    ) -> Result<PersonId, DbError> {
+        let json = |v: serde_json::Result<String>| v.map_err(|e| DbError::Corrupt(e.to_string()));
         let row = sqlx::query(
             "INSERT INTO people (name, aliases, birth, address, vulnerabilities, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -135,17 +149,15 @@ impl Database {
         .bind(json(serde_json::to_string(&p.vulnerabilities))?)
         .bind(created_by)
         .bind(self.now_text())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        let id = PersonId::from_stored(row.try_get(0)?);
-        append(&mut tx, self.backend(), &self.now_text(), audit).await?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(PersonId::from_stored(row.try_get(0)?))
     }
 
     /// Opens a case (a referral to its forum), with the lead agency
-    /// involved, its people in their roles, and its audit entry, in one
-    /// transaction.
+    /// involved, its people in their roles (those new to Safer added with
+    /// it), and its audit entry, in one transaction: a referral is kept
+    /// whole or not at all.
     pub async fn open_case(
         &self,
         c: &NewCase,
@@ -189,7 +201,11 @@ impl Database {
                 .await
                 .map_err(|e| on_constraint(e, || format!("there is no agency {a}")))?;
         }
-        for (person, role) in &c.people {
+        let mut people = c.people.clone();
+        for (p, role) in &c.new_people {
+            people.push((self.insert_person(&mut tx, p, created_by).await?, *role));
+        }
+        for (person, role) in &people {
             sqlx::query("INSERT INTO case_people (case_id, person_id, role) VALUES ($1, $2, $3)")
                 .bind(id.get())
                 .bind(person.get())
@@ -217,14 +233,17 @@ impl Database {
     }
 
     /// Shares a case the sharer may see with another agency, under an
-    /// information-sharing agreement and for a reason, audited in the same
-    /// transaction. A case outside the sharer's scope is not found.
+    /// information-sharing agreement and for a reason, with the entry of
+    /// the case's chronology that records it (when given) and the audit
+    /// entry, in one transaction. A case outside the sharer's scope is not
+    /// found.
     pub async fn share_case(
         &self,
         id: CaseId,
         share: &CaseShare<'_>,
         scope: &CaseScope,
         shared_by: &str,
+        entry: Option<&super::case_work::NewEvent>,
         audit: &AuditEntry,
     ) -> Result<(), DbError> {
         let CaseShare {
@@ -254,6 +273,9 @@ impl Database {
         .map_err(|e| on_constraint(e, || format!("there is no agency {with}")))?;
         if done.rows_affected() == 0 {
             return Err(DbError::NotFound(format!("case {id}")));
+        }
+        if let Some(e) = entry {
+            self.insert_event(&mut tx, id, e).await?;
         }
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;

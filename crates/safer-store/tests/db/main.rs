@@ -1169,6 +1169,7 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                     lead_agency_id: agencies[lead],
                     involved: others.iter().map(|i| agencies[*i]).collect(),
                     people: vec![(person, CaseRole::Victim)],
+                    new_people: vec![],
                     lead_officer: "PC Example".into(),
                     reason: "Repeated ASB at the victim's home".into(),
                     referred_on: "2024-05-01".parse().unwrap(),
@@ -1195,6 +1196,7 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
         },
         &everything,
         "tester",
+        None,
         &entry("share_case"),
     )
     .await
@@ -1214,6 +1216,7 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
             },
             &fire_only,
             "tester",
+            None,
             &entry("share_case"),
         )
         .await
@@ -1341,6 +1344,7 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                 lead_agency_id: agencies[0],
                 involved: vec![],
                 people: vec![],
+                new_people: vec![],
                 lead_officer: String::new(),
                 reason: "r".into(),
                 referred_on: "2024-05-01".parse().unwrap(),

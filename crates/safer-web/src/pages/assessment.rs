@@ -533,23 +533,5 @@ pub(crate) async fn report_pdf(
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Response, WebError> {
     let (html, name) = report_html(&app, &caller, &q, false).await?;
-    let pdf = data::blocking(move || {
-        let internal = |e: &dyn std::fmt::Display| WebError::Internal(format!("printing the PDF: {e}"));
-        let dir = tempfile::tempdir().map_err(|e| internal(&e))?;
-        let html_path = dir.path().join("assessment.html");
-        let pdf_path = dir.path().join("assessment.pdf");
-        std::fs::write(&html_path, html).map_err(|e| internal(&e))?;
-        if !safer_report::html_to_pdf(&html_path, &pdf_path).map_err(|e| internal(&e))? {
-            return Err(WebError::Unavailable(
-                "This server cannot print PDFs (it has no Chromium). Open the printable assessment and print it from your browser instead.".into(),
-            ));
-        }
-        std::fs::read(&pdf_path).map_err(|e| internal(&e))
-    })
-    .await?;
-    Ok(super::download(
-        pdf,
-        "application/pdf",
-        &format!("{name}.pdf"),
-    ))
+    super::pdf_download(html, &name, "printable assessment").await
 }

@@ -5,10 +5,12 @@ pub(crate) mod actions;
 pub(crate) mod admin;
 pub(crate) mod assessment;
 pub(crate) mod assets;
+pub(crate) mod cases;
 pub(crate) mod dashboard;
 pub(crate) mod fund;
 pub(crate) mod import;
 pub(crate) mod measures;
+pub(crate) mod meetings;
 pub(crate) mod narrative;
 pub(crate) mod plan_upload;
 pub(crate) mod plans;
@@ -64,6 +66,33 @@ pub(crate) fn report_response(html: String) -> Response {
             .insert(header::CONTENT_SECURITY_POLICY, v);
     }
     resp
+}
+
+/// A printable page as a PDF download, printed by Chromium; without one,
+/// 503 with the way to print it from a browser instead (`printable`, the
+/// page's name).
+pub(crate) async fn pdf_download(
+    html: String,
+    name: &str,
+    printable: &str,
+) -> Result<Response, WebError> {
+    let printable = printable.to_owned();
+    let pdf = crate::data::blocking(move || {
+        let internal =
+            |e: &dyn std::fmt::Display| WebError::Internal(format!("printing the PDF: {e}"));
+        let dir = tempfile::tempdir().map_err(|e| internal(&e))?;
+        let html_path = dir.path().join("page.html");
+        let pdf_path = dir.path().join("page.pdf");
+        std::fs::write(&html_path, html).map_err(|e| internal(&e))?;
+        if !safer_report::html_to_pdf(&html_path, &pdf_path).map_err(|e| internal(&e))? {
+            return Err(WebError::Unavailable(format!(
+                "This server cannot print PDFs (it has no Chromium). Open the {printable} and print it from your browser instead."
+            )));
+        }
+        std::fs::read(&pdf_path).map_err(|e| internal(&e))
+    })
+    .await?;
+    Ok(download(pdf, "application/pdf", &format!("{name}.pdf")))
 }
 
 /// A download: the bytes, their type and a file name.

@@ -19,8 +19,21 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{username}", "spare")
         .replace("{change}", "unlock")
         .replace("{*path}", "govuk-frontend.min.css");
-    if filled.starts_with("/actions/") || filled.starts_with("/api/v1/actions/") {
-        filled.replace("{id}", &action)
+    let c = &ids.cases;
+    let by_prefix = [
+        ("/actions/", action.clone()),
+        ("/api/v1/actions/", action),
+        ("/cases/", c.involved.0.to_string()),
+        ("/api/v1/cases/", c.involved.0.to_string()),
+        ("/people/", c.involved.1.to_string()),
+        ("/api/v1/people/", c.involved.1.to_string()),
+        ("/case-actions/", c.action.to_string()),
+        ("/api/v1/case-actions/", c.action.to_string()),
+        ("/meetings/", c.meeting.to_string()),
+        ("/api/v1/meetings/", c.meeting.to_string()),
+    ];
+    if let Some((_, id)) = by_prefix.iter().find(|(p, _)| filled.starts_with(p)) {
+        filled.replace("{id}", id)
     } else {
         filled.replace("{id}", &ids.plan)
     }

@@ -50,6 +50,39 @@ pub struct Ids {
     pub own_action: safer_domain::ActionId,
     /// Led by another agency.
     pub other_action: safer_domain::ActionId,
+    /// The cases of the need-to-know tests, by the relation of the
+    /// caseworker's, agency lead's and safety officer's agencies to them.
+    pub cases: Cases,
+}
+
+/// One case of each relation, with its person (named after it, so a
+/// body that mentions them is found) and, on the involved case, an action
+/// the caseworker's agency owns; and a JAG meeting with a decision on each.
+#[derive(Debug, Clone)]
+pub struct Cases {
+    /// The caseworker's agency leads; the agency lead's and the safety
+    /// officer's are involved.
+    pub involved: (safer_domain::CaseId, safer_domain::PersonId),
+    /// Only the read-only partner's agency is involved.
+    pub uninvolved: (safer_domain::CaseId, safer_domain::PersonId),
+    /// The analyst's agency leads and shares it with the caseworker's,
+    /// the agency lead's and the safety officer's.
+    pub shared: (safer_domain::CaseId, safer_domain::PersonId),
+    /// A Prevent case, restricted to named roles (coordinators and
+    /// caseworkers), involving the same agencies as `involved`.
+    pub restricted: (safer_domain::CaseId, safer_domain::PersonId),
+    pub action: safer_domain::CaseActionId,
+    pub meeting: safer_domain::MeetingId,
+}
+
+impl Cases {
+    /// The name of the person on each case, and its title.
+    pub const NAMES: [(&'static str, &'static str); 4] = [
+        ("Alex Involved", "Rubbish dumped at 4 Elm Road"),
+        ("Billie Uninvolved", "Noise from 9 Ash Close"),
+        ("Casey Shared", "Threats at the Oak Parade shops"),
+        ("Drew Restricted", "Concern about online radicalisation"),
+    ];
 }
 
 pub struct App {
@@ -288,12 +321,144 @@ async fn seed(db: &Database) -> Ids {
     db.record_spend(project, 1, 250_000, "first quarter", "test", &seeded())
         .await
         .expect("spend");
+    let cases = seed_cases(db, &agency_ids).await;
     Ids {
         plan: plan.id,
         partnership: "charnwood".into(),
         year: "2022-23".into(),
         own_action,
         other_action,
+        cases,
+    }
+}
+
+async fn seed_cases(
+    db: &Database,
+    agency_ids: &std::collections::HashMap<String, safer_domain::AgencyId>,
+) -> Cases {
+    use safer_domain::casework::access::CaseScope;
+    use safer_domain::casework::case::{CaseRole, RiskLevel};
+    use safer_domain::casework::person::{Birth, Person};
+    use safer_store::db::{CaseShare, NewCase, NewCaseAction, NewEvent};
+    let a = |r: Role| agency_ids[&agency_of(r)];
+    let everything = CaseScope {
+        agency: None,
+        denied_types: Default::default(),
+    };
+    let plan: [(&str, Role, &[Role]); 4] = [
+        ("asb", Role::Caseworker, &[Role::AgencyLead, Role::CommunitySafetyOfficer]),
+        ("asb", Role::ReadOnlyPartner, &[]),
+        ("hate", Role::Analyst, &[]),
+        ("prevent", Role::Caseworker, &[Role::AgencyLead, Role::CommunitySafetyOfficer]),
+    ];
+    let today = safer_domain::Date::from_unix_seconds(safer_store::db::unix_now()).expect("today");
+    let mut made = Vec::new();
+    for ((case_type, lead, others), (name, title)) in plan.into_iter().zip(Cases::NAMES) {
+        let person = db
+            .add_person(
+                &Person {
+                    name: name.into(),
+                    aliases: vec![],
+                    birth: Birth::AgeBand { from: 30, to: 39 },
+                    address: Some(format!("{title} address")),
+                    vulnerabilities: Default::default(),
+                },
+                "test",
+                &seeded(),
+            )
+            .await
+            .expect("person");
+        let case = db
+            .open_case(
+                &NewCase {
+                    forum: "jag".into(),
+                    case_type: case_type.into(),
+                    title: title.into(),
+                    risk: RiskLevel::High,
+                    lead_agency_id: a(lead),
+                    lead_officer: "PC Lead".into(),
+                    involved: others.iter().map(|r| a(*r)).collect(),
+                    people: vec![(person, CaseRole::Victim)],
+                    new_people: vec![],
+                    reason: format!("{title}: referred"),
+                    referred_on: today.plus_days(-60).expect("date"),
+                    referrer_agency_id: a(lead),
+                },
+                "test",
+                &seeded(),
+            )
+            .await
+            .expect("case");
+        made.push((case, person));
+    }
+    for r in [Role::Caseworker, Role::AgencyLead, Role::CommunitySafetyOfficer] {
+        db.share_case(
+            made[2].0,
+            &CaseShare {
+                with: a(r),
+                agreement: "Crime and Disorder Act 1998, section 115",
+                reason: "The victim is known to the agency",
+            },
+            &everything,
+            "test",
+            None,
+            &seeded(),
+        )
+        .await
+        .expect("share");
+    }
+    let meeting = db
+        .add_meeting(
+            "jag",
+            today,
+            "Chair Person",
+            &[a(Role::Caseworker), a(Role::JagCoordinator)],
+            "test",
+            &seeded(),
+        )
+        .await
+        .expect("meeting");
+    for (case, _) in &made {
+        db.add_case_event(
+            *case,
+            &everything,
+            &NewEvent {
+                kind: safer_domain::casework::chronology::EventKind::Decision,
+                on: today,
+                text: format!("Decision on case {case}"),
+                risk: None,
+                meeting: Some(meeting),
+                author: "Chair Person".into(),
+                agency_id: a(Role::JagCoordinator),
+            },
+            &seeded(),
+        )
+        .await
+        .expect("decision");
+    }
+    let action = db
+        .add_case_action(
+            made[0].0,
+            &everything,
+            &NewCaseAction {
+                agency_id: a(Role::Caseworker),
+                owner: "PC Owner".into(),
+                text: "Visit the victim".into(),
+                due: today.plus_days(14).expect("date"),
+                meeting: Some(meeting),
+            },
+            "test",
+            &seeded(),
+        )
+        .await
+        .expect("action");
+    Cases {
+        involved: made[0],
+        uninvolved: made[1],
+        shared: made[2],
+        restricted: made[3],
+        action,
+        meeting,
     }
 }
 

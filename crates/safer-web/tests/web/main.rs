@@ -9,6 +9,7 @@ mod api;
 mod audit;
 mod auth;
 mod escaping;
+mod need_to_know;
 mod observe;
 mod pages;
 mod tasks;
