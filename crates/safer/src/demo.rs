@@ -170,6 +170,8 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
     );
     eprintln!("Try also: safer assess --district Charnwood --year 2024/25 --as-at 2024-12");
     demo_users(data_dir, url)?;
+    eprintln!("Adding demonstration cases, people and meetings (fictional) …");
+    crate::demo_cases::add(data_dir, url)?;
     if args.no_serve {
         return Ok(());
     }
@@ -241,7 +243,7 @@ fn demo_accounts(data_dir: &Path, url: Option<&str>) -> Result<()> {
 /// again gives the same users new passwords.
 fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
     use safer_domain::Role;
-    let users: [(&str, &str, &str, bool, Role); 7] = [
+    let users: [(&str, &str, &str, bool, Role); 9] = [
         (
             "demo-admin",
             "Demo Administrator",
@@ -274,6 +276,20 @@ fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
             "demo-caseworker",
             "Demo Caseworker",
             "Leicestershire Police",
+            true,
+            Role::Caseworker,
+        ),
+        (
+            "demo-council-caseworker",
+            "Demo Council Caseworker",
+            "Charnwood Borough Council",
+            true,
+            Role::Caseworker,
+        ),
+        (
+            "demo-fire",
+            "Demo Fire Service Caseworker",
+            "Leicestershire Fire and Rescue Service",
             true,
             Role::Caseworker,
         ),
@@ -314,7 +330,7 @@ fn demo_users(data_dir: &Path, url: Option<&str>) -> Result<()> {
         "DEMO USERS: for trying Safer only. Passwords are shown this once; run the demo again for new ones."
     );
     for (username, role, agency, password) in printed {
-        eprintln!("  {username:<18} {password}  {} ({agency})", role.label());
+        eprintln!("  {username:<24} {password}  {} ({agency})", role.label());
     }
     Ok(())
 }

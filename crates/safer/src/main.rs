@@ -8,6 +8,7 @@ mod admin;
 mod assess;
 mod db;
 mod demo;
+mod demo_cases;
 mod fund;
 mod import;
 mod plan;
