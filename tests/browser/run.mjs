@@ -9,7 +9,10 @@
 // value, adding an action, recording fund spend and refreshing a plan
 // (seeing what changed); an analyst writing the key findings and reading
 // them in the PDF; an administrator
-// disabling a user, whose session and token then fail; and no serious or
+// disabling a user, whose session and token then fail; a police
+// caseworker referring a repeat victim to the JAG, the coordinator's agenda,
+// decision and action for the council, the council completing it, and the
+// fire service seeing none of it; and no serious or
 // critical accessibility violations (WCAG 2.2 AA rules) on those pages.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -61,6 +64,10 @@ try {
   run(['user', 'add', 'officer', '--name', 'Safety Officer', '--agency', 'Charnwood Borough Council', '--roles', 'community_safety_officer', '--password-stdin'], PASSWORD + '\n');
   run(['user', 'add', 'analyst', '--name', 'Partnership Analyst', '--agency', 'Charnwood Borough Council', '--roles', 'analyst', '--password-stdin'], PASSWORD + '\n');
   run(['user', 'add', 'leaver', '--name', 'Leaving Partner', '--agency', 'Charnwood Borough Council', '--roles', 'read_only_partner', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'police-worker', '--name', 'Police Caseworker', '--agency', 'Leicestershire Police', '--roles', 'caseworker', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'council-worker', '--name', 'Council Caseworker', '--agency', 'Charnwood Borough Council', '--roles', 'caseworker', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'fire-worker', '--name', 'Fire Caseworker', '--agency', 'Leicestershire Fire and Rescue Service', '--roles', 'caseworker', '--password-stdin'], PASSWORD + '\n');
+  run(['user', 'add', 'coordinator', '--name', 'JAG Coordinator', '--agency', 'Charnwood Borough Council', '--roles', 'jag_coordinator', '--password-stdin'], PASSWORD + '\n');
   const leaverToken = run(['token', 'create', '--user', 'leaver', '--name', 'browser test', '--scopes', 'read']).trim();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -287,6 +294,106 @@ try {
     const after = await fetch(`${base}/api/v1/plans`, { headers: { Authorization: `Bearer ${leaverToken}` } });
     assert(after.status === 401, `the token stopped: ${after.status}`);
     await leaverContext.close();
+  });
+
+  await check('a police caseworker refers a repeat victim, the JAG decides and the council completes its action; the fire service sees none of it', async () => {
+    const title = 'Browser test: repeated ASB at a ground-floor flat';
+    const victim = 'Robin Testcase';
+    const day = (ago) => new Date(Date.now() - ago * 86400000).toISOString().slice(0, 10);
+    const ctx = await browser.newContext({ bypassCSP: true });
+    const police = await ctx.newPage();
+    await signIn(police, 'police-worker');
+    await police.goto(`${base}/cases/new`);
+    await axe(police, 'referral form');
+    await police.selectOption('#forum', 'jag');
+    await police.selectOption('#case_type', 'asb');
+    await police.fill('#title', title);
+    await police.getByLabel('High').check();
+    await police.fill('#reason', 'Eggs and stones thrown at the windows; the tenant is afraid to go out.');
+    await police.fill('#p1_name', victim);
+    await police.selectOption('#p1_role', 'victim');
+    await police.fill('#p1_age_from', '60');
+    await police.fill('#p1_age_to', '69');
+    await police.getByRole('button', { name: 'Refer the case' }).click();
+    await police.waitForURL((u) => /^\/cases\/\d+$/.test(u.pathname), { timeout: 10000 });
+    const caseUrl = new URL(police.url()).pathname;
+    assert((await police.textContent('main')).includes('The case is referred to the forum.'), 'the banner says so');
+    for (const [ago, what] of [[40, 'Stones thrown at the window'], [20, 'Eggs thrown at the door'], [5, 'Abuse shouted through the letterbox']]) {
+      await police.getByLabel('Incident').check();
+      await police.fill('#on', day(ago));
+      await police.fill('#entry-text', what);
+      await police.getByRole('button', { name: 'Add the entry' }).click();
+      await police.waitForURL((u) => u.search.includes('done=entry'), { timeout: 10000 });
+    }
+    const file = await police.textContent('main');
+    assert(file.includes('Repeat victim: 3 incidents in the last 3 months'), 'the victim is flagged as a repeat victim');
+    await axe(police, 'case page');
+
+    const jagCtx = await browser.newContext({ bypassCSP: true });
+    const jag = await jagCtx.newPage();
+    await signIn(jag, 'coordinator');
+    await jag.goto(`${base}/meetings`);
+    await axe(jag, 'meetings');
+    await jag.selectOption('#forum', 'jag');
+    await jag.fill('#held_on', day(0));
+    await jag.fill('#chair', 'Chair of the JAG');
+    await jag.getByLabel('Charnwood Borough Council').check();
+    await jag.getByLabel('Leicestershire Police').check();
+    await jag.getByRole('button', { name: 'Add the meeting' }).click();
+    await jag.waitForURL((u) => /^\/meetings\/\d+$/.test(u.pathname), { timeout: 10000 });
+    const meetingUrl = new URL(jag.url()).pathname;
+    assert((await jag.textContent('main')).includes(title), 'the referral is on the agenda');
+    await axe(jag, 'agenda');
+    await jag.goto(`${base}${caseUrl}`);
+    await jag.locator('#decision').check();
+    await jag.getByRole('button', { name: 'Record the decision' }).click();
+    await jag.waitForURL((u) => u.search.includes('done=decision'), { timeout: 10000 });
+    await jag.goto(`${base}${meetingUrl}`);
+    const caseId = caseUrl.split('/').pop();
+    await jag.selectOption('#case', caseId);
+    await jag.fill('#decision', 'Joint visit; the council to fit a door camera.');
+    await jag.selectOption('#agency', { label: 'Charnwood Borough Council' });
+    await jag.fill('#owner', 'ASB officer');
+    await jag.fill('#action', 'Fit a door camera at the flat');
+    await jag.fill('#due', day(-14));
+    await jag.getByRole('button', { name: 'Record the decision' }).click();
+    await jag.waitForURL((u) => u.search.includes('done=1'), { timeout: 10000 });
+    await jag.goto(`${base}${meetingUrl}/minutes`);
+    const minutes = await jag.textContent('body');
+    assert(minutes.includes('Joint visit; the council to fit a door camera.') && minutes.includes('Fit a door camera at the flat'), 'the minutes hold the decision and the action');
+    await jagCtx.close();
+
+    const councilCtx = await browser.newContext({ bypassCSP: true });
+    const council = await councilCtx.newPage();
+    await signIn(council, 'council-worker');
+    await council.goto(`${base}/case-actions`);
+    await axe(council, 'case actions');
+    assert((await council.textContent('main')).includes('Fit a door camera at the flat'), 'the council sees its action');
+    await council.goto(`${base}${caseUrl}`);
+    const form = council.locator('form[action^="/case-actions/"]');
+    await form.locator('select').selectOption('done');
+    await form.locator('textarea').fill('Camera fitted and working.');
+    await form.getByRole('button', { name: 'Record the update' }).click();
+    await council.waitForURL((u) => u.search.includes('done=update'), { timeout: 10000 });
+    const after = await council.textContent('main');
+    assert(after.includes('Camera fitted and working.') && /due [0-9-]+: Done/.test(after), 'the action is done');
+    await councilCtx.close();
+
+    const fireCtx = await browser.newContext({ bypassCSP: true });
+    const fire = await fireCtx.newPage();
+    await signIn(fire, 'fire-worker');
+    await fire.goto(`${base}/cases`);
+    assert(!(await fire.textContent('main')).includes(title), 'the fire service does not list the case');
+    const r = await fire.goto(`${base}${caseUrl}`);
+    assert(r.status() === 404, `the fire service gets 404 for the case: ${r.status()}`);
+    assert(!(await fire.textContent('main')).includes(victim), 'the 404 names no one');
+    await fire.goto(`${base}/search?q=${encodeURIComponent(victim)}`);
+    assert((await fire.locator('a[href^="/people/"]').count()) === 0, 'the search finds no one');
+    await fire.goto(`${base}${meetingUrl}/minutes`);
+    const fireMinutes = await fire.textContent('body');
+    assert(!fireMinutes.includes(title) && !fireMinutes.includes('door camera'), "the fire service's minutes hold nothing of it");
+    await fireCtx.close();
+    await ctx.close();
   });
 
   await browser.close();

@@ -97,6 +97,17 @@ pub struct CaseActionView {
     pub may_update: bool,
 }
 
+/// An action to agree on a case: the agency that owns it, its officer,
+/// what is to be done, when by, and the meeting that agreed it, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseActionEntry {
+    pub agency: AgencyId,
+    pub owner: String,
+    pub text: String,
+    pub due: Date,
+    pub meeting: Option<MeetingId>,
+}
+
 /// Everything a reader may see of a case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFile {
@@ -150,6 +161,9 @@ pub struct AgendaView {
     pub referrals: Vec<CaseSummary>,
     pub reviews: Vec<CaseSummary>,
     pub overdue_actions: Vec<CaseActionView>,
+    /// The forum's other open cases, not due: the meeting may still
+    /// decide on them (a referral accepted at the meeting, say).
+    pub others: Vec<CaseSummary>,
 }
 
 /// A meeting's minutes, as one recipient agency's copy: the decisions and
@@ -482,7 +496,9 @@ impl App {
                     .collect();
                 let dates: Vec<Date> = all_events
                     .iter()
-                    .filter(|e| e.event.kind == EventKind::Incident && victim_of.contains(&e.case_id))
+                    .filter(|e| {
+                        e.event.kind == EventKind::Incident && victim_of.contains(&e.case_id)
+                    })
                     .map(|e| e.event.on)
                     .collect();
                 let rule = self.casework.repeat_victim;
@@ -698,7 +714,12 @@ impl App {
     /// Closes an open case with its outcome, for the forum's coordinator;
     /// audited as `close_case`. Its open actions stay as they are, for the
     /// agencies to finish or cancel.
-    pub async fn close_case(&self, actor: &Actor, id: CaseId, outcome: &str) -> Result<(), AppError> {
+    pub async fn close_case(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        outcome: &str,
+    ) -> Result<(), AppError> {
         let (user, scope) = self.scoped(actor, FORUM_RUNNERS, Some(id))?;
         let outcome = required(outcome, "the outcome")?;
         self.move_case(
@@ -716,7 +737,12 @@ impl App {
 
     /// Refers a closed or declined case again, for anyone who may refer
     /// and see it; audited as `refer_again`.
-    pub async fn refer_again(&self, actor: &Actor, id: CaseId, reason: &str) -> Result<(), AppError> {
+    pub async fn refer_again(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        reason: &str,
+    ) -> Result<(), AppError> {
         let (user, scope) = self.scoped(actor, REFERRERS, Some(id))?;
         let reason = required(reason, "why the case is referred again")?;
         self.move_case(
@@ -768,24 +794,41 @@ impl App {
 
     /// Agrees an action on a case for an agency and its officer, due on a
     /// day, for a caseworker or coordinator who may see the case (at a
-    /// meeting, when one is given); audited as `add_case_action`.
+    /// meeting, when one is given); audited as `add_case_action`. The
+    /// owning agency must be involved or shared with, except when the
+    /// forum's coordinator gives it the action: it then becomes involved,
+    /// so that it sees what it is to do.
     pub async fn add_case_action(
         &self,
         actor: &Actor,
         id: CaseId,
-        agency: AgencyId,
-        owner: &str,
-        text: &str,
-        due: Date,
-        meeting: Option<MeetingId>,
+        entry: &CaseActionEntry,
     ) -> Result<CaseActionId, AppError> {
-        let (_, scope) = self.scoped(actor, CASE_WORKERS, Some(id))?;
-        let text = required(text, "what is to be done")?;
-        let owner = required(owner, "who owns the action")?;
+        let CaseActionEntry {
+            agency,
+            owner,
+            text,
+            due,
+            meeting,
+        } = entry.clone();
+        let (user, scope) = self.scoped(actor, CASE_WORKERS, Some(id))?;
+        let text = required(&text, "what is to be done")?;
+        let owner = required(&owner, "who owns the action")?;
         let names = self.agency_names().await?;
         let Some(to) = names.get(&agency) else {
             return Err(AppError::Invalid(format!("There is no agency {agency}.")));
         };
+        let case = match self.db.case_in_scope(id, &scope).await {
+            Ok(c) => c,
+            Err(e) => return Err(self.case_out_of_scope(actor, id, e).await),
+        };
+        let knows = case.involved.contains(&agency) || case.shared_with.contains(&agency);
+        if !knows && !user.has(Role::JagCoordinator) {
+            return Err(AppError::Invalid(format!(
+                "{} is not involved in the case: share the case with it first, or ask the forum's coordinator to give it the action.",
+                to.name
+            )));
+        }
         if let Some(m) = meeting {
             self.db.meeting(m).await?;
         }
@@ -801,7 +844,11 @@ impl App {
             &format!("case {id}"),
             &format!("for {} due {due}", to.name),
         );
-        match self.db.add_case_action(id, &scope, &a, &actor.name(), &audit).await {
+        match self
+            .db
+            .add_case_action(id, &scope, &a, &actor.name(), &audit)
+            .await
+        {
             Err(e) => Err(self.case_out_of_scope(actor, id, e).await),
             Ok(x) => Ok(x),
         }
@@ -819,8 +866,7 @@ impl App {
     ) -> Result<CaseId, AppError> {
         let user = actor.require(CASE_WORKERS)?;
         let missing = || AppError::NotFound(format!("There is no case action {action}."));
-        let scope =
-            CaseScope::for_user(user, &self.casework.restrictions).ok_or_else(missing)?;
+        let scope = CaseScope::for_user(user, &self.casework.restrictions).ok_or_else(missing)?;
         let text = required(text, "what has been done")?;
         let owner = (!user.has(Role::JagCoordinator)).then_some(user.agency.id);
         let u = CaseActionUpdate {
@@ -863,7 +909,10 @@ impl App {
     /// The open actions the actor's agency owns on the cases they may see
     /// (for a coordinator: every open action), by due date, the overdue
     /// first; audited as `view_case_actions`.
-    pub async fn my_case_actions(&self, actor: &Actor) -> Result<Vec<(CaseActionView, String)>, AppError> {
+    pub async fn my_case_actions(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(CaseActionView, String)>, AppError> {
         let (user, scope) = self.scoped(actor, CASE_READERS, None)?;
         let names = self.agency_names().await?;
         let cases: BTreeMap<CaseId, String> = self
@@ -885,9 +934,17 @@ impl App {
                 (self.action_view(user, a, &names), title)
             })
             .collect();
-        out.sort_by(|a, b| b.0.days_late.cmp(&a.0.days_late).then(a.0.action.due.cmp(&b.0.action.due)));
+        out.sort_by(|a, b| {
+            b.0.days_late
+                .cmp(&a.0.days_late)
+                .then(a.0.action.due.cmp(&b.0.action.due))
+        });
         self.db
-            .audit(&actor.audit("view_case_actions", "case actions", &format!("{} listed", out.len())))
+            .audit(&actor.audit(
+                "view_case_actions",
+                "case actions",
+                &format!("{} listed", out.len()),
+            ))
             .await?;
         Ok(out)
     }
@@ -921,7 +978,11 @@ impl App {
     /// Searches the people (by name and alias, tolerant of typing slips)
     /// and cases (by title, or number) the actor may see; audited as
     /// `search`, with what was searched for.
-    pub async fn search_cases(&self, actor: &Actor, query: &str) -> Result<SearchResults, AppError> {
+    pub async fn search_cases(
+        &self,
+        actor: &Actor,
+        query: &str,
+    ) -> Result<SearchResults, AppError> {
         let (_, scope) = self.scoped(actor, CASE_READERS, None)?;
         let q = query.trim();
         if q.is_empty() {
@@ -1053,6 +1114,13 @@ impl App {
         };
         let referrals = pick(&agenda.referrals);
         let reviews = pick(&agenda.reviews);
+        let others = pick(
+            &cases
+                .iter()
+                .filter(|c| c.status == CaseStatus::Open && !agenda.reviews.contains(&c.id))
+                .map(|c| c.id)
+                .collect::<Vec<_>>(),
+        );
         let overdue_actions = agenda
             .overdue_actions
             .iter()
@@ -1072,6 +1140,7 @@ impl App {
             referrals,
             reviews,
             overdue_actions,
+            others,
         })
     }
 
@@ -1173,7 +1242,10 @@ impl App {
             .audit(&actor.audit(
                 "export_minutes",
                 &format!("meeting {id}"),
-                &recipient.map_or_else(|| "full copy".to_owned(), |a| format!("copy for {}", name(&a))),
+                &recipient.map_or_else(
+                    || "full copy".to_owned(),
+                    |a| format!("copy for {}", name(&a)),
+                ),
             ))
             .await?;
         Ok(Minutes {

@@ -8,10 +8,10 @@
 use anyhow::Result;
 use safer_app::casework::{PersonOnReferral, Referral};
 use safer_app::{Actor, App};
+use safer_domain::AgencyId;
 use safer_domain::casework::case::{CaseRole, RiskLevel};
 use safer_domain::casework::chronology::EventKind;
 use safer_domain::casework::person::{Birth, Person, Vulnerability};
-use safer_domain::AgencyId;
 
 use crate::db;
 
@@ -24,7 +24,11 @@ const LAST: [&str; 12] = [
     "Ivesley", "Kettleby", "Lowther", "Marden",
 ];
 const STREETS: [&str; 6] = [
-    "Sample Street", "Example Road", "Fictional Close", "Pretend Lane", "Specimen Way",
+    "Sample Street",
+    "Example Road",
+    "Fictional Close",
+    "Pretend Lane",
+    "Specimen Way",
     "Model Avenue",
 ];
 
@@ -34,7 +38,10 @@ struct Names(u64);
 
 impl Names {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 
@@ -86,7 +93,11 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         let police_id = agency("Leicestershire Police").await?;
         let icb = agency("Leicester, Leicestershire and Rutland Integrated Care Board").await?;
         let today = app.today();
-        let ago = |days: i64| today.plus_days(-days).ok_or_else(|| anyhow::anyhow!("date"));
+        let ago = |days: i64| {
+            today
+                .plus_days(-days)
+                .ok_or_else(|| anyhow::anyhow!("date"))
+        };
         let mut names = Names(2024);
 
         // 1. A repeat victim of ASB, referred by the police: three
@@ -151,7 +162,15 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
             RiskLevel::High,
             &[council_id],
             "Three missing episodes in a month; found twice in another town with unexplained cash.",
-            vec![(person(names.person(), Birth::AgeBand { from: 14, to: 15 }, None, &[Vulnerability::MissingEpisodes, Vulnerability::Exploitation]), CaseRole::SubjectOfConcern)],
+            vec![(
+                person(
+                    names.person(),
+                    Birth::AgeBand { from: 14, to: 15 },
+                    None,
+                    &[Vulnerability::MissingEpisodes, Vulnerability::Exploitation],
+                ),
+                CaseRole::SubjectOfConcern,
+            )],
         )
         .await?;
 
@@ -181,7 +200,10 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
             RiskLevel::Standard,
             &[],
             "Five small deliberate fires in two months; the same waste ground each time.",
-            vec![(person(names.person(), Birth::Unknown, None, &[]), CaseRole::Witness)],
+            vec![(
+                person(names.person(), Birth::Unknown, None, &[]),
+                CaseRole::Witness,
+            )],
         )
         .await?;
 
@@ -190,10 +212,17 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         let met = ago(14)?;
         let agencies: Vec<AgencyId> = vec![council_id, police_id];
         let meeting = app
-            .add_meeting(&jag, "jag", met, "[Demonstration] Chair of the JAG", &agencies)
+            .add_meeting(
+                &jag,
+                "jag",
+                met,
+                "[Demonstration] Chair of the JAG",
+                &agencies,
+            )
             .await?;
         for c in [c1, c2, c5] {
-            app.decide_referral(&jag, c, true, "Accepted at the JAG").await?;
+            app.decide_referral(&jag, c, true, "Accepted at the JAG")
+                .await?;
         }
         app.record_decision(
             &jag,
@@ -205,21 +234,25 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         app.add_case_action(
             &jag,
             c1,
-            council_id,
-            "ASB officer",
-            "Visit the resident with the police and offer target hardening",
-            met.plus_days(7).ok_or_else(|| anyhow::anyhow!("date"))?,
-            Some(meeting),
+            &safer_app::casework::CaseActionEntry {
+                agency: council_id,
+                owner: "ASB officer".into(),
+                text: "Visit the resident with the police and offer target hardening".into(),
+                due: met.plus_days(7).ok_or_else(|| anyhow::anyhow!("date"))?,
+                meeting: Some(meeting),
+            },
         )
         .await?;
         app.add_case_action(
             &jag,
             c1,
-            police_id,
-            "Beat officer",
-            "Identify the youths and deliver early-intervention letters",
-            today.plus_days(14).ok_or_else(|| anyhow::anyhow!("date"))?,
-            Some(meeting),
+            &safer_app::casework::CaseActionEntry {
+                agency: police_id,
+                owner: "Beat officer".into(),
+                text: "Identify the youths and deliver early-intervention letters".into(),
+                due: today.plus_days(14).ok_or_else(|| anyhow::anyhow!("date"))?,
+                meeting: Some(meeting),
+            },
         )
         .await?;
         app.record_decision(
@@ -230,11 +263,15 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         )
         .await?;
         // The next meeting, on the six-weekly cycle, for its agenda.
-        let next = met
-            .plus_days(42)
-            .ok_or_else(|| anyhow::anyhow!("date"))?;
-        app.add_meeting(&jag, "jag", next, "[Demonstration] Chair of the JAG", &agencies)
-            .await?;
+        let next = met.plus_days(42).ok_or_else(|| anyhow::anyhow!("date"))?;
+        app.add_meeting(
+            &jag,
+            "jag",
+            next,
+            "[Demonstration] Chair of the JAG",
+            &agencies,
+        )
+        .await?;
         app.close().await;
         anyhow::Ok(())
     })?

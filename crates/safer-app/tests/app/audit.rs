@@ -112,8 +112,16 @@ fn expected(c: Change, s: &Seeded) -> (&'static str, &'static str, String) {
             "police-worker",
             format!("case {}", s.open_case),
         ),
-        Change::AssessRisk => ("assess_risk", "police-worker", format!("case {}", s.open_case)),
-        Change::ShareCase => ("share_case", "police-worker", format!("case {}", s.open_case)),
+        Change::AssessRisk => (
+            "assess_risk",
+            "police-worker",
+            format!("case {}", s.open_case),
+        ),
+        Change::ShareCase => (
+            "share_case",
+            "police-worker",
+            format!("case {}", s.open_case),
+        ),
         Change::AddCaseAction => (
             "add_case_action",
             "police-worker",
@@ -124,7 +132,11 @@ fn expected(c: Change, s: &Seeded) -> (&'static str, &'static str, String) {
             "police-worker",
             format!("case action {}", s.case_action),
         ),
-        Change::DecideReferral => ("decide_referral", "jag", format!("case {}", s.referred_case)),
+        Change::DecideReferral => (
+            "decide_referral",
+            "jag",
+            format!("case {}", s.referred_case),
+        ),
         Change::AddMeeting => ("add_meeting", "jag", "meeting".into()),
         Change::RecordDecision => ("record_decision", "jag", format!("case {}", s.open_case)),
         Change::CloseCase => ("close_case", "jag", format!("case {}", s.open_case)),
@@ -309,11 +321,13 @@ async fn make(t: &TestApp, s: &Seeded, c: Change, session: &str) -> Result<(), A
             app.add_case_action(
                 &t.web("police-worker").await,
                 s.open_case,
-                police,
-                "PC Example",
-                "Patrol",
-                "2030-01-01".parse().unwrap(),
-                None,
+                &safer_app::casework::CaseActionEntry {
+                    agency: police,
+                    owner: "PC Example".into(),
+                    text: "Patrol".into(),
+                    due: "2030-01-01".parse().unwrap(),
+                    meeting: None,
+                },
             )
             .await
             .map(drop)

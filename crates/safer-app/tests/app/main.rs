@@ -6,6 +6,7 @@
 
 mod audit;
 mod cache;
+mod casework;
 mod clock;
 mod scope;
 
@@ -239,8 +240,14 @@ pub async fn seed(t: &TestApp) -> Seeded {
             safer_domain::casework::case::CaseRole::Victim,
         )],
     };
-    let referred_case = app.refer_case(&worker, &referral("Noise")).await.expect("case");
-    let open_case = app.refer_case(&worker, &referral("Graffiti")).await.expect("case");
+    let referred_case = app
+        .refer_case(&worker, &referral("Noise"))
+        .await
+        .expect("case");
+    let open_case = app
+        .refer_case(&worker, &referral("Graffiti"))
+        .await
+        .expect("case");
     let jag_web = t.web("jag").await;
     app.decide_referral(&jag_web, open_case, true, "")
         .await
@@ -250,16 +257,24 @@ pub async fn seed(t: &TestApp) -> Seeded {
         .add_case_action(
             &worker,
             open_case,
-            police_id,
-            "PC Example",
-            "Visit",
-            "2030-01-01".parse().unwrap(),
-            None,
+            &safer_app::casework::CaseActionEntry {
+                agency: police_id,
+                owner: "PC Example".into(),
+                text: "Visit".into(),
+                due: "2030-01-01".parse().unwrap(),
+                meeting: None,
+            },
         )
         .await
         .expect("case action");
     let meeting = app
-        .add_meeting(&jag_web, "jag", "2024-05-01".parse().unwrap(), "Chair", &[police_id])
+        .add_meeting(
+            &jag_web,
+            "jag",
+            "2024-05-01".parse().unwrap(),
+            "Chair",
+            &[police_id],
+        )
         .await
         .expect("meeting");
     Seeded {

@@ -79,11 +79,16 @@ impl CaseworkConfig {
     /// missing, a risk matrix that does not hold together.
     pub fn check(&self) -> Result<(), String> {
         let is_code = |s: &str| {
-            !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         };
         for (i, f) in self.forums.iter().enumerate() {
             if !is_code(&f.id) {
-                return Err(format!("the forum id {:?} is not a code (a-z, 0-9 and _)", f.id));
+                return Err(format!(
+                    "the forum id {:?} is not a code (a-z, 0-9 and _)",
+                    f.id
+                ));
             }
             if self.forums[..i].iter().any(|o| o.id == f.id) {
                 return Err(format!("the forum {:?} is given twice", f.id));
@@ -94,7 +99,10 @@ impl CaseworkConfig {
         }
         for (i, t) in self.case_types.iter().enumerate() {
             if !is_code(&t.id) {
-                return Err(format!("the case type {:?} is not a code (a-z, 0-9 and _)", t.id));
+                return Err(format!(
+                    "the case type {:?} is not a code (a-z, 0-9 and _)",
+                    t.id
+                ));
             }
             if self.case_types[..i].iter().any(|o| o.id == t.id) {
                 return Err(format!("the case type {:?} is given twice", t.id));
@@ -103,12 +111,7 @@ impl CaseworkConfig {
         if self.forums.is_empty() || self.case_types.is_empty() {
             return Err("at least one forum and one case type are needed".into());
         }
-        if let Some(t) = self
-            .restrictions
-            .types
-            .keys()
-            .find(|t| !is_code(t))
-        {
+        if let Some(t) = self.restrictions.types.keys().find(|t| !is_code(t)) {
             return Err(format!("the restricted case type {t:?} is not a code"));
         }
         if self.agreements.is_empty() {

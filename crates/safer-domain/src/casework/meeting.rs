@@ -161,7 +161,12 @@ mod tests {
                 due: d("2024-01-01"),
             },
         ];
-        let a = Agenda::build(d("2024-06-01"), &cases, &actions, &ReviewIntervals::default());
+        let a = Agenda::build(
+            d("2024-06-01"),
+            &cases,
+            &actions,
+            &ReviewIntervals::default(),
+        );
         let ids = |v: &[CaseId]| v.iter().map(|c| c.get()).collect::<Vec<_>>();
         assert_eq!(ids(&a.referrals), [1]);
         // Case 3 was reviewed 42 days before (due today); case 2, 92 days

@@ -166,13 +166,11 @@ impl Database {
                 .await?;
         }
         if e.kind == EventKind::Decision && e.meeting.is_some() {
-            sqlx::query(
-                "UPDATE cases SET last_reviewed = $2 WHERE id = $1 AND last_reviewed < $2",
-            )
-            .bind(id.get())
-            .bind(e.on.to_string())
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("UPDATE cases SET last_reviewed = $2 WHERE id = $1 AND last_reviewed < $2")
+                .bind(id.get())
+                .bind(e.on.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
@@ -208,7 +206,8 @@ impl Database {
         if !from.may_become(to) {
             return Err(bad_move(from, to));
         }
-        let outcome = matches!(to, CaseStatus::Declined | CaseStatus::Closed).then(|| e.text.clone());
+        let outcome =
+            matches!(to, CaseStatus::Declined | CaseStatus::Closed).then(|| e.text.clone());
         // The status is checked again in the update, so two decisions at
         // once cannot both move the case.
         let done = sqlx::query(
@@ -273,7 +272,9 @@ impl Database {
     }
 
     /// Agrees an action on a case in the scope (else not found), audited
-    /// in the same transaction.
+    /// in the same transaction. The owning agency becomes involved in the
+    /// case if it was not, so that it can see what it is to do (the app
+    /// decides who may give an action to an agency not yet involved).
     pub async fn add_case_action(
         &self,
         id: CaseId,
@@ -305,6 +306,14 @@ impl Database {
         .map_err(|x| on_constraint(x, || format!("there is no agency {}", a.agency_id)))?
         .ok_or_else(|| DbError::NotFound(format!("case {id}")))?;
         let action = CaseActionId::from_stored(row.try_get(0)?);
+        sqlx::query(
+            "INSERT INTO case_agencies (case_id, agency_id) VALUES ($1, $2)
+             ON CONFLICT (case_id, agency_id) DO NOTHING",
+        )
+        .bind(id.get())
+        .bind(a.agency_id.get())
+        .execute(&mut *tx)
+        .await?;
         append(&mut tx, self.backend(), &self.now_text(), audit).await?;
         tx.commit().await?;
         Ok(action)

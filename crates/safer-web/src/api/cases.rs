@@ -305,7 +305,9 @@ pub(crate) async fn add_entry(
         "An entry has kind (note or incident), text, and may have on (a date)",
     )?;
     let actor = caller.actor();
-    app.app.add_case_entry(&actor, id, e.kind, e.on, &e.text).await?;
+    app.app
+        .add_case_entry(&actor, id, e.kind, e.on, &e.text)
+        .await?;
     let f = app.app.case(&actor, id).await?;
     Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
 }
@@ -336,7 +338,17 @@ pub(crate) async fn add_action(
     )?;
     let actor = caller.actor();
     app.app
-        .add_case_action(&actor, id, a.agency, &a.owner, &a.text, a.due, None)
+        .add_case_action(
+            &actor,
+            id,
+            &safer_app::casework::CaseActionEntry {
+                agency: a.agency,
+                owner: a.owner,
+                text: a.text,
+                due: a.due,
+                meeting: None,
+            },
+        )
         .await?;
     let f = app.app.case(&actor, id).await?;
     Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
@@ -385,7 +397,13 @@ pub(crate) async fn case_actions(
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, WebError> {
     let actions = app.app.my_case_actions(&caller.actor()).await?;
-    Ok(Json(actions.iter().map(|(a, _)| action_json(a)).collect::<Vec<_>>()).into_response())
+    Ok(Json(
+        actions
+            .iter()
+            .map(|(a, _)| action_json(a))
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -410,7 +428,10 @@ pub(crate) async fn update_action(
         "An update has status (open, done or cancelled) and text",
     )?;
     let actor = caller.actor();
-    let case = app.app.update_case_action(&actor, id, u.status, &u.text).await?;
+    let case = app
+        .app
+        .update_case_action(&actor, id, u.status, &u.text)
+        .await?;
     let f = app.app.case(&actor, case).await?;
     Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
 }

@@ -7,11 +7,11 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use safer_app::AppError;
 use safer_app::casework::{
     CASE_WORKERS, CaseFile, CaseSummary, FORUM_RUNNERS, PersonOnReferral, Referral,
@@ -56,14 +56,21 @@ impl Fields {
 }
 
 /// A form's date field: empty is `None`; anything else must be a date.
-pub(crate) fn date_field(text: &str, errors: &mut Vec<(&'static str, String)>, id: &'static str) -> Option<Date> {
+pub(crate) fn date_field(
+    text: &str,
+    errors: &mut Vec<(&'static str, String)>,
+    id: &'static str,
+) -> Option<Date> {
     if text.is_empty() {
         return None;
     }
     match text.parse() {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push((id, format!("Enter the date as YYYY-MM-DD, such as 2024-05-01, not {text:?}.")));
+            errors.push((
+                id,
+                format!("Enter the date as YYYY-MM-DD, such as 2024-05-01, not {text:?}."),
+            ));
             None
         }
     }
@@ -284,7 +291,10 @@ fn validate_referral(f: &ReferralForm) -> Result<Referral, Vec<(&'static str, St
         let [name_id, role_id, date_id, age_id] = IDS[i];
         if p.name.is_empty() {
             if i == 0 {
-                errors.push((name_id, "Enter the name of the person the case is about.".into()));
+                errors.push((
+                    name_id,
+                    "Enter the name of the person the case is about.".into(),
+                ));
             }
             continue;
         }
@@ -329,7 +339,11 @@ fn validate_referral(f: &ReferralForm) -> Result<Referral, Vec<(&'static str, St
         }
     }
     for (id, text, what) in [
-        ("title", &f.title, "Say what the case is about, in a few words."),
+        (
+            "title",
+            &f.title,
+            "Say what the case is about, in a few words.",
+        ),
         ("reason", &f.reason, "Say why the case is referred."),
     ] {
         if text.is_empty() {
@@ -547,10 +561,7 @@ async fn case_page(
             file.next_review
                 .map_or_else(|| "Not under review".into(), |d| d.to_string()),
         ),
-        (
-            "Outcome",
-            c.outcome.clone().unwrap_or_else(|| "–".into()),
-        ),
+        ("Outcome", c.outcome.clone().unwrap_or_else(|| "–".into())),
     ];
     let people = file
         .people
@@ -626,9 +637,8 @@ async fn case_page(
         StatusCode::OK
     };
     let mut judgements = vec![Choice::new("", "No change to the score's level")];
-    judgements.extend(
-        [RiskLevel::Medium, RiskLevel::High].map(|r| Choice::new(risk_code(r), r.label())),
-    );
+    judgements
+        .extend([RiskLevel::Medium, RiskLevel::High].map(|r| Choice::new(risk_code(r), r.label())));
     let runner = has_any(user, FORUM_RUNNERS);
     Ok(view::render(
         status,
@@ -774,10 +784,18 @@ pub(crate) async fn share(
     let id: CaseId = id_of(&id)?;
     let f = Fields::parse(&body);
     let result = match f.one("with").parse::<AgencyId>() {
-        Err(_) => Err(AppError::Invalid("Choose the agency to share the case with.".into())),
+        Err(_) => Err(AppError::Invalid(
+            "Choose the agency to share the case with.".into(),
+        )),
         Ok(with) => {
             app.app
-                .share_case(&caller.actor(), id, with, &f.one("agreement"), &f.one("share-reason"))
+                .share_case(
+                    &caller.actor(),
+                    id,
+                    with,
+                    &f.one("agreement"),
+                    &f.one("share-reason"),
+                )
                 .await
         }
     };
@@ -792,14 +810,29 @@ pub(crate) async fn add_action(
 ) -> Result<Response, WebError> {
     let id: CaseId = id_of(&id)?;
     let f = Fields::parse(&body);
-    let result = match (f.one("agency").parse::<AgencyId>(), f.one("due").parse::<Date>()) {
-        (Err(_), _) => Err(AppError::Invalid("Choose the agency that owns the action.".into())),
+    let result = match (
+        f.one("agency").parse::<AgencyId>(),
+        f.one("due").parse::<Date>(),
+    ) {
+        (Err(_), _) => Err(AppError::Invalid(
+            "Choose the agency that owns the action.".into(),
+        )),
         (_, Err(_)) => Err(AppError::Invalid(
             "Enter the due date as YYYY-MM-DD, such as 2024-06-30.".into(),
         )),
         (Ok(agency), Ok(due)) => app
             .app
-            .add_case_action(&caller.actor(), id, agency, &f.one("owner"), &f.one("text"), due, None)
+            .add_case_action(
+                &caller.actor(),
+                id,
+                &safer_app::casework::CaseActionEntry {
+                    agency,
+                    owner: f.one("owner"),
+                    text: f.one("text"),
+                    due,
+                    meeting: None,
+                },
+            )
             .await
             .map(|_| ()),
     };
@@ -815,9 +848,19 @@ pub(crate) async fn decide(
     let id: CaseId = id_of(&id)?;
     let f = Fields::parse(&body);
     let result = match f.one("decision").as_str() {
-        "accept" => app.app.decide_referral(&caller.actor(), id, true, &f.one("reason")).await,
-        "decline" => app.app.decide_referral(&caller.actor(), id, false, &f.one("reason")).await,
-        _ => Err(AppError::Invalid("Choose to accept or decline the referral.".into())),
+        "accept" => {
+            app.app
+                .decide_referral(&caller.actor(), id, true, &f.one("reason"))
+                .await
+        }
+        "decline" => {
+            app.app
+                .decide_referral(&caller.actor(), id, false, &f.one("reason"))
+                .await
+        }
+        _ => Err(AppError::Invalid(
+            "Choose to accept or decline the referral.".into(),
+        )),
     };
     after_change(&app, &caller, id, result, "decision", "decision").await
 }
@@ -830,7 +873,10 @@ pub(crate) async fn close(
 ) -> Result<Response, WebError> {
     let id: CaseId = id_of(&id)?;
     let f = Fields::parse(&body);
-    let result = app.app.close_case(&caller.actor(), id, &f.one("outcome")).await;
+    let result = app
+        .app
+        .close_case(&caller.actor(), id, &f.one("outcome"))
+        .await;
     after_change(&app, &caller, id, result, "closed", "outcome").await
 }
 
@@ -842,7 +888,10 @@ pub(crate) async fn refer_again(
 ) -> Result<Response, WebError> {
     let id: CaseId = id_of(&id)?;
     let f = Fields::parse(&body);
-    let result = app.app.refer_again(&caller.actor(), id, &f.one("again-reason")).await;
+    let result = app
+        .app
+        .refer_again(&caller.actor(), id, &f.one("again-reason"))
+        .await;
     after_change(&app, &caller, id, result, "again", "again-reason").await
 }
 
@@ -854,15 +903,16 @@ pub(crate) async fn update_action(
 ) -> Result<Response, WebError> {
     let id: CaseActionId = id_of(&id)?;
     let f = Fields::parse(&body);
-    let status = f
-        .one("status")
-        .parse::<CaseActionStatus>()
-        .map_err(|_| WebError::Unprocessable("Choose the action's status: open, done or cancelled.".into()))?;
+    let status = f.one("status").parse::<CaseActionStatus>().map_err(|_| {
+        WebError::Unprocessable("Choose the action's status: open, done or cancelled.".into())
+    })?;
     let case = app
         .app
         .update_case_action(&caller.actor(), id, status, &f.one("text"))
         .await?;
-    Ok(http::redirect(&format!("/cases/{case}?done=update#actions")))
+    Ok(http::redirect(&format!(
+        "/cases/{case}?done=update#actions"
+    )))
 }
 
 #[derive(Template)]

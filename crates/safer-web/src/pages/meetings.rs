@@ -78,7 +78,10 @@ async fn meetings_page(
             chrome: Chrome::new(app, caller, "Meetings").with_errors(has_errors),
             errors: Errors(errors),
             table,
-            may_add: caller.user.as_ref().is_some_and(|u| u.has_any(FORUM_RUNNERS)),
+            may_add: caller
+                .user
+                .as_ref()
+                .is_some_and(|u| u.has_any(FORUM_RUNNERS)),
             forums: app
                 .app
                 .casework()
@@ -112,14 +115,27 @@ pub(crate) async fn add(
         return meetings_page(
             &app,
             &caller,
-            vec![("held_on", "Enter the meeting's date as YYYY-MM-DD, such as 2024-06-12.".into())],
+            vec![(
+                "held_on",
+                "Enter the meeting's date as YYYY-MM-DD, such as 2024-06-12.".into(),
+            )],
         )
         .await;
     };
-    let attended: Vec<AgencyId> = f.all("attended").iter().filter_map(|a| a.parse().ok()).collect();
+    let attended: Vec<AgencyId> = f
+        .all("attended")
+        .iter()
+        .filter_map(|a| a.parse().ok())
+        .collect();
     match app
         .app
-        .add_meeting(&caller.actor(), &f.one("forum"), on, &f.one("chair"), &attended)
+        .add_meeting(
+            &caller.actor(),
+            &f.one("forum"),
+            on,
+            &f.one("chair"),
+            &attended,
+        )
         .await
     {
         Ok(id) => Ok(http::redirect(&format!("/meetings/{id}"))),
@@ -191,7 +207,13 @@ async fn agenda_page(
         a.referrals
             .iter()
             .chain(&a.reviews)
-            .map(|c| Choice::new(c.case.id.to_string(), format!("{} · {}", c.case.id, c.case.title))),
+            .chain(&a.others)
+            .map(|c| {
+                Choice::new(
+                    c.case.id.to_string(),
+                    format!("{} · {}", c.case.id, c.case.title),
+                )
+            }),
     );
     let has_errors = !errors.is_empty();
     Ok(view::render(
@@ -210,7 +232,10 @@ async fn agenda_page(
             referrals: cases_table("New referrals", &a.referrals).quiet(),
             reviews: cases_table("Cases due for review", &a.reviews).quiet(),
             overdue: overdue.quiet(),
-            may_record: caller.user.as_ref().is_some_and(|u| u.has_any(FORUM_RUNNERS)),
+            may_record: caller
+                .user
+                .as_ref()
+                .is_some_and(|u| u.has_any(FORUM_RUNNERS)),
             items,
             agencies: std::iter::once(Choice::new("", "No action"))
                 .chain(
@@ -247,7 +272,14 @@ pub(crate) async fn record_decision(
     let f = Fields::parse(&body);
     let actor = caller.actor();
     let Ok(case) = f.one("case").parse::<CaseId>() else {
-        return agenda_page(&app, &caller, id, false, vec![("case", "Choose the case the decision is on.".into())]).await;
+        return agenda_page(
+            &app,
+            &caller,
+            id,
+            false,
+            vec![("case", "Choose the case the decision is on.".into())],
+        )
+        .await;
     };
     let agency = f.one("agency");
     let action = if agency.is_empty() {
@@ -261,17 +293,32 @@ pub(crate) async fn record_decision(
                     &caller,
                     id,
                     false,
-                    vec![("due", "Enter the action's due date as YYYY-MM-DD, such as 2024-07-01.".into())],
+                    vec![(
+                        "due",
+                        "Enter the action's due date as YYYY-MM-DD, such as 2024-07-01.".into(),
+                    )],
                 )
                 .await;
             }
         }
     };
     let result = async {
-        app.app.record_decision(&actor, id, case, &f.one("decision")).await?;
+        app.app
+            .record_decision(&actor, id, case, &f.one("decision"))
+            .await?;
         if let Some((agency, due)) = action {
             app.app
-                .add_case_action(&actor, case, agency, &f.one("owner"), &f.one("action"), due, Some(id))
+                .add_case_action(
+                    &actor,
+                    case,
+                    &safer_app::casework::CaseActionEntry {
+                        agency,
+                        owner: f.one("owner"),
+                        text: f.one("action"),
+                        due,
+                        meeting: Some(id),
+                    },
+                )
                 .await?;
         }
         Ok::<(), AppError>(())
@@ -279,7 +326,9 @@ pub(crate) async fn record_decision(
     .await;
     match result {
         Ok(()) => Ok(http::redirect(&format!("/meetings/{id}?done=1"))),
-        Err(AppError::Invalid(m)) => agenda_page(&app, &caller, id, false, vec![("decision", m)]).await,
+        Err(AppError::Invalid(m)) => {
+            agenda_page(&app, &caller, id, false, vec![("decision", m)]).await
+        }
         Err(e) => Err(e.into()),
     }
 }

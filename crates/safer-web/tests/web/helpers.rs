@@ -346,10 +346,18 @@ async fn seed_cases(
         denied_types: Default::default(),
     };
     let plan: [(&str, Role, &[Role]); 4] = [
-        ("asb", Role::Caseworker, &[Role::AgencyLead, Role::CommunitySafetyOfficer]),
+        (
+            "asb",
+            Role::Caseworker,
+            &[Role::AgencyLead, Role::CommunitySafetyOfficer],
+        ),
         ("asb", Role::ReadOnlyPartner, &[]),
         ("hate", Role::Analyst, &[]),
-        ("prevent", Role::Caseworker, &[Role::AgencyLead, Role::CommunitySafetyOfficer]),
+        (
+            "prevent",
+            Role::Caseworker,
+            &[Role::AgencyLead, Role::CommunitySafetyOfficer],
+        ),
     ];
     let today = safer_domain::Date::from_unix_seconds(safer_store::db::unix_now()).expect("today");
     let mut made = Vec::new();
@@ -391,7 +399,11 @@ async fn seed_cases(
             .expect("case");
         made.push((case, person));
     }
-    for r in [Role::Caseworker, Role::AgencyLead, Role::CommunitySafetyOfficer] {
+    for r in [
+        Role::Caseworker,
+        Role::AgencyLead,
+        Role::CommunitySafetyOfficer,
+    ] {
         db.share_case(
             made[2].0,
             &CaseShare {

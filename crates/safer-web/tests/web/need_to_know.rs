@@ -27,7 +27,7 @@ struct Row {
 }
 
 use Role::{
-    AgencyLead as Lead, Administrator as Admin, Analyst, Caseworker as Worker,
+    Administrator as Admin, AgencyLead as Lead, Analyst, Caseworker as Worker,
     CommunitySafetyOfficer as Cso, JagCoordinator as Coord, ReadOnlyPartner as ReadOnly,
 };
 
@@ -126,7 +126,10 @@ const TABLE: &[Row] = &[
 /// API's list, a search for its person's name, and the meeting's minutes
 /// (an agency's copy leaves restricted types out; the coordinator's full
 /// copy has them). 1: found, 0: absent, -: the role has no such place.
-const FOUND: &[(&str, [(Role, [&str; 4]); 4])] = &[
+/// A place cases are found, and per role whether each relation's case is.
+type Place = (&'static str, [(Role, [&'static str; 4]); 4]);
+
+const FOUND: &[Place] = &[
     (
         "the case list (/cases)",
         [
@@ -236,7 +239,10 @@ async fn every_role_gets_what_the_table_says_for_every_relation() {
                     );
                     assert_eq!(status, want, "{what}: {body:.300}");
                     if status == 404 || status == 403 {
-                        assert!(reveals_nothing(&body, rel), "{what} reveals the case: {body}");
+                        assert!(
+                            reveals_nothing(&body, rel),
+                            "{what} reveals the case: {body}"
+                        );
                     }
                     if status == 200 && row.what.starts_with("GET /cases/") {
                         assert!(body.contains(Cases::NAMES[rel].1), "{what}");
@@ -262,7 +268,8 @@ async fn a_case_outside_the_need_to_know_is_in_no_list_search_or_minutes() {
                     let body = match *place {
                         p if p.contains("/api/v1/cases") => c.get("/api/v1/cases").await,
                         p if p.contains("/search") => {
-                            c.get(&format!("/search?q={}", name.replace(' ', "+"))).await
+                            c.get(&format!("/search?q={}", name.replace(' ', "+")))
+                                .await
                         }
                         p if p.contains("minutes") => {
                             c.get(&format!("/meetings/{meeting}/minutes")).await
@@ -321,7 +328,8 @@ async fn every_view_of_a_case_is_audited_and_every_attempt_outside_it_too() {
             "[{b}] the attempt is audited"
         );
         assert!(
-            !log.iter().any(|e| e.target == "case 999999" && e.action == "access_denied"),
+            !log.iter()
+                .any(|e| e.target == "case 999999" && e.action == "access_denied"),
             "[{b}] a case that does not exist is not an attempt on one"
         );
         // The two 404s are the same page, but for the number asked.
@@ -332,7 +340,12 @@ async fn every_view_of_a_case_is_audited_and_every_attempt_outside_it_too() {
             format!("{}{}", &body[..at], &body[end..])
                 .replace(&format!("There is no case {id}."), "There is no case N.")
         };
-        let a = worker.get(&format!("/cases/{unseen}")).await.text().await.unwrap();
+        let a = worker
+            .get(&format!("/cases/{unseen}"))
+            .await
+            .text()
+            .await
+            .unwrap();
         let z = worker.get("/cases/999999").await.text().await.unwrap();
         assert_eq!(page(a, &unseen.to_string()), page(z, "999999"), "[{b}]");
         app.stop().await;
