@@ -219,3 +219,123 @@ async fn text_holding_markup_is_shown_as_text_everywhere() {
         app.stop().await;
     }
 }
+
+/// Case work: every text a caseworker or coordinator types (a case's
+/// title and reason, a person's name, alias and address, a note, an
+/// action, a meeting's chair, a decision) is shown as text on every case
+/// page, the minutes included.
+#[tokio::test]
+async fn case_work_shows_what_was_typed_as_text() {
+    for app in spawn_app().await {
+        let b = app.backend;
+        let worker = app.login_as(Role::Caseworker).await;
+        let own = crate::helpers::agency_of(Role::Caseworker);
+        let agencies = app.db.agencies().await.unwrap();
+        let own_id = agencies.iter().find(|a| a.name == own).unwrap().id.to_string();
+        let r = worker
+            .post_form(
+                "/cases/new",
+                &[
+                    ("forum", "jag"),
+                    ("case_type", "asb"),
+                    ("title", &hostile("Title")),
+                    ("risk", "high"),
+                    ("reason", &hostile("Reason")),
+                    ("lead_officer", &hostile("Officer")),
+                    ("p1_name", &hostile("Name")),
+                    ("p1_aliases", &hostile("Alias")),
+                    ("p1_address", &hostile("Address")),
+                    ("p1_role", "victim"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let case = crate::helpers::location(&r);
+        let case = case.split('?').next().unwrap().to_owned();
+        let id = case.rsplit('/').next().unwrap().to_owned();
+        let r = worker
+            .post_form(
+                &format!("{case}/entries"),
+                &[("kind", "note"), ("entry-text", &hostile("Note"))],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let r = worker
+            .post_form(
+                &format!("{case}/actions"),
+                &[
+                    ("agency", &own_id),
+                    ("owner", &hostile("Owner")),
+                    ("text", &hostile("Action")),
+                    ("due", "2020-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        // A form sent back with its error shows the case, escaped.
+        let r = worker
+            .post_form(
+                &format!("{case}/entries"),
+                &[("kind", "note"), ("on", "not a date"), ("entry-text", "x")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
+        assert_escaped(&r.text().await.unwrap(), "the case page with an error");
+        let jag = app.login_as(Role::JagCoordinator).await;
+        let r = jag
+            .post_form(
+                "/meetings",
+                &[
+                    ("forum", "jag"),
+                    ("held_on", "2020-01-08"),
+                    ("chair", &hostile("Chair")),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let meeting = crate::helpers::location(&r);
+        let r = jag
+            .post_form(
+                &format!("{meeting}/decisions"),
+                &[("case", &id), ("decision", &hostile("Decision"))],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "[{b}]");
+        let everything = safer_domain::casework::access::CaseScope {
+            agency: None,
+            denied_types: Default::default(),
+        };
+        let person = app
+            .db
+            .people_in_scope(&everything, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(_, p)| p.name.contains("alert"))
+            .unwrap()
+            .0;
+        for (who, path) in [
+            (&worker, "/cases".to_owned()),
+            (&worker, case.clone()),
+            (&worker, format!("/people/{person}")),
+            (&worker, "/search?q=Name".to_owned()),
+            (&worker, "/case-actions".to_owned()),
+            (&jag, "/meetings".to_owned()),
+            (&jag, meeting.clone()),
+            (&jag, format!("{meeting}/minutes")),
+            (&worker, format!("/api/v1/cases/{id}")),
+        ] {
+            let r = who.get(&path).await;
+            assert_eq!(r.status(), StatusCode::OK, "[{b}] {path}");
+            let body = r.text().await.unwrap();
+            if path.starts_with("/api/") {
+                // JSON carries the text as it was typed, in a JSON string.
+                let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert!(v["title"].as_str().unwrap().contains(SCRIPT), "[{b}]");
+            } else {
+                assert_escaped(&body, &format!("[{b}] {path}"));
+            }
+        }
+        app.stop().await;
+    }
+}
