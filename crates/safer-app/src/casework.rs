@@ -457,6 +457,32 @@ impl App {
     /// A case file, for a reader who may see the case (else not found);
     /// audited as `view_case`.
     pub async fn case(&self, actor: &Actor, id: CaseId) -> Result<CaseFile, AppError> {
+        let file = self.case_file_unaudited(actor, id).await?;
+        self.db
+            .audit(&actor.audit("view_case", &format!("case {id}"), ""))
+            .await?;
+        Ok(file)
+    }
+
+    /// The case summaries of a scope (for tasks that list cases in their
+    /// own terms and audit themselves).
+    pub(crate) async fn cases_in(&self, scope: &CaseScope) -> Result<Vec<CaseSummary>, AppError> {
+        let cases = self.db.cases(scope).await?;
+        let actions = self.db.case_actions(scope, None).await?;
+        let names = self.agency_names().await?;
+        Ok(cases
+            .into_iter()
+            .map(|c| self.summarise(c, &actions, &names))
+            .collect())
+    }
+
+    /// A case file, scoped but not audited: for the tasks that audit what
+    /// they return in their own terms (a subject access export).
+    pub(crate) async fn case_file_unaudited(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+    ) -> Result<CaseFile, AppError> {
         let (user, scope) = self.scoped(actor, CASE_READERS, Some(id))?;
         let case = match self.db.case_in_scope(id, &scope).await {
             Ok(c) => c,
@@ -516,9 +542,6 @@ impl App {
                 possible_duplicates,
             });
         }
-        self.db
-            .audit(&actor.audit("view_case", &format!("case {id}"), ""))
-            .await?;
         Ok(CaseFile {
             forum: self.forum_name(&case.forum),
             case_type: self.type_name(&case.case_type),

@@ -49,6 +49,7 @@ mod narrative;
 mod passwords;
 mod plans;
 mod review;
+pub mod rights;
 mod sessions;
 
 use std::path::{Path, PathBuf};

@@ -39,9 +39,13 @@ enum Change {
     AddMeeting,
     RecordDecision,
     CloseCase,
+    RectifyPerson,
+    MergePeople,
+    DeleteCase,
+    DeletePerson,
 }
 
-const CHANGES: [Change; 30] = [
+const CHANGES: [Change; 34] = [
     Change::AddAgency,
     Change::AddUser,
     Change::ResetPassword,
@@ -72,6 +76,10 @@ const CHANGES: [Change; 30] = [
     Change::AddMeeting,
     Change::RecordDecision,
     Change::CloseCase,
+    Change::RectifyPerson,
+    Change::MergePeople,
+    Change::DeleteCase,
+    Change::DeletePerson,
 ];
 
 /// What a change's audit entry must say: the action, who (as logged) and
@@ -140,6 +148,18 @@ fn expected(c: Change, s: &Seeded) -> (&'static str, &'static str, String) {
         Change::AddMeeting => ("add_meeting", "jag", "meeting".into()),
         Change::RecordDecision => ("record_decision", "jag", format!("case {}", s.open_case)),
         Change::CloseCase => ("close_case", "jag", format!("case {}", s.open_case)),
+        Change::RectifyPerson => (
+            "rectify_person",
+            "police-worker",
+            format!("person {}", s.open_person),
+        ),
+        Change::MergePeople => (
+            "merge_people",
+            "police-worker",
+            format!("person {}", s.referred_person),
+        ),
+        Change::DeleteCase => ("delete_case", "jag", format!("case {}", s.declined_case)),
+        Change::DeletePerson => ("delete_person", "jag", format!("person {}", s.open_person)),
     }
 }
 
@@ -363,6 +383,43 @@ async fn make(t: &TestApp, s: &Seeded, c: Change, session: &str) -> Result<(), A
             app.close_case(&t.web("jag").await, s.open_case, "Resolved")
                 .await
         }
+        Change::RectifyPerson => {
+            let p = safer_domain::casework::person::Person {
+                name: "Graffiti victim (corrected)".into(),
+                aliases: vec![],
+                birth: safer_domain::casework::person::Birth::Unknown,
+                address: None,
+                vulnerabilities: Default::default(),
+            };
+            app.rectify_person(
+                &t.web("police-worker").await,
+                s.open_person,
+                &p,
+                "Name misspelt",
+            )
+            .await
+        }
+        Change::MergePeople => app
+            .merge_people(
+                &t.web("police-worker").await,
+                s.referred_person,
+                s.open_person,
+                "The same neighbour",
+            )
+            .await
+            .map(drop),
+        Change::DeleteCase => app
+            .delete_case(
+                &t.web("jag").await,
+                s.declined_case,
+                "Retention period ended",
+            )
+            .await
+            .map(drop),
+        Change::DeletePerson => {
+            app.delete_person(&t.web("jag").await, s.open_person, "Erasure request")
+                .await
+        }
     }
 }
 
@@ -449,6 +506,10 @@ async fn state(t: &TestApp) -> String {
     out += &format!("{:?}\n", db.case_actions(&all, None).await.unwrap());
     out += &format!("{:?}\n", db.people_in_scope(&all, None).await.unwrap());
     out += &format!("{:?}\n", db.meetings(None).await.unwrap());
+    for (p, _) in db.people_in_scope(&all, None).await.unwrap() {
+        out += &format!("{:?}\n", db.person_history(p, &all).await.unwrap());
+        out += &format!("{:?}\n", db.merges_into(p, &all).await.unwrap());
+    }
     out += &format!("{}\n", db.verify_audit().await.unwrap().entries);
     out
 }

@@ -194,3 +194,139 @@ async fn each_agencys_minutes_hold_only_the_cases_it_may_see() {
     }
     cleanup(all).await;
 }
+
+#[tokio::test]
+async fn after_its_retention_a_case_and_its_people_are_deleted_everywhere_but_the_audit_log() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        let jag = t.web("jag").await;
+        let name = "Litter person";
+        // The declined referral is not due yet; a year and a day later it is.
+        assert!(
+            app.retention_review(&jag).await.unwrap().is_empty(),
+            "[{b}]"
+        );
+        t.clock.advance(366 * 86_400);
+        let due = app.retention_review(&jag).await.unwrap();
+        assert_eq!(
+            due.iter().map(|d| d.case.case.id).collect::<Vec<_>>(),
+            [s.declined_case],
+            "[{b}]"
+        );
+        let person = app.case(&jag, s.declined_case).await.unwrap().people[0].id;
+        let e = app.delete_case(&jag, s.open_case, "x").await.unwrap_err();
+        assert!(
+            matches!(e, AppError::Conflict(_)),
+            "[{b}] a live case is not deleted: {e:?}"
+        );
+        assert_eq!(
+            app.delete_case(&jag, s.declined_case, "Retention period ended")
+                .await
+                .unwrap(),
+            1
+        );
+        // Gone from the case, the person, the lists and the search.
+        assert!(matches!(
+            app.case(&jag, s.declined_case).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert!(matches!(
+            app.person(&jag, person).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert!(
+            !app.cases(&jag)
+                .await
+                .unwrap()
+                .iter()
+                .any(|c| c.case.id == s.declined_case)
+        );
+        let found = app.search_cases(&jag, name).await.unwrap();
+        assert!(found.people.is_empty() && found.cases.is_empty(), "[{b}]");
+        let everything = safer_domain::casework::access::CaseScope {
+            agency: None,
+            denied_types: Default::default(),
+        };
+        let db = t.db();
+        assert!(
+            !db.people_in_scope(&everything, None)
+                .await
+                .unwrap()
+                .iter()
+                .any(|(_, p)| p.name == name),
+            "[{b}]"
+        );
+        assert!(
+            !db.case_events(&everything, None)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.case_id == s.declined_case)
+        );
+        // The audit log keeps the fact, and the chain still holds.
+        let log = db.audit_log(1000).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "delete_case"
+                    && e.target == format!("case {}", s.declined_case))
+        );
+        assert_eq!(db.verify_audit().await.unwrap().first_broken, None, "[{b}]");
+    }
+    cleanup(all).await;
+}
+
+#[tokio::test]
+async fn a_merge_moves_the_cases_and_undoing_it_puts_everything_back() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        let worker = t.web("police-worker").await;
+        let before_kept = app.person(&worker, s.open_person).await.unwrap();
+        let before_merged = app.person(&worker, s.referred_person).await.unwrap();
+        let merge = app
+            .merge_people(&worker, s.referred_person, s.open_person, "Same neighbour")
+            .await
+            .unwrap();
+        let kept = app.person(&worker, s.open_person).await.unwrap();
+        assert_eq!(
+            kept.cases.len(),
+            2,
+            "[{b}] both cases are the kept record's"
+        );
+        assert!(matches!(
+            app.person(&worker, s.referred_person).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert_eq!(
+            app.undo_merge(&worker, merge).await.unwrap(),
+            s.referred_person
+        );
+        assert_eq!(
+            app.person(&worker, s.open_person).await.unwrap(),
+            before_kept,
+            "[{b}]"
+        );
+        assert_eq!(
+            app.person(&worker, s.referred_person).await.unwrap(),
+            before_merged,
+            "[{b}]"
+        );
+        let (_, merges) = app.person_history(&worker, s.open_person).await.unwrap();
+        assert!(merges[0].undone, "[{b}] the merge is kept, marked undone");
+        // Rectification keeps the earlier version.
+        let mut p = before_kept.person.clone();
+        p.name = "Graffiti victim (corrected)".into();
+        app.rectify_person(&worker, s.open_person, &p, "Misspelt")
+            .await
+            .unwrap();
+        let (history, _) = app.person_history(&worker, s.open_person).await.unwrap();
+        assert_eq!(history[0].before, before_kept.person, "[{b}]");
+        assert_eq!(history[0].reason, "Misspelt");
+    }
+    cleanup(all).await;
+}

@@ -143,6 +143,11 @@ pub struct Seeded {
     pub open_case: safer_domain::CaseId,
     pub case_action: safer_domain::CaseActionId,
     pub meeting: safer_domain::MeetingId,
+    /// A referral the JAG declined.
+    pub declined_case: safer_domain::CaseId,
+    /// The victims on `referred_case` and `open_case`.
+    pub referred_person: safer_domain::PersonId,
+    pub open_person: safer_domain::PersonId,
 }
 
 /// Agencies, one user per role, the 2020–23 plan, two actions (one led by
@@ -277,7 +282,24 @@ pub async fn seed(t: &TestApp) -> Seeded {
         )
         .await
         .expect("meeting");
+    let declined_case = app
+        .refer_case(&worker, &referral("Litter"))
+        .await
+        .expect("case");
+    app.decide_referral(&jag_web, declined_case, false, "Not for the JAG")
+        .await
+        .expect("decline");
+    let referred_person = app
+        .case(&jag_web, referred_case)
+        .await
+        .expect("case")
+        .people[0]
+        .id;
+    let open_person = app.case(&jag_web, open_case).await.expect("case").people[0].id;
     Seeded {
+        declined_case,
+        referred_person,
+        open_person,
         referred_case,
         open_case,
         case_action,

@@ -32,6 +32,47 @@ pub struct CaseworkConfig {
     pub agreements: Vec<String>,
     pub repeat_victim: RepeatRule,
     pub repeat_location: RepeatRule,
+    pub retention: Retention,
+}
+
+/// How long case records are kept once the forum is done with them [K],
+/// in days from the day a case was closed or a referral declined. When the
+/// period has run the case is on the retention review list, for the
+/// coordinator to delete or keep with a reason. The defaults follow the
+/// common practice for ASB case records (six years after closure) and a
+/// year for referrals that were never taken on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    pub closed_case_days: u32,
+    pub declined_referral_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            closed_case_days: 6 * 365 + 1,
+            declined_referral_days: 365,
+        }
+    }
+}
+
+impl Retention {
+    /// The day a case that ended (closed, or declined) on `ended` is due
+    /// for its retention review; `None` for a live case.
+    pub fn review_due(
+        &self,
+        status: super::case::CaseStatus,
+        ended: crate::Date,
+    ) -> Option<crate::Date> {
+        use super::case::CaseStatus::*;
+        let days = match status {
+            Closed => self.closed_case_days,
+            Declined => self.declined_referral_days,
+            Referred | Open => return None,
+        };
+        ended.plus_days(i64::from(days))
+    }
 }
 
 impl Default for CaseworkConfig {
@@ -61,6 +102,7 @@ impl Default for CaseworkConfig {
             ],
             repeat_victim: RepeatRule::REPEAT_VICTIM,
             repeat_location: RepeatRule::REPEAT_LOCATION,
+            retention: Retention::default(),
         }
     }
 }
@@ -133,6 +175,23 @@ mod tests {
         for t in c.restrictions.types.keys() {
             assert!(c.case_type(t).is_some(), "{t} is restricted but not a type");
         }
+    }
+
+    #[test]
+    fn a_case_is_reviewed_for_retention_only_once_it_has_ended() {
+        use crate::casework::case::CaseStatus::*;
+        let r = Retention::default();
+        let ended: crate::Date = "2024-05-01".parse().unwrap();
+        assert_eq!(r.review_due(Open, ended), None);
+        assert_eq!(r.review_due(Referred, ended), None);
+        assert_eq!(
+            r.review_due(Declined, ended).unwrap().to_string(),
+            "2025-05-01"
+        );
+        assert_eq!(
+            r.review_due(Closed, ended).unwrap().to_string(),
+            "2030-05-01"
+        );
     }
 
     #[test]

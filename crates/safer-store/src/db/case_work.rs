@@ -430,7 +430,7 @@ impl Database {
         let (agency, denied) = scope_params(scope);
         let rows = sqlx::query(concat!(
             "SELECT p.id, p.name, p.aliases, p.birth, p.address, p.vulnerabilities FROM people p
-             WHERE ($1 = 0 OR p.id = $1) AND EXISTS (SELECT 1 FROM case_people cp JOIN cases c ON c.id = cp.case_id
+             WHERE ($1 = 0 OR p.id = $1) AND p.merged_into IS NULL AND EXISTS (SELECT 1 FROM case_people cp JOIN cases c ON c.id = cp.case_id
                WHERE cp.person_id = p.id AND ",
             scope_sql!("$2", "$3"),
             ") ORDER BY p.id"

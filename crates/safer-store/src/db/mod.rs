@@ -12,9 +12,11 @@ mod audit;
 mod cases;
 pub use cases::{CaseShare, NewCase, StoredCase};
 mod case_work;
+mod rights;
 pub use case_work::{
     CaseActionUpdate, NewCaseAction, NewEvent, StoredCaseAction, StoredEvent, StoredMeeting,
 };
+pub use rights::{PersonMerge, PersonVersion};
 mod commentary;
 mod fund;
 pub use commentary::Commentary;
@@ -277,6 +279,11 @@ impl Database {
                     "case work",
                     include_str!("../../migrations/sqlite/0008_case_work.sql"),
                 ),
+                (
+                    9,
+                    "rights",
+                    include_str!("../../migrations/sqlite/0009_rights.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -318,6 +325,11 @@ impl Database {
                     8,
                     "case work",
                     include_str!("../../migrations/postgres/0008_case_work.sql"),
+                ),
+                (
+                    9,
+                    "rights",
+                    include_str!("../../migrations/postgres/0009_rights.sql"),
                 ),
             ],
         };

@@ -520,3 +520,26 @@ pub(crate) async fn minutes(
     })
     .into_response())
 }
+
+/// A subject access export as JSON: the person, their record's earlier
+/// versions, and each case they are on with its chronology and actions.
+pub(crate) fn subject_access_json(s: safer_app::rights::SubjectAccess) -> serde_json::Value {
+    serde_json::json!({
+        "person_id": s.id,
+        "made_on": s.made_on,
+        "person": s.person,
+        "earlier_versions": s.history.iter().map(|v| serde_json::json!({
+            "before": v.before,
+            "reason": v.reason,
+            "changed_by": v.changed_by,
+            "changed_at": v.changed_at,
+        })).collect::<Vec<_>>(),
+        "cases": s.cases.into_iter().map(|(f, role)| {
+            let mut v = serde_json::to_value(file_json(f)).unwrap_or_default();
+            if let Some(m) = v.as_object_mut() {
+                m.insert("role".into(), serde_json::to_value(role).unwrap_or_default());
+            }
+            v
+        }).collect::<Vec<_>>(),
+    })
+}

@@ -147,28 +147,34 @@ pub(crate) fn cases_table(caption: &str, cases: &[CaseSummary]) -> Table {
 #[template(path = "cases.html")]
 struct CasesPage {
     chrome: Chrome,
+    done: Option<&'static str>,
     table: Table,
     count: usize,
     overdue: usize,
     any_overdue: bool,
     may_refer: bool,
+    may_review: bool,
     query: String,
 }
 
 pub(crate) async fn index(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let actor = caller.actor();
     let cases = app.app.cases(&actor).await?;
     let overdue = cases.iter().map(|c| c.overdue_actions).sum();
     Ok(view::page(&CasesPage {
         chrome: Chrome::new(&app, &caller, "Cases"),
+        done: (q.done.as_deref() == Some("person-deleted"))
+            .then_some("The person is deleted from every case and record."),
         table: cases_table("Cases you may see", &cases).quiet(),
         count: cases.len(),
         overdue,
         any_overdue: overdue > 0,
         may_refer: crate::routes::may_get(caller.user.as_ref(), "/cases/new"),
+        may_review: crate::routes::may_get(caller.user.as_ref(), "/retention"),
         query: String::new(),
     }))
 }
@@ -214,8 +220,9 @@ struct PersonForm {
     vulnerabilities: Vec<String>,
 }
 
-fn referral_form(f: &Fields) -> ReferralForm {
-    let person = |p: &str| PersonForm {
+/// A person's fields, named with the prefix (`p1_`, `p2_`).
+fn person_form(f: &Fields, p: &str) -> PersonForm {
+    PersonForm {
         name: f.one(&format!("{p}name")),
         aliases: f.one(&format!("{p}aliases")),
         birth_date: f.one(&format!("{p}birth_date")),
@@ -224,7 +231,78 @@ fn referral_form(f: &Fields) -> ReferralForm {
         address: f.one(&format!("{p}address")),
         role: f.one(&format!("{p}role")),
         vulnerabilities: f.all(&format!("{p}vulnerabilities")),
+    }
+}
+
+/// The person a form describes (its name given), or `None` with the
+/// errors pushed under the fields' ids (`ids`: the birth date's and the
+/// age band's).
+fn person_of(
+    p: &PersonForm,
+    errors: &mut Vec<(&'static str, String)>,
+    [date_id, age_id]: [&'static str; 2],
+) -> Option<Person> {
+    let birth = if !p.birth_date.is_empty() {
+        date_field(&p.birth_date, errors, date_id).map(|date| Birth::Date { date })
+    } else if !p.age_from.is_empty() || !p.age_to.is_empty() {
+        match (p.age_from.parse::<u8>(), p.age_to.parse::<u8>()) {
+            (Ok(from), Ok(to)) if from <= to => Some(Birth::AgeBand { from, to }),
+            _ => {
+                errors.push((
+                    age_id,
+                    "Enter the age band as two whole numbers, the lower first, such as 16 and 17."
+                        .into(),
+                ));
+                None
+            }
+        }
+    } else {
+        Some(Birth::Unknown)
     };
+    let vulnerabilities: BTreeSet<Vulnerability> = VULNERABILITIES
+        .into_iter()
+        .filter(|v| p.vulnerabilities.contains(&vulnerability_code(*v)))
+        .collect();
+    Some(Person {
+        name: p.name.clone(),
+        aliases: p
+            .aliases
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        birth: birth?,
+        address: (!p.address.is_empty()).then(|| p.address.clone()),
+        vulnerabilities,
+    })
+}
+
+/// The form filled from a person held (for rectifying them).
+fn filled_person(p: &Person) -> PersonForm {
+    let (birth_date, age_from, age_to) = match p.birth {
+        Birth::Date { date } => (date.to_string(), String::new(), String::new()),
+        Birth::AgeBand { from, to } => (String::new(), from.to_string(), to.to_string()),
+        Birth::Unknown => (String::new(), String::new(), String::new()),
+    };
+    PersonForm {
+        name: p.name.clone(),
+        aliases: p.aliases.join(", "),
+        birth_date,
+        age_from,
+        age_to,
+        address: p.address.clone().unwrap_or_default(),
+        role: String::new(),
+        vulnerabilities: p
+            .vulnerabilities
+            .iter()
+            .map(|v| vulnerability_code(*v))
+            .collect(),
+    }
+}
+
+fn referral_form(f: &Fields) -> ReferralForm {
+    let person = |p: &str| person_form(f, p);
     ReferralForm {
         forum: f.one("forum"),
         case_type: f.one("case_type"),
@@ -302,40 +380,9 @@ fn validate_referral(f: &ReferralForm) -> Result<Referral, Vec<(&'static str, St
         if role.is_none() {
             errors.push((role_id, format!("Choose what {} is on the case.", p.name)));
         }
-        let birth = if !p.birth_date.is_empty() {
-            date_field(&p.birth_date, &mut errors, date_id).map(|date| Birth::Date { date })
-        } else if !p.age_from.is_empty() || !p.age_to.is_empty() {
-            match (p.age_from.parse::<u8>(), p.age_to.parse::<u8>()) {
-                (Ok(from), Ok(to)) if from <= to => Some(Birth::AgeBand { from, to }),
-                _ => {
-                    errors.push((age_id, "Enter the age band as two whole numbers, the lower first, such as 16 and 17.".into()));
-                    None
-                }
-            }
-        } else {
-            Some(Birth::Unknown)
-        };
-        let vulnerabilities: BTreeSet<Vulnerability> = VULNERABILITIES
-            .into_iter()
-            .filter(|v| p.vulnerabilities.contains(&vulnerability_code(*v)))
-            .collect();
-        if let (Some(role), Some(birth)) = (role, birth) {
-            people.push((
-                PersonOnReferral::New(Person {
-                    name: p.name.clone(),
-                    aliases: p
-                        .aliases
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|a| !a.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    birth,
-                    address: (!p.address.is_empty()).then(|| p.address.clone()),
-                    vulnerabilities,
-                }),
-                role,
-            ));
+        let person = person_of(p, &mut errors, [date_id, age_id]);
+        if let (Some(role), Some(person)) = (role, person) {
+            people.push((PersonOnReferral::New(person), role));
         }
     }
     for (id, text, what) in [
@@ -498,6 +545,7 @@ struct CasePage {
     may_decide: bool,
     may_close: bool,
     may_refer_again: bool,
+    may_delete: bool,
     agencies: Vec<Choice>,
     agreements: Vec<Choice>,
     questions: Vec<Choice>,
@@ -658,6 +706,7 @@ async fn case_page(
             may_decide: runner && c.status == CaseStatus::Referred,
             may_close: runner && c.status == CaseStatus::Open,
             may_refer_again: matches!(c.status, CaseStatus::Closed | CaseStatus::Declined),
+            may_delete: runner && matches!(c.status, CaseStatus::Closed | CaseStatus::Declined),
             agencies,
             agreements: cw
                 .agreements
@@ -977,18 +1026,31 @@ pub(crate) async fn case_actions(
 #[template(path = "person.html")]
 struct PersonPage {
     chrome: Chrome,
+    errors: Errors,
+    done: Option<&'static str>,
+    id: PersonId,
     name: String,
     summary: Vec<(&'static str, String)>,
     table: Table,
+    history: Vec<String>,
+    merges: Vec<(i64, String, bool)>,
+    may_work: bool,
+    may_run: bool,
+    form: PersonForm,
+    vulnerabilities: Vec<Choice>,
 }
 
-pub(crate) async fn person(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+async fn person_page(
+    app: &AppState,
+    caller: &Caller,
+    id: PersonId,
+    done: Option<&'static str>,
+    form: Option<PersonForm>,
+    errors: Vec<(&'static str, String)>,
 ) -> Result<Response, WebError> {
-    let id: PersonId = id_of(&id)?;
-    let p = app.app.person(&caller.actor(), id).await?;
+    let actor = caller.actor();
+    let p = app.app.person(&actor, id).await?;
+    let (history, merges) = app.app.person_history(&actor, id).await?;
     let summary = vec![
         ("Also known as", p.person.aliases.join(", ")),
         ("Born", birth_text(&p.person.birth)),
@@ -1011,12 +1073,339 @@ pub(crate) async fn person(
     for (row, (_, role)) in table.rows.iter_mut().zip(&p.cases) {
         row.insert(1, Cell::text(role.label()));
     }
-    Ok(view::page(&PersonPage {
-        chrome: Chrome::new(&app, &caller, p.person.name.clone()),
-        name: p.person.name,
-        summary,
+    let user = caller.user.as_ref();
+    let has_errors = !errors.is_empty();
+    Ok(view::render(
+        if has_errors {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &PersonPage {
+            chrome: Chrome::new(app, caller, p.person.name.clone()).with_errors(has_errors),
+            errors: Errors(errors),
+            done,
+            id,
+            form: form.unwrap_or_else(|| filled_person(&p.person)),
+            name: p.person.name,
+            summary,
+            table,
+            history: history
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{}: was {} ({}), changed by {} because: {}",
+                        v.changed_at.get(..10).unwrap_or(&v.changed_at),
+                        v.before.name,
+                        birth_text(&v.before.birth),
+                        v.changed_by,
+                        v.reason
+                    )
+                })
+                .collect(),
+            merges: merges
+                .iter()
+                .map(|m| {
+                    (
+                        m.id,
+                        format!(
+                            "Record {} merged in on {} by {}: {}{}",
+                            m.merged,
+                            m.merged_at.get(..10).unwrap_or(&m.merged_at),
+                            m.merged_by,
+                            m.reason,
+                            if m.undone { " (undone)" } else { "" }
+                        ),
+                        !m.undone,
+                    )
+                })
+                .collect(),
+            may_work: has_any(user, CASE_WORKERS),
+            may_run: has_any(user, FORUM_RUNNERS),
+            vulnerabilities: VULNERABILITIES
+                .map(|v| Choice::new(vulnerability_code(v), v.label()))
+                .to_vec(),
+        },
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct PersonQuery {
+    done: Option<String>,
+}
+
+pub(crate) async fn person(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Query(q): Query<PersonQuery>,
+) -> Result<Response, WebError> {
+    let id: PersonId = id_of(&id)?;
+    let done = match q.done.as_deref() {
+        Some("rectified") => Some("The record is corrected; the earlier version is kept below."),
+        Some("merged") => Some("The records are merged. The merge can be undone below."),
+        Some("unmerged") => Some("The merge is undone: the two records are apart again."),
+        _ => None,
+    };
+    person_page(&app, &caller, id, done, None, Vec::new()).await
+}
+
+pub(crate) async fn rectify(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id: PersonId = id_of(&id)?;
+    let f = Fields::parse(&body);
+    let form = person_form(&f, "p1_");
+    let mut errors = Vec::new();
+    let person = person_of(&form, &mut errors, ["p1_birth_date", "p1_age_from"]);
+    let result = match person {
+        Some(p) if errors.is_empty() => {
+            app.app
+                .rectify_person(&caller.actor(), id, &p, &f.one("reason"))
+                .await
+        }
+        _ => Err(AppError::Invalid(
+            errors
+                .first()
+                .map_or_else(|| "Check the record.".into(), |e| e.1.clone()),
+        )),
+    };
+    match result {
+        Ok(()) => Ok(http::redirect(&format!("/people/{id}?done=rectified"))),
+        Err(AppError::Invalid(m)) => {
+            person_page(&app, &caller, id, None, Some(form), vec![("reason", m)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn merge(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let merged: PersonId = id_of(&id)?;
+    let f = Fields::parse(&body);
+    let result = match f.one("into").trim_start_matches('#').parse::<PersonId>() {
+        Err(_) => Err(AppError::Invalid(
+            "Enter the number of the record to keep (it is on the warning on the case page)."
+                .into(),
+        )),
+        Ok(kept) => app
+            .app
+            .merge_people(&caller.actor(), merged, kept, &f.one("merge-reason"))
+            .await
+            .map(|_| kept),
+    };
+    match result {
+        Ok(kept) => Ok(http::redirect(&format!("/people/{kept}?done=merged"))),
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+            person_page(&app, &caller, merged, None, None, vec![("into", m)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn undo_merge(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let merge: i64 = id
+        .parse()
+        .map_err(|_| WebError::NotFound(format!("There is no merge {id:?}.")))?;
+    let restored = app.app.undo_merge(&caller.actor(), merge).await?;
+    Ok(http::redirect(&format!("/people/{restored}?done=unmerged")))
+}
+
+pub(crate) async fn delete_person(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id: PersonId = id_of(&id)?;
+    let f = Fields::parse(&body);
+    match app
+        .app
+        .delete_person(&caller.actor(), id, &f.one("delete-reason"))
+        .await
+    {
+        Ok(()) => Ok(http::redirect("/cases?done=person-deleted")),
+        Err(AppError::Invalid(m)) => {
+            person_page(&app, &caller, id, None, None, vec![("delete-reason", m)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn delete_case(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let id: CaseId = id_of(&id)?;
+    let f = Fields::parse(&body);
+    match app
+        .app
+        .delete_case(&caller.actor(), id, &f.one("delete-reason"))
+        .await
+    {
+        Ok(_) => Ok(http::redirect("/retention?done=deleted")),
+        Err(AppError::Invalid(m)) => {
+            let file = app.app.case(&caller.actor(), id).await?;
+            case_page(&app, &caller, file, None, vec![("delete-reason", m)]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "retention.html")]
+struct RetentionPage {
+    chrome: Chrome,
+    done: bool,
+    table: Table,
+    closed_years: String,
+    declined_days: u32,
+}
+
+pub(crate) async fn retention(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, WebError> {
+    let due = app.app.retention_review(&caller.actor()).await?;
+    let rule = app.app.casework().retention;
+    let table = Table::new(
+        "Cases due for their retention review",
+        vec![
+            Heading::text("Case"),
+            Heading::text("Status"),
+            Heading::text("Ended"),
+            Heading::text("Review due"),
+        ],
+    )
+    .quiet()
+    .rows(
+        due.iter()
+            .map(|d| {
+                vec![
+                    Cell::HeadLink {
+                        href: format!("/cases/{}#delete", d.case.case.id),
+                        text: format!("{} · {}", d.case.case.id, d.case.case.title),
+                    },
+                    Cell::Tag(status_tag(d.case.case.status)),
+                    Cell::text(d.ended.to_string()),
+                    Cell::text(d.due.to_string()),
+                ]
+            })
+            .collect(),
+    );
+    Ok(view::page(&RetentionPage {
+        chrome: Chrome::new(&app, &caller, "Retention review"),
+        done: q.done.is_some(),
         table,
+        closed_years: format!("{:.1}", f64::from(rule.closed_case_days) / 365.25),
+        declined_days: rule.declined_referral_days,
     }))
+}
+
+#[derive(Template)]
+#[template(path = "subject_access.html")]
+struct SubjectAccessPage {
+    s: safer_app::rights::SubjectAccess,
+    birth: String,
+    vulnerabilities: String,
+    history: Vec<String>,
+    back: String,
+    pdf_href: String,
+}
+
+async fn subject_access_html(
+    app: &AppState,
+    caller: &Caller,
+    id: PersonId,
+) -> Result<String, WebError> {
+    let s = app.app.subject_access(&caller.actor(), id).await?;
+    let page = SubjectAccessPage {
+        birth: birth_text(&s.person.birth),
+        vulnerabilities: s
+            .person
+            .vulnerabilities
+            .iter()
+            .map(|v| v.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        history: s
+            .history
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}: {} ({}); changed by {} because: {}",
+                    v.changed_at.get(..10).unwrap_or(&v.changed_at),
+                    v.before.name,
+                    birth_text(&v.before.birth),
+                    v.changed_by,
+                    v.reason
+                )
+            })
+            .collect(),
+        back: format!("/people/{id}"),
+        pdf_href: format!("/people/{id}/subject-access.pdf"),
+        s,
+    };
+    page.render()
+        .map_err(|e| WebError::Internal(format!("rendering the export: {e}")))
+}
+
+pub(crate) async fn subject_access(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: PersonId = id_of(&id)?;
+    Ok(super::report_response(
+        subject_access_html(&app, &caller, id).await?,
+    ))
+}
+
+pub(crate) async fn subject_access_pdf(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: PersonId = id_of(&id)?;
+    let html = subject_access_html(&app, &caller, id).await?;
+    super::pdf_download(
+        html,
+        &format!("subject-access-person-{id}"),
+        "subject access export",
+    )
+    .await
+}
+
+pub(crate) async fn subject_access_json(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: PersonId = id_of(&id)?;
+    let s = app.app.subject_access(&caller.actor(), id).await?;
+    let json = crate::api::cases::subject_access_json(s);
+    let bytes = serde_json::to_vec_pretty(&json)
+        .map_err(|e| WebError::Internal(format!("writing the export: {e}")))?;
+    Ok(super::download(
+        bytes,
+        "application/json",
+        &format!("subject-access-person-{id}.json"),
+    ))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

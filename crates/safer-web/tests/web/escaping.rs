@@ -231,7 +231,12 @@ async fn case_work_shows_what_was_typed_as_text() {
         let worker = app.login_as(Role::Caseworker).await;
         let own = crate::helpers::agency_of(Role::Caseworker);
         let agencies = app.db.agencies().await.unwrap();
-        let own_id = agencies.iter().find(|a| a.name == own).unwrap().id.to_string();
+        let own_id = agencies
+            .iter()
+            .find(|a| a.name == own)
+            .unwrap()
+            .id
+            .to_string();
         let r = worker
             .post_form(
                 "/cases/new",

@@ -12,4 +12,5 @@ mod escaping;
 mod need_to_know;
 mod observe;
 mod pages;
+mod rights;
 mod tasks;
