@@ -14,6 +14,7 @@ mod assessment;
 mod counts;
 mod geometry;
 mod performance;
+mod places;
 mod table;
 
 pub use assessment::{
@@ -25,4 +26,5 @@ pub use counts::{
 };
 pub use geometry::{Beats, Placement, Polygon, Ring};
 pub use performance::{ManualValues, MeasureRow, PerformanceReview, PriorityRow, ReviewInputs};
+pub use places::{Place, PlaceFound, PlaceMonth, find_places, records_at};
 pub use table::{Lsoa, MonthlyCrimes, NO_COORD, NO_LSOA, district_of_lsoa_name};

@@ -31,7 +31,7 @@ pub struct Assessed {
 }
 
 impl App {
-    fn dir(&self) -> Result<DataDir, AppError> {
+    pub(crate) fn dir(&self) -> Result<DataDir, AppError> {
         Ok(DataDir::open(self.data_dir())?)
     }
 

@@ -120,6 +120,10 @@ pub struct CaseFile {
     pub people: Vec<PersonOnCase>,
     pub events: Vec<StoredEvent>,
     pub actions: Vec<CaseActionView>,
+    pub locations: Vec<(
+        safer_domain::LocationId,
+        safer_domain::casework::location::Location,
+    )>,
     /// When the forum next reviews it, while it is open.
     pub next_review: Option<Date>,
 }
@@ -447,6 +451,17 @@ impl App {
             .collect())
     }
 
+    /// Whether the actor may see a case: `Ok` if so, else not found (an
+    /// attempt on a case that exists audited as `access_denied`). For
+    /// pages about a case that show nothing of it.
+    pub async fn require_case(&self, actor: &Actor, id: CaseId) -> Result<(), AppError> {
+        let (_, scope) = self.scoped(actor, CASE_READERS, Some(id))?;
+        match self.db.case_in_scope(id, &scope).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.case_out_of_scope(actor, id, e).await),
+        }
+    }
+
     /// How many cases the actor may see (not audited: a count names no
     /// one).
     pub async fn count_cases(&self, actor: &Actor) -> Result<u64, AppError> {
@@ -542,7 +557,9 @@ impl App {
                 possible_duplicates,
             });
         }
+        let locations = self.db.locations_in_scope(&scope, Some(id), None).await?;
         Ok(CaseFile {
+            locations,
             forum: self.forum_name(&case.forum),
             case_type: self.type_name(&case.case_type),
             lead_agency: name(&case.lead_agency_id),

@@ -44,6 +44,7 @@ pub mod casework;
 mod error;
 mod fund;
 pub mod import;
+pub mod locations;
 mod measures;
 mod narrative;
 mod passwords;

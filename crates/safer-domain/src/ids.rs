@@ -181,3 +181,8 @@ record_id!(
     MeetingId,
     "meeting"
 );
+record_id!(
+    /// A location on the partnership's cases.
+    LocationId,
+    "location"
+);

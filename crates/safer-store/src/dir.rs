@@ -217,6 +217,72 @@ impl DataDir {
         Ok((counts, partnership))
     }
 
+    /// The police.uk places of a district whose location text holds
+    /// `needle`, with their records over every month held, the busiest
+    /// first (at most `limit`).
+    pub fn find_places(
+        &self,
+        district: &str,
+        needle: &str,
+        limit: usize,
+    ) -> Result<Vec<safer_analysis::PlaceFound>, StoreError> {
+        use rayon::prelude::*;
+        let store = self.crimes()?;
+        let entries = store.entries()?;
+        let parts: Vec<Result<std::collections::BTreeMap<safer_analysis::Place, u64>, StoreError>> =
+            entries
+                .par_iter()
+                .filter(|e| e.districts.iter().any(|d| d.eq_ignore_ascii_case(district)))
+                .map(|e| {
+                    Ok(safer_analysis::find_places(
+                        &store.read(e)?,
+                        district,
+                        needle,
+                    ))
+                })
+                .collect();
+        let mut all = std::collections::BTreeMap::new();
+        for p in parts {
+            for (place, n) in p? {
+                *all.entry(place).or_insert(0) += n;
+            }
+        }
+        let mut found: Vec<safer_analysis::PlaceFound> = all
+            .into_iter()
+            .map(|(place, records)| safer_analysis::PlaceFound { place, records })
+            .collect();
+        found.sort_by(|a, b| {
+            b.records
+                .cmp(&a.records)
+                .then_with(|| a.place.cmp(&b.place))
+        });
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// The records at a police.uk place, force-month by force-month, in
+    /// the order of the months (only the months with records there).
+    pub fn records_at(
+        &self,
+        place: &safer_analysis::Place,
+    ) -> Result<Vec<safer_analysis::PlaceMonth>, StoreError> {
+        use rayon::prelude::*;
+        let store = self.crimes()?;
+        let entries = store.entries()?;
+        let district = safer_analysis::district_of_lsoa_name(&place.lsoa_name).unwrap_or("");
+        let parts: Vec<Result<Option<safer_analysis::PlaceMonth>, StoreError>> = entries
+            .par_iter()
+            .filter(|e| e.districts.iter().any(|d| d.eq_ignore_ascii_case(district)))
+            .map(|e| Ok(safer_analysis::records_at(&store.read(e)?, place)))
+            .collect();
+        let mut out = Vec::new();
+        for p in parts {
+            out.extend(p?);
+        }
+        out.sort_by(|a, b| a.month.cmp(&b.month).then_with(|| a.force.cmp(&b.force)));
+        Ok(out)
+    }
+
     /// Every district for which some month is held (the rule of
     /// [`DistrictCounts::months_held`], read from the manifest alone), with
     /// how many months, sorted by name. A district with records only in

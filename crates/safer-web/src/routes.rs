@@ -459,6 +459,27 @@ pub const ROUTES: &[RouteSpec] = &[
         Audit::Change("refer_again"),
         "Refer a closed or declined case again",
     ),
+    page(
+        Get,
+        "/cases/{id}/places",
+        Roles(CASE_WORKERS),
+        Audit::None,
+        "Find the police.uk place of a case's location among the district's places",
+    ),
+    page(
+        Post,
+        "/cases/{id}/locations",
+        Roles(CASE_WORKERS),
+        Audit::Change("add_case_location"),
+        "Add a location to a case: an address, with its police.uk place if chosen",
+    ),
+    personal(page(
+        Get,
+        "/locations/{id}",
+        Roles(CASE_READERS),
+        Audit::View,
+        "A location: its cases, their incidents, the police.uk records at its place, repeat flags",
+    )),
     personal(page(
         Get,
         "/case-actions",
@@ -794,6 +815,13 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(CASE_READERS),
         Audit::View,
         "A person and the cases they are on",
+    )),
+    personal(api(
+        Get,
+        "/api/v1/locations/{id}",
+        Roles(CASE_READERS),
+        Audit::View,
+        "A location: its cases, the police.uk records at its place and the repeat flags",
     )),
     personal(api(
         Get,

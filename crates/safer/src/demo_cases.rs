@@ -207,6 +207,49 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         )
         .await?;
 
+        // Locations: the block and the waste ground stand at police.uk
+        // places (the busiest matching a real street of Loughborough), so
+        // their pages show the published records there; the older
+        // resident's home is an address alone.
+        for (actor, case, street, address) in [
+            (
+                &council,
+                c2,
+                "Ashby Road",
+                "[Demonstration] Sample Court, a block of flats",
+            ),
+            (
+                &fire,
+                c5,
+                "Park",
+                "[Demonstration] Waste ground behind a parade of shops",
+            ),
+        ] {
+            let place = app
+                .find_places(actor, street)?
+                .into_iter()
+                .next()
+                .map(|f| f.place);
+            app.add_case_location(
+                actor,
+                case,
+                &safer_domain::casework::location::Location {
+                    address: address.into(),
+                    place,
+                },
+            )
+            .await?;
+        }
+        app.add_case_location(
+            &police,
+            c1,
+            &safer_domain::casework::location::Location {
+                address: names.address(),
+                place: None,
+            },
+        )
+        .await?;
+
         // The JAG met two weeks ago: it accepted the referrals before it
         // and agreed actions; one of the council's is now overdue.
         let met = ago(14)?;

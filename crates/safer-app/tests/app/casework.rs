@@ -330,3 +330,68 @@ async fn a_merge_moves_the_cases_and_undoing_it_puts_everything_back() {
     }
     cleanup(all).await;
 }
+
+/// A location's police.uk records are the records of the file at its
+/// place, counted independently from the CSV itself.
+#[tokio::test]
+async fn a_locations_police_uk_records_are_the_files_records_at_its_place() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        let analyst = t.cli("analyst").await;
+        let found = safer_app::import::discover(&[crate::police_uk_month()]).unwrap();
+        app.import_police_uk(&analyst, found, false, std::sync::Arc::new(|_| {}))
+            .await
+            .unwrap();
+        let cso = t.cli("cso").await;
+        app.import_partnership(&cso, &crate::repo("examples/charnwood/partnership.toml"))
+            .await
+            .unwrap();
+        // The month of the file is the latest held: the window ends there.
+        let worker = t.web("police-worker").await;
+        let places = app.find_places(&worker, "road").unwrap();
+        assert!(!places.is_empty(), "[{b}]");
+        let place = places[0].place.clone();
+        // Independently: the CSV's rows at that street and LSOA.
+        let mut rdr = csv::Reader::from_path(crate::police_uk_month()).unwrap();
+        let (mut all_rows, mut asb) = (0u32, 0u32);
+        for r in rdr.records() {
+            let r = r.unwrap();
+            if r[6] == place.street && r[7] == place.lsoa_code {
+                all_rows += 1;
+                asb += u32::from(&r[9] == "Anti-social behaviour");
+            }
+        }
+        assert_eq!(u64::from(all_rows), places[0].records, "[{b}]");
+        let id = app
+            .add_case_location(
+                &worker,
+                s.open_case,
+                &safer_domain::casework::location::Location {
+                    address: "Flats on the road".into(),
+                    place: Some(place),
+                },
+            )
+            .await
+            .unwrap();
+        let l = app.location(&worker, id).await.unwrap();
+        assert_eq!(
+            l.police_uk.iter().map(|m| m.total()).sum::<u32>(),
+            all_rows,
+            "[{b}]"
+        );
+        assert_eq!(l.police_uk_asb, asb, "[{b}]");
+        assert_eq!(l.repeat_by_police_uk, asb >= 3, "[{b}]");
+        assert_eq!(l.cases.len(), 1);
+        let jag = t.web("jag").await;
+        assert!(app.location(&jag, id).await.is_ok());
+        let reader = t.web("reader").await;
+        assert!(matches!(
+            app.location(&reader, id).await,
+            Err(AppError::Refused(_))
+        ));
+    }
+    cleanup(all).await;
+}

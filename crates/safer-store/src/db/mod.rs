@@ -12,6 +12,7 @@ mod audit;
 mod cases;
 pub use cases::{CaseShare, NewCase, StoredCase};
 mod case_work;
+mod locations;
 mod rights;
 pub use case_work::{
     CaseActionUpdate, NewCaseAction, NewEvent, StoredCaseAction, StoredEvent, StoredMeeting,
@@ -284,6 +285,11 @@ impl Database {
                     "rights",
                     include_str!("../../migrations/sqlite/0009_rights.sql"),
                 ),
+                (
+                    10,
+                    "locations",
+                    include_str!("../../migrations/sqlite/0010_locations.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -330,6 +336,11 @@ impl Database {
                     9,
                     "rights",
                     include_str!("../../migrations/postgres/0009_rights.sql"),
+                ),
+                (
+                    10,
+                    "locations",
+                    include_str!("../../migrations/postgres/0010_locations.sql"),
                 ),
             ],
         };

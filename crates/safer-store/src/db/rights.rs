@@ -215,7 +215,8 @@ impl Database {
     }
 
     /// Deletes a case in the scope (else not found) with its chronology,
-    /// actions, shares and links, and the people it leaves on no case, in
+    /// actions, shares and links, the locations and the people it leaves
+    /// on no case, in
     /// one transaction with its audit entry. Returns how many people went
     /// with it.
     pub async fn delete_case(
@@ -255,10 +256,17 @@ impl Database {
             "DELETE FROM case_agencies WHERE case_id = $1",
             "DELETE FROM person_merge_links WHERE case_id = $1",
             "DELETE FROM case_people WHERE case_id = $1",
+            "DELETE FROM case_locations WHERE case_id = $1",
             "DELETE FROM cases WHERE id = $1",
         ] {
             sqlx::query(sql).bind(id.get()).execute(&mut *tx).await?;
         }
+        // Addresses are personal data too: a location on no case goes.
+        sqlx::query(
+            "DELETE FROM locations WHERE NOT EXISTS (SELECT 1 FROM case_locations cl WHERE cl.location_id = locations.id)",
+        )
+        .execute(&mut *tx)
+        .await?;
         let mut orphans = Vec::new();
         for p in people {
             let left = sqlx::query("SELECT COUNT(*) FROM case_people WHERE person_id = $1")

@@ -1256,6 +1256,18 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
         )
         .await
         .unwrap();
+        db.add_case_location(
+            *id,
+            &everything,
+            &safer_domain::casework::location::Location {
+                address: format!("{id} Example Road"),
+                place: None,
+            },
+            "tester",
+            &entry("add_case_location"),
+        )
+        .await
+        .unwrap();
     }
     let all = db.cases(&everything).await.unwrap();
     assert_eq!(all.len(), 5);
@@ -1312,6 +1324,12 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                 .collect();
             of_actions.sort_by(|a, b| b.cmp(a));
             assert_eq!(of_actions, expected, "{scope:?}");
+            let places = db.locations_in_scope(&scope, None, None).await.unwrap();
+            assert_eq!(places.len(), expected.len(), "{scope:?}");
+            for (l, _) in &places {
+                let at = db.cases_at(*l, &scope).await.unwrap();
+                assert!(at.len() == 1 && expected.contains(&at[0]), "{scope:?}");
+            }
             let people = db.people_in_scope(&scope, Some(person)).await.unwrap();
             assert_eq!(people.len(), usize::from(!expected.is_empty()), "{scope:?}");
             assert_eq!(

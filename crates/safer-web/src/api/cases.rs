@@ -140,6 +140,14 @@ struct CaseFileJson {
     people: Vec<PersonOnCaseJson>,
     chronology: Vec<EventJson>,
     actions: Vec<CaseActionJson>,
+    locations: Vec<LocationJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct LocationJson {
+    id: safer_domain::LocationId,
+    #[serde(flatten)]
+    location: safer_domain::casework::location::Location,
 }
 
 fn file_json(f: CaseFile) -> CaseFileJson {
@@ -186,6 +194,11 @@ fn file_json(f: CaseFile) -> CaseFileJson {
             })
             .collect(),
         actions: f.actions.iter().map(action_json).collect(),
+        locations: f
+            .locations
+            .into_iter()
+            .map(|(id, location)| LocationJson { id, location })
+            .collect(),
     }
 }
 
@@ -542,4 +555,40 @@ pub(crate) fn subject_access_json(s: safer_app::rights::SubjectAccess) -> serde_
             v
         }).collect::<Vec<_>>(),
     })
+}
+
+#[derive(Debug, Serialize)]
+struct LocationFileJson {
+    id: safer_domain::LocationId,
+    #[serde(flatten)]
+    location: safer_domain::casework::location::Location,
+    cases: Vec<CaseJson>,
+    case_incidents_in_window: usize,
+    repeat_by_cases: bool,
+    police_uk_window: Option<(safer_domain::Month, safer_domain::Month)>,
+    police_uk_records_in_window: u32,
+    police_uk_asb_in_window: u32,
+    repeat_by_police_uk: bool,
+}
+
+/// GET /api/v1/locations/{id}
+pub(crate) async fn location(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: safer_domain::LocationId = id_of(&id)?;
+    let l = app.app.location(&caller.actor(), id).await?;
+    Ok(Json(LocationFileJson {
+        id: l.id,
+        cases: l.cases.iter().map(case_json).collect(),
+        case_incidents_in_window: l.case_incidents.len(),
+        repeat_by_cases: l.repeat_by_cases,
+        police_uk_window: l.window.map(|(latest, first)| (first, latest)),
+        police_uk_records_in_window: l.police_uk.iter().map(|m| m.total()).sum(),
+        police_uk_asb_in_window: l.police_uk_asb,
+        repeat_by_police_uk: l.repeat_by_police_uk,
+        location: l.location,
+    })
+    .into_response())
 }

@@ -72,6 +72,14 @@ pub(super) fn paths() -> Value {
                 "responses": ok("The person", schema_ref("PersonFile"), &[400, 401, 403, 404])
             }
         },
+        "/api/v1/locations/{id}": {
+            "get": {
+                "operationId": "getLocation",
+                "summary": "A location: its cases, the incidents on them and the police.uk records at its place, with the repeat-location flags",
+                "parameters": [id("location", 1)],
+                "responses": ok("The location", schema_ref("LocationFile"), &[400, 401, 403, 404])
+            }
+        },
         "/api/v1/case-actions": {
             "get": {
                 "operationId": "listCaseActions",
@@ -220,7 +228,38 @@ pub(super) fn schemas() -> Value {
                             }
                         }
                     },
-                    "actions": { "type": "array", "items": schema_ref("CaseAction") }
+                    "actions": { "type": "array", "items": schema_ref("CaseAction") },
+                    "locations": { "type": "array", "items": schema_ref("Location") }
+                }
+            }]
+        },
+        "Location": {
+            "type": "object",
+            "required": ["id", "address", "place"],
+            "properties": {
+                "id": { "type": "integer" },
+                "address": { "type": "string" },
+                "place": {
+                    "description": "The police.uk place the location stands at: its location text and LSOA.",
+                    "oneOf": [
+                        { "type": "null" },
+                        { "type": "object", "required": ["street", "lsoa_code", "lsoa_name"], "properties": { "street": { "type": "string" }, "lsoa_code": { "type": "string" }, "lsoa_name": { "type": "string" } } }
+                    ]
+                }
+            }
+        },
+        "LocationFile": {
+            "allOf": [schema_ref("Location"), {
+                "type": "object",
+                "required": ["cases", "case_incidents_in_window", "repeat_by_cases", "police_uk_window", "police_uk_records_in_window", "police_uk_asb_in_window", "repeat_by_police_uk"],
+                "properties": {
+                    "cases": { "type": "array", "items": schema_ref("Case") },
+                    "case_incidents_in_window": { "type": "integer" },
+                    "repeat_by_cases": { "type": "boolean" },
+                    "police_uk_window": { "type": ["array", "null"], "description": "The first and last month (YYYY-MM) of police.uk data counted.", "items": { "type": "string" } },
+                    "police_uk_records_in_window": { "type": "integer" },
+                    "police_uk_asb_in_window": { "type": "integer" },
+                    "repeat_by_police_uk": { "type": "boolean" }
                 }
             }]
         },

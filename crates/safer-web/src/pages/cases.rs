@@ -20,7 +20,7 @@ use safer_domain::casework::case::{CaseRole, CaseStatus, RiskLevel};
 use safer_domain::casework::case_action::CaseActionStatus;
 use safer_domain::casework::chronology::EventKind;
 use safer_domain::casework::person::{Birth, MatchReason, Person, Vulnerability};
-use safer_domain::{AgencyId, CaseActionId, CaseId, Date, PersonId, Role, User};
+use safer_domain::{AgencyId, CaseActionId, CaseId, Date, LocationId, PersonId, Role, User};
 
 use crate::auth::Caller;
 use crate::pages::id_of;
@@ -539,6 +539,7 @@ struct CasePage {
     risk: Tag,
     status: Tag,
     people: Vec<PersonLine>,
+    locations: Vec<(LocationId, String)>,
     events: Vec<EventLine>,
     actions: Vec<ActionLine>,
     may_work: bool,
@@ -700,6 +701,19 @@ async fn case_page(
             risk: risk_tag(c.risk),
             status: status_tag(c.status),
             people,
+            locations: file
+                .locations
+                .iter()
+                .map(|(id, l)| {
+                    let text = match &l.place {
+                        Some(p) => {
+                            format!("{} (police.uk: {}, {})", l.address, p.street, p.lsoa_name)
+                        }
+                        None => l.address.clone(),
+                    };
+                    (*id, text)
+                })
+                .collect(),
             events,
             actions,
             may_work: has_any(user, CASE_WORKERS),
@@ -749,6 +763,7 @@ fn done_banner(q: &DoneQuery) -> Option<&'static str> {
         "decision" => "The decision on the referral is recorded.",
         "closed" => "The case is closed.",
         "again" => "The case is referred again.",
+        "location" => "The location is added to the case.",
         _ => return None,
     })
 }

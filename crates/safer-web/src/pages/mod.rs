@@ -9,6 +9,7 @@ pub(crate) mod cases;
 pub(crate) mod dashboard;
 pub(crate) mod fund;
 pub(crate) mod import;
+pub(crate) mod locations;
 pub(crate) mod measures;
 pub(crate) mod meetings;
 pub(crate) mod narrative;

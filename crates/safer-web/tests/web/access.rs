@@ -30,6 +30,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ("/case-actions/", c.action.to_string()),
         ("/api/v1/case-actions/", c.action.to_string()),
         ("/meetings/", c.meeting.to_string()),
+        ("/locations/", c.locations[0].to_string()),
+        ("/api/v1/locations/", c.locations[0].to_string()),
         ("/api/v1/meetings/", c.meeting.to_string()),
     ];
     if let Some((_, id)) = by_prefix.iter().find(|(p, _)| filled.starts_with(p)) {

@@ -73,6 +73,8 @@ pub struct Cases {
     pub restricted: (safer_domain::CaseId, safer_domain::PersonId),
     pub action: safer_domain::CaseActionId,
     pub meeting: safer_domain::MeetingId,
+    /// A location on each case, in the order above.
+    pub locations: Vec<safer_domain::LocationId>,
 }
 
 impl Cases {
@@ -464,7 +466,25 @@ async fn seed_cases(
         )
         .await
         .expect("action");
+    let mut locations = Vec::new();
+    for (case, _) in &made {
+        locations.push(
+            db.add_case_location(
+                *case,
+                &everything,
+                &safer_domain::casework::location::Location {
+                    address: format!("Location of case {case}"),
+                    place: None,
+                },
+                "test",
+                &seeded(),
+            )
+            .await
+            .expect("location"),
+        );
+    }
     Cases {
+        locations,
         involved: made[0],
         uninvolved: made[1],
         shared: made[2],

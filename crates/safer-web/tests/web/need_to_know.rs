@@ -81,6 +81,44 @@ const TABLE: &[Row] = &[
             (Admin, [403, 403, 403, 403]),
         ],
     },
+    Row {
+        what: "GET /locations/{location}",
+        expect: [
+            (Worker, [200, 404, 200, 200]),
+            (Lead, [200, 404, 200, 404]),
+            (Cso, [200, 404, 200, 404]),
+            (Coord, [200, 200, 200, 200]),
+            (Analyst, [403, 403, 403, 403]),
+            (ReadOnly, [403, 403, 403, 403]),
+            (Admin, [403, 403, 403, 403]),
+        ],
+    },
+    Row {
+        what: "GET /api/v1/locations/{location}",
+        expect: [
+            (Worker, [200, 404, 200, 200]),
+            (Lead, [200, 404, 200, 404]),
+            (Cso, [200, 404, 200, 404]),
+            (Coord, [200, 200, 200, 200]),
+            (Analyst, [403, 403, 403, 403]),
+            (ReadOnly, [403, 403, 403, 403]),
+            (Admin, [403, 403, 403, 403]),
+        ],
+    },
+    // Finding a case's police.uk place shows nothing of the case, but only
+    // for a case the caller may work.
+    Row {
+        what: "GET /cases/{case}/places?q=road",
+        expect: [
+            (Worker, [200, 404, 200, 200]),
+            (Lead, [403, 403, 403, 403]),
+            (Cso, [403, 403, 403, 403]),
+            (Coord, [200, 200, 200, 200]),
+            (Analyst, [403, 403, 403, 403]),
+            (ReadOnly, [403, 403, 403, 403]),
+            (Admin, [403, 403, 403, 403]),
+        ],
+    },
     // Writing on a case: caseworkers within their need to know, and the
     // coordinator; agency leads and safety officers read only.
     Row {
@@ -178,7 +216,8 @@ async fn request(app: &App, c: &Client, what: &str, rel: usize) -> reqwest::Resp
     let (method, path) = what.split_once(' ').expect("method and path");
     let path = path
         .replace("{case}", &case.to_string())
-        .replace("{person}", &person.to_string());
+        .replace("{person}", &person.to_string())
+        .replace("{location}", &app.ids.cases.locations[rel].to_string());
     match (method, path.starts_with("/api/")) {
         ("GET", _) => c.get(&path).await,
         ("POST", true) => {
@@ -244,7 +283,7 @@ async fn every_role_gets_what_the_table_says_for_every_relation() {
                             "{what} reveals the case: {body}"
                         );
                     }
-                    if status == 200 && row.what.starts_with("GET /cases/") {
+                    if status == 200 && row.what == "GET /cases/{case}" {
                         assert!(body.contains(Cases::NAMES[rel].1), "{what}");
                     }
                 }
