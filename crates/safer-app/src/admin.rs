@@ -241,6 +241,30 @@ impl App {
         Ok(self.db.api_tokens().await?)
     }
 
+    /// The agency's access report, for its administrator: who of the
+    /// administrator's own agency viewed, searched or exported which case
+    /// records, newest first (at most `limit`); audited as a view.
+    pub async fn access_report(
+        &self,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<(String, Vec<AuditRecord>), AppError> {
+        let user = actor.require(&[safer_domain::Role::Administrator])?;
+        let agency = user.agency.name.clone();
+        let rows = self
+            .db
+            .agency_entries(&agency, crate::casework::READS_OF_CASE_RECORDS, limit)
+            .await?;
+        self.db
+            .audit(&actor.audit(
+                "view",
+                "access report",
+                &format!("{agency}: {} entries", rows.len()),
+            ))
+            .await?;
+        Ok((agency, rows))
+    }
+
     /// The latest audit entries, newest first; audited as a view.
     pub async fn audit_log(&self, actor: &Actor, limit: i64) -> Result<Vec<AuditRecord>, AppError> {
         actor.require_admin()?;

@@ -32,6 +32,22 @@ use safer_store::db::{
 
 use crate::{Actor, App, AppError};
 
+/// The audit actions that record a read of case records (views, searches
+/// and exports): what an agency's access report lists.
+pub const READS_OF_CASE_RECORDS: &[&str] = &[
+    "view_cases",
+    "view_case",
+    "view_person",
+    "view_location",
+    "view_case_actions",
+    "view_agenda",
+    "view_retention",
+    "search",
+    "export_minutes",
+    "export_subject_access",
+    "access_denied",
+];
+
 /// Who reads cases, each within their scope.
 pub const CASE_READERS: &[Role] = &[
     Role::JagCoordinator,

@@ -152,11 +152,7 @@ impl App {
 
     /// The police.uk records at a place in the `months` months ending with
     /// the latest month held for its district.
-    fn police_uk_window(
-        &self,
-        place: &Place,
-        months: u32,
-    ) -> Result<PoliceUkWindow, AppError> {
+    fn police_uk_window(&self, place: &Place, months: u32) -> Result<PoliceUkWindow, AppError> {
         let dir = self.dir()?;
         let district = safer_analysis::district_of_lsoa_name(&place.lsoa_name).unwrap_or("");
         let latest = dir

@@ -84,6 +84,7 @@ fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
         (Get, "/meetings/{id}/minutes.pdf") => get(pages::meetings::minutes_pdf),
         (Get, "/admin/audit") => get(pages::admin::audit),
         (Get, "/admin/audit.csv") => get(pages::admin::audit_csv),
+        (Get, "/admin/access") => get(pages::admin::access_report),
         (Get, "/admin/users") => get(pages::admin::users),
         (Post, "/admin/users") => post(pages::admin::add_user),
         (Post, "/admin/users/{username}/{change}") => post(pages::admin::change_user),

@@ -622,6 +622,13 @@ pub const ROUTES: &[RouteSpec] = &[
     )),
     personal(page(
         Get,
+        "/admin/access",
+        Roles(ADMINISTRATORS),
+        Audit::View,
+        "The agency's access report: who of the administrator's agency read which case records",
+    )),
+    personal(page(
+        Get,
         "/admin/audit.csv",
         Roles(ADMINISTRATORS),
         Audit::Export,

@@ -395,3 +395,38 @@ async fn a_locations_police_uk_records_are_the_files_records_at_its_place() {
     }
     cleanup(all).await;
 }
+
+#[tokio::test]
+async fn an_agencys_administrator_sees_who_of_their_agency_read_which_case() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        // The coordinator is of the council, as is the administrator; the
+        // police's caseworker is not.
+        app.case(&t.web("jag").await, s.open_case).await.unwrap();
+        app.case(&t.web("police-worker").await, s.open_case)
+            .await
+            .unwrap();
+        let (agency, rows) = app.access_report(&t.web("admin").await, 100).await.unwrap();
+        assert_eq!(agency, crate::COUNCIL, "[{b}]");
+        assert!(
+            rows.iter().any(|e| e.actor == "jag"
+                && e.action == "view_case"
+                && e.target == format!("case {}", s.open_case)),
+            "[{b}] {rows:#?}"
+        );
+        assert!(rows.iter().all(|e| e.agency == crate::COUNCIL), "[{b}]");
+        assert!(
+            rows.iter()
+                .all(|e| safer_app::casework::READS_OF_CASE_RECORDS.contains(&e.action.as_str()))
+        );
+        let e = app
+            .access_report(&t.web("jag").await, 100)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Refused(_)), "[{b}]");
+    }
+    cleanup(all).await;
+}

@@ -186,6 +186,43 @@ impl Database {
             .collect()
     }
 
+    /// The entries of one agency's users whose action is one of
+    /// `actions`, newest first (at most `limit`): an agency's access
+    /// report. The actions are codes, passed comma-joined and
+    /// comma-wrapped, so the query stays one text.
+    pub async fn agency_entries(
+        &self,
+        agency: &str,
+        actions: &[&str],
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, DbError> {
+        let list = format!(",{},", actions.join(","));
+        let rows = sqlx::query(
+            "SELECT id, at, actor, agency, action, target, detail, source, hash FROM audit_log
+             WHERE agency = $1 AND $2 LIKE ('%,' || action || ',%') ORDER BY id DESC LIMIT $3",
+        )
+        .bind(agency)
+        .bind(list)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRecord {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    agency: r.try_get(3)?,
+                    action: r.try_get(4)?,
+                    target: r.try_get(5)?,
+                    detail: r.try_get(6)?,
+                    source: r.try_get(7)?,
+                    hash: r.try_get(8)?,
+                })
+            })
+            .collect()
+    }
+
     /// A page of the entries that match `filter`, newest first, and how many
     /// match in all.
     pub async fn audit_search(

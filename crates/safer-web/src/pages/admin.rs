@@ -708,3 +708,55 @@ pub(crate) async fn revoke_token(
     app.app.revoke_token(&caller.actor(), id).await?;
     Ok(http::redirect("/admin/users?saved=revoked"))
 }
+
+/// How many entries the access report shows.
+const ACCESS_REPORT_ENTRIES: i64 = 1000;
+
+#[derive(Template)]
+#[template(path = "admin_access.html")]
+struct AccessReportPage {
+    chrome: Chrome,
+    agency: String,
+    table: Table,
+}
+
+/// GET /admin/access: who of the administrator's agency read which case
+/// records.
+pub(crate) async fn access_report(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, WebError> {
+    let (agency, rows) = app
+        .app
+        .access_report(&caller.actor(), ACCESS_REPORT_ENTRIES)
+        .await?;
+    let table = Table::new(
+        format!("Reads of case records by {agency}"),
+        vec![
+            Heading::text("When"),
+            Heading::text("Who"),
+            Heading::text("What"),
+            Heading::text("Record"),
+            Heading::text("Detail"),
+        ],
+    )
+    .quiet()
+    .rows(
+        rows.iter()
+            .map(|e| {
+                vec![
+                    Cell::text(e.at.get(..16).unwrap_or(&e.at).replace('T', " ")),
+                    Cell::text(&e.actor),
+                    Cell::Code(e.action.clone()),
+                    Cell::text(&e.target),
+                    Cell::text(&e.detail),
+                ]
+            })
+            .collect(),
+    );
+    Ok(view::page(&AccessReportPage {
+        chrome: Chrome::new(&app, &caller, "Access report"),
+        agency,
+        table,
+    }))
+}
