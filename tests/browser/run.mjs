@@ -362,6 +362,24 @@ try {
     const minutes = await jag.textContent('body');
     assert(minutes.includes('Joint visit; the council to fit a door camera.') && minutes.includes('Fit a door camera at the flat'), 'the minutes hold the decision and the action');
     await jagCtx.close();
+    // The PDF of the minutes holds the same, and the fire service's copy
+    // nothing of the case.
+    const pdfText = async (ctxUser, path) => {
+      const c = await browser.newContext({ bypassCSP: true, acceptDownloads: true });
+      const p = await c.newPage();
+      await signIn(p, ctxUser);
+      const r = await p.request.get(`${base}${path}`);
+      assert(r.status() === 200 && r.headers()['content-type'] === 'application/pdf', `${path} as ${ctxUser}: ${r.status()}`);
+      const file = join(work, `${ctxUser}-${path.replace(/\W+/g, '-')}.pdf`);
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(file, await r.body());
+      await c.close();
+      return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    };
+    const jagPdf = await pdfText('coordinator', `${meetingUrl}/minutes.pdf`);
+    assert(jagPdf.includes('Fit a door camera at the flat'), 'the minutes PDF holds the action');
+    const firePdf = await pdfText('fire-worker', `${meetingUrl}/minutes.pdf`);
+    assert(!firePdf.includes('door camera') && firePdf.includes('Leicestershire Fire and Rescue Service'), "the fire service's PDF is its own copy, without the case");
 
     const councilCtx = await browser.newContext({ bypassCSP: true });
     const council = await councilCtx.newPage();

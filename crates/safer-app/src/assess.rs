@@ -125,6 +125,35 @@ impl App {
         Ok(stored)
     }
 
+    /// Imports the partnership's case-work settings (forums, case types,
+    /// restrictions, review intervals, risk assessment, agreements, repeat
+    /// rules, retention), checked first, for a community safety officer or
+    /// a JAG coordinator; audited as `import_casework`. They are kept in
+    /// the data directory and read when Safer next opens it (restart
+    /// `safer serve` to apply them).
+    pub async fn import_casework(
+        &self,
+        actor: &Actor,
+        file: &std::path::Path,
+    ) -> Result<safer_domain::casework::config::CaseworkConfig, AppError> {
+        actor.require(&[
+            safer_domain::Role::CommunitySafetyOfficer,
+            safer_domain::Role::JagCoordinator,
+        ])?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| AppError::Invalid(format!("{}: {e}", file.display())))?;
+        let settings = safer_ingest::casework::parse(file, &text)?;
+        self.db
+            .audit(&actor.audit(
+                "import_casework",
+                "case-work settings",
+                &file.display().to_string(),
+            ))
+            .await?;
+        self.dir()?.save_casework_settings(&text)?;
+        Ok(settings)
+    }
+
     /// The assessment a query asks for: the district defaults to the
     /// imported partnership's, the year to the latest with every month
     /// held (else the latest with any). Reading published figures: any

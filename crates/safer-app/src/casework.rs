@@ -419,7 +419,10 @@ impl App {
                     if !held.iter().any(|(h, _)| h == id) {
                         return Err(AppError::Invalid(format!("There is no person {id}.")));
                     }
-                    people.push((*id, *role));
+                    // The same person in the same role twice is one link.
+                    if !people.contains(&(*id, *role)) {
+                        people.push((*id, *role));
+                    }
                 }
                 PersonOnReferral::New(person) => {
                     required(&person.name, "the person's name")?;

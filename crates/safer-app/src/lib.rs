@@ -79,7 +79,7 @@ pub use safer_store::db::{
 pub use safer_store::{ManifestEntry, StoredPartnership};
 pub use sessions::{SESSION_MAX_SECS, SignIn, SignInRefusal};
 
-use safer_store::Database;
+use safer_store::{DataDir, Database};
 
 /// How the application runs.
 #[derive(Debug, Clone, Copy)]
@@ -137,6 +137,10 @@ impl App {
             None => Database::sqlite_url(data_dir),
         };
         let db = Database::connect(&url).await?.with_clock(clock.clone());
+        let casework = match DataDir::open(data_dir)?.casework_settings()? {
+            Some((path, text)) => Arc::new(safer_ingest::casework::parse(&path, &text)?),
+            None => Arc::default(),
+        };
         Ok(App {
             db,
             data_dir: data_dir.to_owned(),
@@ -145,7 +149,7 @@ impl App {
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
             caches: Arc::new(cache::Caches::new(config.cache)),
-            casework: Arc::default(),
+            casework,
         })
     }
 

@@ -15,6 +15,7 @@
 //! **Architecture invariant:** this crate reads files; it does not know
 //! about the data directory, SQL or HTTP.
 
+pub mod casework;
 pub mod config;
 mod error;
 pub mod geography;

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{CrimeStore, StoreError, io};
 
+/// The case-work settings' file name in the data directory.
+pub const CASEWORK_FILE: &str = "casework.toml";
+
 /// A partnership as imported: its configuration and its beats' polygons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredPartnership {
@@ -22,6 +25,7 @@ pub struct StoredPartnership {
 ///   crimes/manifest.json            the force-months held
 ///   crimes/<force>/<YYYY-MM>.*.scm  one columnar file per force-month
 ///   partnerships/<id>.json          imported partnership configurations
+///   casework.toml                   the imported case-work settings
 /// ```
 #[derive(Debug, Clone)]
 pub struct DataDir {
@@ -104,6 +108,29 @@ impl DataDir {
             reason: e.to_string(),
         })?;
         std::fs::write(&tmp, json).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        Ok(path)
+    }
+
+    /// The case-work settings file kept in the data directory, if one was
+    /// imported: its path and text (the application reads it when it
+    /// opens).
+    pub fn casework_settings(&self) -> Result<Option<(PathBuf, String)>, StoreError> {
+        let path = self.root.join(CASEWORK_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some((path, text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&path)(e)),
+        }
+    }
+
+    /// Keeps a (checked) case-work settings file in the data directory,
+    /// replacing the one held in one rename.
+    pub fn save_casework_settings(&self, text: &str) -> Result<PathBuf, StoreError> {
+        std::fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+        let path = self.root.join(CASEWORK_FILE);
+        let tmp = self.root.join(format!("{CASEWORK_FILE}.tmp"));
+        std::fs::write(&tmp, text).map_err(io(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
         Ok(path)
     }

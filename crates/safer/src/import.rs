@@ -50,6 +50,19 @@ pub enum ImportCommand {
         #[arg(long, value_name = "USERNAME")]
         by: Option<String>,
     },
+    /// Import the partnership's case-work settings (forums, case types,
+    /// restricted types, review intervals, risk assessment, sharing
+    /// agreements, repeat rules, retention), checked first. Settings left
+    /// out keep their defaults (examples/charnwood/casework.toml lists
+    /// them). Restart `safer serve` to apply them.
+    Casework {
+        /// The settings file, for example examples/charnwood/casework.toml.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Who is importing (a community safety officer or JAG coordinator). Default: SAFER_USER, else the login name.
+        #[arg(long, value_name = "USERNAME")]
+        by: Option<String>,
+    },
     /// Import a partnership configuration (TOML): district, population, groups and beats.
     Partnership {
         /// The partnership file, for example examples/charnwood/partnership.toml.
@@ -93,6 +106,22 @@ pub fn run(data_dir: &Path, url: Option<&str>, cmd: ImportCommand) -> Result<()>
             }
             Ok(())
         }
+        ImportCommand::Casework { file, by } => db::block_on(async {
+            let app = db::open(data_dir, url).await?;
+            let actor = db::actor(&app, by.as_deref()).await?;
+            let c = app.import_casework(&actor, &file).await?;
+            eprintln!(
+                "Case-work settings imported: {} forums, {} case types ({} restricted), repeat victim {} in {} months, repeat location {} in {} months. Restart `safer serve` to apply them.",
+                c.forums.len(),
+                c.case_types.len(),
+                c.restrictions.types.len(),
+                c.repeat_victim.incidents,
+                c.repeat_victim.months,
+                c.repeat_location.incidents,
+                c.repeat_location.months
+            );
+            anyhow::Ok(())
+        })?,
         ImportCommand::Partnership { file, by } => db::block_on(async {
             let app = db::open(data_dir, url).await?;
             import_partnership(&app, by.as_deref(), &file).await

@@ -430,3 +430,27 @@ async fn an_agencys_administrator_sees_who_of_their_agency_read_which_case() {
     }
     cleanup(all).await;
 }
+
+/// Found by the API's property tests: a referral naming the same person in
+/// the same role twice failed on the database's key. It is one link; the
+/// same person in two roles is two.
+#[tokio::test]
+async fn a_person_named_twice_in_one_role_is_one_link() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        let worker = t.web("police-worker").await;
+        let mut r = referral("Twice", "asb");
+        r.people = vec![
+            (PersonOnReferral::Held(s.open_person), CaseRole::Carer),
+            (PersonOnReferral::Held(s.open_person), CaseRole::Carer),
+            (PersonOnReferral::Held(s.open_person), CaseRole::Victim),
+        ];
+        let id = app.refer_case(&worker, &r).await.unwrap();
+        let file = app.case(&worker, id).await.unwrap();
+        assert_eq!(file.case.people.len(), 2, "[{b}] {:?}", file.case.people);
+    }
+    cleanup(all).await;
+}

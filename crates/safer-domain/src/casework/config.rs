@@ -42,7 +42,7 @@ pub struct CaseworkConfig {
 /// common practice for ASB case records (six years after closure) and a
 /// year for referrals that were never taken on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Retention {
     pub closed_case_days: u32,
     pub declined_referral_days: u32,

@@ -523,3 +523,54 @@ fn a_killed_import_blocks_nothing() {
     }
     assert!(start.elapsed().as_secs() < 600);
 }
+
+/// `safer import casework`: a settings file is checked before it is kept,
+/// a mistake is named with its line and nothing is kept; the settings kept
+/// are read whenever Safer opens the data directory.
+#[test]
+fn casework_settings_are_checked_then_kept_and_read_on_every_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = data_dir(&tmp);
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "agreements = [\"ISA\"]\n\n[review.days]\nurgent = 7\n",
+    )
+    .unwrap();
+    let out = safer(
+        &data,
+        &["import", "casework", bad.to_str().unwrap(), "--by", ANALYST],
+    );
+    assert!(!out.status.success());
+    let e = stderr(&out);
+    assert!(e.contains("bad.toml") && e.contains("line 4"), "{e}");
+    assert!(!data.join("casework.toml").exists(), "nothing is kept");
+
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/charnwood/casework.toml");
+    let out = safer_ok(
+        &data,
+        &[
+            "import",
+            "casework",
+            example.to_str().unwrap(),
+            "--by",
+            ANALYST,
+        ],
+    );
+    assert!(
+        stderr(&out).contains("3 forums, 7 case types (2 restricted)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("casework.toml")).unwrap(),
+        std::fs::read_to_string(&example).unwrap()
+    );
+    // Settings damaged in place stop every command, naming the file.
+    std::fs::write(data.join("casework.toml"), "forums = 5\n").unwrap();
+    let out = safer(&data, &["status"]);
+    assert!(!out.status.success());
+    let e = stderr(&out);
+    assert!(e.contains("casework.toml") && e.contains("line 1"), "{e}");
+}
