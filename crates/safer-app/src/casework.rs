@@ -39,6 +39,7 @@ pub const READS_OF_CASE_RECORDS: &[&str] = &[
     "view_case",
     "view_person",
     "view_location",
+    "view_group",
     "view_case_actions",
     "view_agenda",
     "view_retention",
@@ -139,6 +140,12 @@ pub struct CaseFile {
     pub locations: Vec<(
         safer_domain::LocationId,
         safer_domain::casework::location::Location,
+    )>,
+    /// The groups on the case, each with its members the reader may see.
+    pub groups: Vec<(
+        safer_domain::GroupId,
+        safer_domain::casework::group::Group,
+        Vec<PersonId>,
     )>,
     /// When the forum next reviews it, while it is open.
     pub next_review: Option<Date>,
@@ -577,8 +584,10 @@ impl App {
             });
         }
         let locations = self.db.locations_in_scope(&scope, Some(id), None).await?;
+        let groups = self.db.groups_in_scope(&scope, Some(id), None).await?;
         Ok(CaseFile {
             locations,
+            groups,
             forum: self.forum_name(&case.forum),
             case_type: self.type_name(&case.case_type),
             lead_agency: name(&case.lead_agency_id),

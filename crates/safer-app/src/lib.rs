@@ -43,6 +43,7 @@ pub mod cache;
 pub mod casework;
 mod error;
 mod fund;
+pub mod groups;
 pub mod import;
 pub mod locations;
 mod measures;

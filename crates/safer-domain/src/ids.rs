@@ -186,3 +186,8 @@ record_id!(
     LocationId,
     "location"
 );
+record_id!(
+    /// A group on the partnership's cases.
+    GroupId,
+    "group"
+);

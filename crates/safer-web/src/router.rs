@@ -63,6 +63,8 @@ fn endpoint(spec: &RouteSpec) -> Option<MethodRouter<AppState>> {
         (Get, "/cases/{id}/places") => get(pages::locations::places),
         (Post, "/cases/{id}/locations") => post(pages::locations::add),
         (Get, "/locations/{id}") => get(pages::locations::location),
+        (Post, "/cases/{id}/groups") => post(pages::locations::add_group),
+        (Get, "/groups/{id}") => get(pages::locations::group),
         (Get, "/case-actions") => get(pages::cases::case_actions),
         (Post, "/case-actions/{id}/update") => post(pages::cases::update_action),
         (Get, "/people/{id}") => get(pages::cases::person),

@@ -480,6 +480,20 @@ pub const ROUTES: &[RouteSpec] = &[
         Audit::View,
         "A location: its cases, their incidents, the police.uk records at its place, repeat flags",
     )),
+    page(
+        Post,
+        "/cases/{id}/groups",
+        Roles(CASE_WORKERS),
+        Audit::Change("add_case_group"),
+        "Add a group to a case, with its members (people on the case)",
+    ),
+    personal(page(
+        Get,
+        "/groups/{id}",
+        Roles(CASE_READERS),
+        Audit::View,
+        "A group: its members and cases",
+    )),
     personal(page(
         Get,
         "/case-actions",

@@ -250,6 +250,27 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         )
         .await?;
 
+        // The young people gathering outside the resident's home, as a
+        // group, the one named on the case its member.
+        let young = app
+            .case(&police, c1)
+            .await?
+            .people
+            .iter()
+            .filter(|p| p.role == CaseRole::Perpetrator)
+            .map(|p| p.id)
+            .collect::<Vec<_>>();
+        app.add_case_group(
+            &police,
+            c1,
+            &safer_domain::casework::group::Group {
+                name: "[Demonstration] Street group on Sample Street".into(),
+                description: "Four to six young people gathering most evenings after 6pm".into(),
+            },
+            &young,
+        )
+        .await?;
+
         // The JAG met two weeks ago: it accepted the referrals before it
         // and agreed actions; one of the council's is now overdue.
         let met = ago(14)?;

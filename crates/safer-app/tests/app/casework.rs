@@ -454,3 +454,47 @@ async fn a_person_named_twice_in_one_role_is_one_link() {
     }
     cleanup(all).await;
 }
+
+#[tokio::test]
+async fn a_groups_members_are_people_on_its_case_and_it_goes_with_its_last_case() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        let worker = t.web("police-worker").await;
+        let g = safer_domain::casework::group::Group {
+            name: "Street group at the parade".into(),
+            description: "Four or five teenagers most evenings".into(),
+        };
+        let e = app
+            .add_case_group(&worker, s.declined_case, &g, &[s.open_person])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, AppError::Invalid(m) if m.contains("is not on case")),
+            "[{b}] {e:?}"
+        );
+        let litter = app.case(&worker, s.declined_case).await.unwrap().people[0].id;
+        let id = app
+            .add_case_group(&worker, s.declined_case, &g, &[litter])
+            .await
+            .unwrap();
+        let file = app.group(&worker, id).await.unwrap();
+        assert_eq!(
+            file.members.iter().map(|m| m.0).collect::<Vec<_>>(),
+            [litter],
+            "[{b}]"
+        );
+        assert_eq!(file.cases.len(), 1);
+        let jag = t.web("jag").await;
+        app.delete_case(&jag, s.declined_case, "Retention")
+            .await
+            .unwrap();
+        assert!(
+            matches!(app.group(&jag, id).await, Err(AppError::NotFound(_))),
+            "[{b}]"
+        );
+    }
+    cleanup(all).await;
+}

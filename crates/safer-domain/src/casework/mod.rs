@@ -7,6 +7,7 @@
 //!   matcher run when one is entered;
 //! - [`case`]: a case's roles, forum, type, risk level and status;
 //! - [`config`]: the partnership's case-work settings [K];
+//! - [`group`]: a group of people the forums manage together;
 //! - [`location`]: a location and the police.uk place it stands at;
 //! - [`chronology`]: the entries of a case's chronology;
 //! - [`case_action`]: the actions agreed on a case and when they are late;
@@ -24,6 +25,7 @@ pub mod case;
 pub mod case_action;
 pub mod chronology;
 pub mod config;
+pub mod group;
 pub mod location;
 pub mod meeting;
 pub mod person;

@@ -12,6 +12,7 @@ mod audit;
 mod cases;
 pub use cases::{CaseShare, NewCase, StoredCase};
 mod case_work;
+mod groups;
 mod locations;
 mod rights;
 pub use case_work::{
@@ -290,6 +291,11 @@ impl Database {
                     "locations",
                     include_str!("../../migrations/sqlite/0010_locations.sql"),
                 ),
+                (
+                    11,
+                    "groups",
+                    include_str!("../../migrations/sqlite/0011_groups.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -341,6 +347,11 @@ impl Database {
                     10,
                     "locations",
                     include_str!("../../migrations/postgres/0010_locations.sql"),
+                ),
+                (
+                    11,
+                    "groups",
+                    include_str!("../../migrations/postgres/0011_groups.sql"),
                 ),
             ],
         };

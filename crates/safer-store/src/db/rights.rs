@@ -174,6 +174,7 @@ impl Database {
                     "DELETE FROM person_merge_links WHERE merge_id IN (SELECT id FROM person_merges WHERE merged = $1 OR kept = $1)",
                     "DELETE FROM person_merges WHERE merged = $1 OR kept = $1",
                     "DELETE FROM person_history WHERE person_id = $1",
+                    "DELETE FROM group_members WHERE person_id = $1",
                     "DELETE FROM case_people WHERE person_id = $1",
                 ] {
                     sqlx::query(sql).bind(p).execute(&mut **tx).await?;
@@ -257,9 +258,17 @@ impl Database {
             "DELETE FROM person_merge_links WHERE case_id = $1",
             "DELETE FROM case_people WHERE case_id = $1",
             "DELETE FROM case_locations WHERE case_id = $1",
+            "DELETE FROM case_groups WHERE case_id = $1",
             "DELETE FROM cases WHERE id = $1",
         ] {
             sqlx::query(sql).bind(id.get()).execute(&mut *tx).await?;
+        }
+        // A group on no case goes, with its members' links.
+        for sql in [
+            "DELETE FROM group_members WHERE NOT EXISTS (SELECT 1 FROM case_groups cg WHERE cg.group_id = group_members.group_id)",
+            "DELETE FROM people_groups WHERE NOT EXISTS (SELECT 1 FROM case_groups cg WHERE cg.group_id = people_groups.id)",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await?;
         }
         // Addresses are personal data too: a location on no case goes.
         sqlx::query(

@@ -1256,6 +1256,19 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
         )
         .await
         .unwrap();
+        db.add_case_group(
+            *id,
+            &everything,
+            &safer_domain::casework::group::Group {
+                name: "Street group".into(),
+                description: "At the park".into(),
+            },
+            &[person],
+            "tester",
+            &entry("add_case_group"),
+        )
+        .await
+        .unwrap();
         db.add_case_location(
             *id,
             &everything,
@@ -1324,6 +1337,13 @@ on_every_backend!(cases_are_read_only_within_the_need_to_know, |db| {
                 .collect();
             of_actions.sort_by(|a, b| b.cmp(a));
             assert_eq!(of_actions, expected, "{scope:?}");
+            let groups = db.groups_in_scope(&scope, None, None).await.unwrap();
+            assert_eq!(groups.len(), expected.len(), "{scope:?}");
+            for (g, _, members) in &groups {
+                assert_eq!(members, &[person], "{scope:?}");
+                let of = db.cases_of_group(*g, &scope).await.unwrap();
+                assert!(of.len() == 1 && expected.contains(&of[0]), "{scope:?}");
+            }
             let places = db.locations_in_scope(&scope, None, None).await.unwrap();
             assert_eq!(places.len(), expected.len(), "{scope:?}");
             for (l, _) in &places {

@@ -141,6 +141,15 @@ struct CaseFileJson {
     chronology: Vec<EventJson>,
     actions: Vec<CaseActionJson>,
     locations: Vec<LocationJson>,
+    groups: Vec<GroupJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupJson {
+    id: safer_domain::GroupId,
+    #[serde(flatten)]
+    group: safer_domain::casework::group::Group,
+    members: Vec<PersonId>,
 }
 
 #[derive(Debug, Serialize)]
@@ -198,6 +207,11 @@ fn file_json(f: CaseFile) -> CaseFileJson {
             .locations
             .into_iter()
             .map(|(id, location)| LocationJson { id, location })
+            .collect(),
+        groups: f
+            .groups
+            .into_iter()
+            .map(|(id, group, members)| GroupJson { id, group, members })
             .collect(),
     }
 }

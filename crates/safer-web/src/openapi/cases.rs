@@ -193,7 +193,7 @@ pub(super) fn schemas() -> Value {
         "CaseFile": {
             "allOf": [schema_ref("Case"), {
                 "type": "object",
-                "required": ["involved", "shared_with", "people", "chronology", "actions"],
+                "required": ["involved", "shared_with", "people", "chronology", "actions", "locations", "groups"],
                 "properties": {
                     "involved": { "type": "array", "items": { "type": "string" } },
                     "shared_with": { "type": "array", "items": { "type": "string" } },
@@ -229,7 +229,20 @@ pub(super) fn schemas() -> Value {
                         }
                     },
                     "actions": { "type": "array", "items": schema_ref("CaseAction") },
-                    "locations": { "type": "array", "items": schema_ref("Location") }
+                    "locations": { "type": "array", "items": schema_ref("Location") },
+                    "groups": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "name", "description", "members"],
+                            "properties": {
+                                "id": { "type": "integer" },
+                                "name": { "type": "string" },
+                                "description": { "type": "string" },
+                                "members": { "type": "array", "items": { "type": "integer" }, "description": "The people (ids) of the group the caller may see." }
+                            }
+                        }
+                    }
                 }
             }]
         },

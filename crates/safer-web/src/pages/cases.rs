@@ -540,6 +540,8 @@ struct CasePage {
     status: Tag,
     people: Vec<PersonLine>,
     locations: Vec<(LocationId, String)>,
+    groups: Vec<(safer_domain::GroupId, String)>,
+    members: Vec<Choice>,
     events: Vec<EventLine>,
     actions: Vec<ActionLine>,
     may_work: bool,
@@ -714,6 +716,16 @@ async fn case_page(
                     (*id, text)
                 })
                 .collect(),
+            groups: file
+                .groups
+                .iter()
+                .map(|(id, g, m)| (*id, format!("{} ({} members)", g.name, m.len())))
+                .collect(),
+            members: file
+                .people
+                .iter()
+                .map(|p| Choice::new(p.id.to_string(), p.person.name.clone()))
+                .collect(),
             events,
             actions,
             may_work: has_any(user, CASE_WORKERS),
@@ -764,6 +776,7 @@ fn done_banner(q: &DoneQuery) -> Option<&'static str> {
         "closed" => "The case is closed.",
         "again" => "The case is referred again.",
         "location" => "The location is added to the case.",
+        "group" => "The group is added to the case.",
         _ => return None,
     })
 }

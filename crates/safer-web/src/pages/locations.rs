@@ -209,3 +209,65 @@ pub(crate) async fn location(
         ),
     }))
 }
+
+/// POST /cases/{id}/groups: a group with its members, people on the case.
+pub(crate) async fn add_group(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let case: CaseId = id_of(&id)?;
+    let f = Fields::parse(&body);
+    let members: Vec<safer_domain::PersonId> = f
+        .all("members")
+        .iter()
+        .filter_map(|m| m.parse().ok())
+        .collect();
+    let group = safer_domain::casework::group::Group {
+        name: f.one("group-name"),
+        description: f.one("group-description"),
+    };
+    match app
+        .app
+        .add_case_group(&caller.actor(), case, &group, &members)
+        .await
+    {
+        Ok(_) => Ok(http::redirect(&format!("/cases/{case}?done=group#groups"))),
+        Err(AppError::Invalid(m)) => Err(WebError::Unprocessable(m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "group.html")]
+struct GroupPage {
+    chrome: Chrome,
+    id: safer_domain::GroupId,
+    name: String,
+    description: String,
+    members: Vec<(safer_domain::PersonId, String)>,
+    cases: Table,
+}
+
+/// GET /groups/{id}
+pub(crate) async fn group(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: safer_domain::GroupId = id_of(&id)?;
+    let g = app.app.group(&caller.actor(), id).await?;
+    Ok(view::page(&GroupPage {
+        chrome: Chrome::new(&app, &caller, g.group.name.clone()),
+        id,
+        name: g.group.name,
+        description: g.group.description,
+        members: g
+            .members
+            .into_iter()
+            .map(|(p, person)| (p, person.name))
+            .collect(),
+        cases: cases_table("Cases of the group", &g.cases),
+    }))
+}

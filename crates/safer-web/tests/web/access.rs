@@ -31,6 +31,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ("/api/v1/case-actions/", c.action.to_string()),
         ("/meetings/", c.meeting.to_string()),
         ("/locations/", c.locations[0].to_string()),
+        ("/groups/", c.groups[0].to_string()),
         ("/api/v1/locations/", c.locations[0].to_string()),
         ("/api/v1/meetings/", c.meeting.to_string()),
     ];

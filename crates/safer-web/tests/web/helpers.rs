@@ -75,6 +75,8 @@ pub struct Cases {
     pub meeting: safer_domain::MeetingId,
     /// A location on each case, in the order above.
     pub locations: Vec<safer_domain::LocationId>,
+    /// A group on each case, its person a member, in the order above.
+    pub groups: Vec<safer_domain::GroupId>,
 }
 
 impl Cases {
@@ -483,7 +485,26 @@ async fn seed_cases(
             .expect("location"),
         );
     }
+    let mut groups = Vec::new();
+    for (case, person) in &made {
+        groups.push(
+            db.add_case_group(
+                *case,
+                &everything,
+                &safer_domain::casework::group::Group {
+                    name: format!("Group of case {case}"),
+                    description: "Gathers at the shops".into(),
+                },
+                &[*person],
+                "test",
+                &seeded(),
+            )
+            .await
+            .expect("group"),
+        );
+    }
     Cases {
+        groups,
         locations,
         involved: made[0],
         uninvolved: made[1],

@@ -105,6 +105,18 @@ const TABLE: &[Row] = &[
             (Admin, [403, 403, 403, 403]),
         ],
     },
+    Row {
+        what: "GET /groups/{group}",
+        expect: [
+            (Worker, [200, 404, 200, 200]),
+            (Lead, [200, 404, 200, 404]),
+            (Cso, [200, 404, 200, 404]),
+            (Coord, [200, 200, 200, 200]),
+            (Analyst, [403, 403, 403, 403]),
+            (ReadOnly, [403, 403, 403, 403]),
+            (Admin, [403, 403, 403, 403]),
+        ],
+    },
     // Finding a case's police.uk place shows nothing of the case, but only
     // for a case the caller may work.
     Row {
@@ -217,7 +229,8 @@ async fn request(app: &App, c: &Client, what: &str, rel: usize) -> reqwest::Resp
     let path = path
         .replace("{case}", &case.to_string())
         .replace("{person}", &person.to_string())
-        .replace("{location}", &app.ids.cases.locations[rel].to_string());
+        .replace("{location}", &app.ids.cases.locations[rel].to_string())
+        .replace("{group}", &app.ids.cases.groups[rel].to_string());
     match (method, path.starts_with("/api/")) {
         ("GET", _) => c.get(&path).await,
         ("POST", true) => {
