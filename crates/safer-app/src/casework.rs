@@ -538,11 +538,14 @@ impl App {
         let all_events = self.db.case_events(&scope, None).await?;
         let mut people = Vec::new();
         let held = self.db.people_in_scope(&scope, None).await?;
-        for (pid, person) in &held {
-            let (pid, person) = (*pid, person.clone());
-            let Some((_, role)) = case.people.iter().find(|(p, _)| *p == pid) else {
+        // One line per person and role: someone both victim and witness
+        // on a case is shown in both roles.
+        for (pid, role) in &case.people {
+            let pid = *pid;
+            let Some((_, person)) = held.iter().find(|(p, _)| *p == pid) else {
                 continue;
             };
+            let person = person.clone();
             let possible_duplicates = held
                 .iter()
                 .filter(|(other, _)| *other != pid)
@@ -1015,6 +1018,36 @@ impl App {
             ))
             .await?;
         Ok(out)
+    }
+
+    /// How many open case actions the actor's agency owns (a coordinator:
+    /// all) on the cases they may see, and how many of them are overdue;
+    /// `None` for a role that works no cases. Not audited: counts name no
+    /// one.
+    pub async fn case_action_counts(
+        &self,
+        actor: &Actor,
+    ) -> Result<Option<(usize, usize)>, AppError> {
+        let Some(user) = actor.signed_in().filter(|u| u.has_any(CASE_READERS)) else {
+            return Ok(None);
+        };
+        let Some(scope) = CaseScope::for_user(user, &self.casework.restrictions) else {
+            return Ok(None);
+        };
+        let today = self.today();
+        let mine: Vec<StoredCaseAction> = self
+            .db
+            .case_actions(&scope, None)
+            .await?
+            .into_iter()
+            .filter(|a| a.status == CaseActionStatus::Open)
+            .filter(|a| user.has(Role::JagCoordinator) || a.agency_id == user.agency.id)
+            .collect();
+        let overdue = mine
+            .iter()
+            .filter(|a| is_overdue(a.status, a.due, today))
+            .count();
+        Ok(Some((mine.len(), overdue)))
     }
 
     /// A person's file, for a reader who may see a case they are on (else

@@ -451,6 +451,9 @@ async fn a_person_named_twice_in_one_role_is_one_link() {
         let id = app.refer_case(&worker, &r).await.unwrap();
         let file = app.case(&worker, id).await.unwrap();
         assert_eq!(file.case.people.len(), 2, "[{b}] {:?}", file.case.people);
+        // The case file shows the person in each role.
+        let roles: Vec<CaseRole> = file.people.iter().map(|p| p.role).collect();
+        assert_eq!(roles, [CaseRole::Carer, CaseRole::Victim], "[{b}]");
     }
     cleanup(all).await;
 }

@@ -135,6 +135,13 @@ pub struct Forum {
     pub name: String,
     /// Days between meetings: 42 for the six-weekly JAG.
     pub cycle_days: u32,
+    /// Who chairs it (a role or a name), shown on its meetings by default.
+    #[serde(default)]
+    pub chair: String,
+    /// The agencies that sit on it, by name: the attendance its meetings
+    /// start from.
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 impl Forum {
@@ -151,6 +158,8 @@ impl Forum {
             id: id.into(),
             name: name.into(),
             cycle_days,
+            chair: String::new(),
+            members: Vec::new(),
         })
         .collect()
     }

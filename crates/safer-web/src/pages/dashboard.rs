@@ -26,6 +26,9 @@ pub(crate) struct DashboardQuery {
 #[template(path = "dashboard.html")]
 struct Dashboard {
     chrome: Chrome,
+    /// The caller's case work: open and overdue case actions, if they
+    /// work cases.
+    case_work: Option<(usize, usize)>,
     plans: Vec<PlanLink>,
     review: Option<ReviewView>,
 }
@@ -69,8 +72,10 @@ pub(crate) async fn dashboard(
 ) -> Result<Response, WebError> {
     let plans = app.app.plans(&caller.actor()).await?;
     let chrome = Chrome::new(&app, &caller, "Dashboard");
+    let case_work = app.app.case_action_counts(&caller.actor()).await?;
     if plans.is_empty() {
         return Ok(view::page(&Dashboard {
+            case_work,
             chrome,
             plans: Vec::new(),
             review: None,
@@ -192,6 +197,7 @@ pub(crate) async fn dashboard(
         fund,
     };
     Ok(view::page(&Dashboard {
+        case_work,
         chrome,
         plans: plan_links,
         review: Some(view),

@@ -23,7 +23,10 @@ use crate::{AppState, WebError, http};
 struct MeetingsPage {
     chrome: Chrome,
     errors: Errors,
+    forum_table: Table,
     table: Table,
+    chair: String,
+    attending: Vec<String>,
     may_add: bool,
     forums: Vec<Choice>,
     agencies: Vec<Choice>,
@@ -67,6 +70,57 @@ async fn meetings_page(
             })
             .collect(),
     );
+    let cw = app.app.casework();
+    let forum_table = Table::new(
+        "The forums",
+        vec![
+            Heading::text("Forum"),
+            Heading::num("Meets every (days)"),
+            Heading::text("Chair"),
+            Heading::text("Agencies that sit on it"),
+            Heading::text("Next meeting on the cycle"),
+        ],
+    )
+    .rows(
+        cw.forums
+            .iter()
+            .map(|f| {
+                let last = meetings
+                    .iter()
+                    .find(|(m, _)| m.forum == f.id)
+                    .map(|(m, _)| m.held_on);
+                vec![
+                    Cell::head(&f.name),
+                    Cell::num(f.cycle_days.to_string()),
+                    Cell::text(if f.chair.is_empty() {
+                        "–".to_owned()
+                    } else {
+                        f.chair.clone()
+                    }),
+                    Cell::text(if f.members.is_empty() {
+                        "–".to_owned()
+                    } else {
+                        f.members.join(", ")
+                    }),
+                    Cell::text(
+                        last.and_then(|d| f.next_meeting(d))
+                            .map_or_else(|| "–".to_owned(), |d| d.to_string()),
+                    ),
+                ]
+            })
+            .collect(),
+    );
+    // The form starts from the first forum's chair and members.
+    let first = cw.forums.first();
+    let attending = first
+        .map(|f| {
+            names
+                .iter()
+                .filter(|a| f.members.iter().any(|m| m.eq_ignore_ascii_case(&a.name)))
+                .map(|a| a.id.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
     let has_errors = !errors.is_empty();
     Ok(view::render(
         if has_errors {
@@ -77,6 +131,9 @@ async fn meetings_page(
         &MeetingsPage {
             chrome: Chrome::new(app, caller, "Meetings").with_errors(has_errors),
             errors: Errors(errors),
+            forum_table,
+            chair: first.map(|f| f.chair.clone()).unwrap_or_default(),
+            attending,
             table,
             may_add: caller
                 .user
