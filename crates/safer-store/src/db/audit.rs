@@ -42,6 +42,22 @@ pub struct AuditFilter {
     pub text: String,
 }
 
+/// An entry from a row of `SELECT id, at, actor, agency, action, target,
+/// detail, source, hash`.
+fn record_of(r: &sqlx::any::AnyRow) -> Result<AuditRecord, DbError> {
+    Ok(AuditRecord {
+        id: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        agency: r.try_get(3)?,
+        action: r.try_get(4)?,
+        target: r.try_get(5)?,
+        detail: r.try_get(6)?,
+        source: r.try_get(7)?,
+        hash: r.try_get(8)?,
+    })
+}
+
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditRecord {
@@ -169,21 +185,7 @@ impl Database {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    agency: r.try_get(3)?,
-                    action: r.try_get(4)?,
-                    target: r.try_get(5)?,
-                    detail: r.try_get(6)?,
-                    source: r.try_get(7)?,
-                    hash: r.try_get(8)?,
-                })
-            })
-            .collect()
+        rows.iter().map(record_of).collect()
     }
 
     /// The entries of one agency's users whose action is one of
@@ -206,21 +208,7 @@ impl Database {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    agency: r.try_get(3)?,
-                    action: r.try_get(4)?,
-                    target: r.try_get(5)?,
-                    detail: r.try_get(6)?,
-                    source: r.try_get(7)?,
-                    hash: r.try_get(8)?,
-                })
-            })
-            .collect()
+        rows.iter().map(record_of).collect()
     }
 
     /// A page of the entries that match `filter`, newest first, and how many
@@ -261,19 +249,7 @@ impl Database {
         .await?;
         let records = rows
             .iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    agency: r.try_get(3)?,
-                    action: r.try_get(4)?,
-                    target: r.try_get(5)?,
-                    detail: r.try_get(6)?,
-                    source: r.try_get(7)?,
-                    hash: r.try_get(8)?,
-                })
-            })
+            .map(record_of)
             .collect::<Result<Vec<_>, DbError>>()?;
         Ok((records, total))
     }

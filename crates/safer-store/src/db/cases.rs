@@ -117,6 +117,28 @@ pub(crate) fn date_of(s: &str) -> Result<Date, DbError> {
 }
 
 impl Database {
+    /// Whether a case is in the scope, read in the caller's transaction
+    /// (for changes that add to a case).
+    pub(crate) async fn case_visible(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: CaseId,
+        scope: &CaseScope,
+    ) -> Result<bool, DbError> {
+        let (agency, denied) = scope_params(scope);
+        let n = sqlx::query(concat!(
+            "SELECT COUNT(*) FROM cases c WHERE c.id = $1 AND ",
+            scope_sql!("$2", "$3")
+        ))
+        .bind(id.get())
+        .bind(agency)
+        .bind(denied)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<i64, _>(0)?;
+        Ok(n > 0)
+    }
+
     /// Adds a person, with its audit entry, in one transaction.
     pub async fn add_person(
         &self,

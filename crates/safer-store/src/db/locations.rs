@@ -43,18 +43,7 @@ impl Database {
         audit: &AuditEntry,
     ) -> Result<LocationId, DbError> {
         let mut tx = self.pool.begin().await?;
-        let (agency, denied) = scope_params(scope);
-        let seen = sqlx::query(concat!(
-            "SELECT COUNT(*) FROM cases c WHERE c.id = $1 AND ",
-            scope_sql!("$2", "$3")
-        ))
-        .bind(case.get())
-        .bind(agency)
-        .bind(denied)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get::<i64, _>(0)?;
-        if seen == 0 {
+        if !self.case_visible(&mut tx, case, scope).await? {
             return Err(DbError::NotFound(format!("case {case}")));
         }
         let p = l.place.as_ref();

@@ -227,18 +227,7 @@ impl Database {
         audit: &AuditEntry,
     ) -> Result<usize, DbError> {
         let mut tx = self.pool.begin().await?;
-        let (agency, denied) = scope_params(scope);
-        let found = sqlx::query(concat!(
-            "SELECT COUNT(*) FROM cases c WHERE c.id = $1 AND ",
-            scope_sql!("$2", "$3")
-        ))
-        .bind(id.get())
-        .bind(agency)
-        .bind(denied)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get::<i64, _>(0)?;
-        if found == 0 {
+        if !self.case_visible(&mut tx, id, scope).await? {
             return Err(DbError::NotFound(format!("case {id}")));
         }
         let people: Vec<i64> =

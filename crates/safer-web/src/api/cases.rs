@@ -216,6 +216,16 @@ fn file_json(f: CaseFile) -> CaseFileJson {
     }
 }
 
+/// The answer to a change on a case: 201 with the case file as it now is.
+async fn created_file(
+    app: &AppState,
+    actor: &safer_app::Actor,
+    id: CaseId,
+) -> Result<Response, WebError> {
+    let f = app.app.case(actor, id).await?;
+    Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
+}
+
 /// GET /api/v1/cases
 pub(crate) async fn cases(
     State(app): State<AppState>,
@@ -303,8 +313,7 @@ pub(crate) async fn refer(
     };
     let actor = caller.actor();
     let id = app.app.refer_case(&actor, &referral).await?;
-    let f = app.app.case(&actor, id).await?;
-    Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
+    created_file(&app, &actor, id).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,8 +344,7 @@ pub(crate) async fn add_entry(
     app.app
         .add_case_entry(&actor, id, e.kind, e.on, &e.text)
         .await?;
-    let f = app.app.case(&actor, id).await?;
-    Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
+    created_file(&app, &actor, id).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -377,8 +385,7 @@ pub(crate) async fn add_action(
             },
         )
         .await?;
-    let f = app.app.case(&actor, id).await?;
-    Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
+    created_file(&app, &actor, id).await
 }
 
 #[derive(Debug, Serialize)]
@@ -459,8 +466,7 @@ pub(crate) async fn update_action(
         .app
         .update_case_action(&actor, id, u.status, &u.text)
         .await?;
-    let f = app.app.case(&actor, case).await?;
-    Ok((StatusCode::CREATED, Json(file_json(f))).into_response())
+    created_file(&app, &actor, case).await
 }
 
 #[derive(Debug, Serialize)]
