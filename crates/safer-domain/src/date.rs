@@ -127,6 +127,21 @@ impl Date {
         i64::from(other.days) - i64::from(self.days)
     }
 
+    /// The same day `months` months later (earlier, for negative
+    /// `months`), or the last day of that month when it is shorter (31
+    /// August plus 6 months is 28 or 29 February); `None` outside years 0
+    /// to 9999.
+    pub fn plus_months(self, months: i32) -> Option<Date> {
+        let (y, m, d) = self.civil();
+        let total = i64::from(y) * 12 + i64::from(m) - 1 + i64::from(months);
+        let year = u16::try_from(total.div_euclid(12)).ok()?;
+        let month = (total.rem_euclid(12) + 1) as u8;
+        if year > 9999 {
+            return None;
+        }
+        Date::new(year, month, d.min(days_in_month(year, month)))
+    }
+
     /// The day after; `None` after 9999-12-31.
     pub fn next(self) -> Option<Date> {
         self.plus_days(1)

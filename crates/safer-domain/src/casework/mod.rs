@@ -7,6 +7,7 @@
 //!   matcher run when one is entered;
 //! - [`case`]: a case's roles, forum, type, risk level and status;
 //! - [`config`]: the partnership's case-work settings [K];
+//! - [`escalation`]: the ASB escalation ladder's rules and the ABC's clock;
 //! - [`group`]: a group of people the forums manage together;
 //! - [`location`]: a location and the police.uk place it stands at;
 //! - [`chronology`]: the entries of a case's chronology;
@@ -25,6 +26,7 @@ pub mod case;
 pub mod case_action;
 pub mod chronology;
 pub mod config;
+pub mod escalation;
 pub mod group;
 pub mod location;
 pub mod meeting;
