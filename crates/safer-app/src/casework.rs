@@ -1034,20 +1034,12 @@ impl App {
         let Some(scope) = CaseScope::for_user(user, &self.casework.restrictions) else {
             return Ok(None);
         };
-        let today = self.today();
-        let mine: Vec<StoredCaseAction> = self
+        let owner = (!user.has(Role::JagCoordinator)).then_some(user.agency.id);
+        let (open, overdue) = self
             .db
-            .case_actions(&scope, None)
-            .await?
-            .into_iter()
-            .filter(|a| a.status == CaseActionStatus::Open)
-            .filter(|a| user.has(Role::JagCoordinator) || a.agency_id == user.agency.id)
-            .collect();
-        let overdue = mine
-            .iter()
-            .filter(|a| is_overdue(a.status, a.due, today))
-            .count();
-        Ok(Some((mine.len(), overdue)))
+            .count_open_case_actions(&scope, owner, self.today())
+            .await?;
+        Ok(Some((open as usize, overdue as usize)))
     }
 
     /// A person's file, for a reader who may see a case they are on (else

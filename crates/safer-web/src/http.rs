@@ -73,6 +73,34 @@ pub(crate) fn html_response(status: StatusCode, body: String) -> Response {
     resp
 }
 
+/// The values of a url-encoded form, repeated names kept.
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(crate) fn parse(body: &[u8]) -> Fields {
+        Fields(form_pairs(body))
+    }
+
+    /// The first value of a field, trimmed; empty when absent.
+    pub(crate) fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Every value of a field (ticked checkboxes).
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

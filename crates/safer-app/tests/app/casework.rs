@@ -501,3 +501,50 @@ async fn a_groups_members_are_people_on_its_case_and_it_goes_with_its_last_case(
     }
     cleanup(all).await;
 }
+
+/// The dashboard's numbers are the case actions page's: counted in SQL,
+/// the same open actions and the same overdue.
+#[tokio::test]
+async fn the_dashboards_case_action_counts_are_the_actions_listed() {
+    let all = apps().await;
+    for t in &all {
+        let b = t.backend;
+        let s = seed(t).await;
+        let app = &t.app;
+        let worker = t.web("police-worker").await;
+        let police = app.agency_named(POLICE).await.unwrap().unwrap().id;
+        // One more action, due yesterday by the app's clock: overdue.
+        let due = app.today().plus_days(-1).unwrap();
+        app.add_case_action(
+            &worker,
+            s.open_case,
+            &safer_app::casework::CaseActionEntry {
+                agency: police,
+                owner: "PC Example".into(),
+                text: "Call the victim".into(),
+                due,
+                meeting: None,
+            },
+        )
+        .await
+        .unwrap();
+        for who in ["police-worker", "jag"] {
+            let actor = t.web(who).await;
+            let listed = app.my_case_actions(&actor).await.unwrap();
+            let late = listed.iter().filter(|(a, _)| a.days_late > 0).count();
+            assert_eq!(
+                app.case_action_counts(&actor).await.unwrap(),
+                Some((listed.len(), late)),
+                "[{b}] {who}"
+            );
+            assert_eq!(late, 1, "[{b}] {who}");
+        }
+        assert_eq!(
+            app.case_action_counts(&t.web("reader").await)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+    cleanup(all).await;
+}

@@ -364,6 +364,33 @@ impl Database {
         Ok(())
     }
 
+    /// How many open actions on the cases in the scope (of one owning
+    /// agency, or all) there are, and how many of them were due before
+    /// `today`: counted in SQL, for a page that shows only the numbers.
+    pub async fn count_open_case_actions(
+        &self,
+        scope: &CaseScope,
+        owner: Option<AgencyId>,
+        today: Date,
+    ) -> Result<(u64, u64), DbError> {
+        let (agency, denied) = scope_params(scope);
+        // Dates are stored as YYYY-MM-DD, so text order is date order.
+        let row = sqlx::query(concat!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN x.due < $2 THEN 1 ELSE 0 END), 0)
+             FROM case_actions x JOIN cases c ON c.id = x.case_id
+             WHERE x.status = 'open' AND ($1 = 0 OR x.agency_id = $1) AND ",
+            scope_sql!("$3", "$4")
+        ))
+        .bind(owner.map_or(0, AgencyId::get))
+        .bind(today.to_string())
+        .bind(agency)
+        .bind(denied)
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |i: usize| -> Result<u64, DbError> { Ok(row.try_get::<i64, _>(i)?.max(0) as u64) };
+        Ok((n(0)?, n(1)?))
+    }
+
     /// The actions on the cases in the scope (of one case, or all), by due
     /// date, each with its updates.
     pub async fn case_actions(

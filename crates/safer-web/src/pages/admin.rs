@@ -409,28 +409,6 @@ pub(crate) async fn users(
     .await
 }
 
-/// A form body's pairs: checkboxes repeat their name, which serde's form
-/// decoding does not gather.
-fn pairs(body: &axum::body::Bytes) -> Vec<(String, String)> {
-    http::form_pairs(body)
-}
-
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_owned())
-        .unwrap_or_default()
-}
-
-fn all(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "admin_secret.html")]
 struct SecretPage {
@@ -470,12 +448,12 @@ pub(crate) async fn add_user(
     Extension(caller): Extension<Caller>,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let p = pairs(&body);
+    let p = http::Fields::parse(&body);
     let form = UserForm {
-        username: field(&p, "username"),
-        name: field(&p, "name"),
-        agency: field(&p, "agency"),
-        roles: all(&p, "roles"),
+        username: p.one("username"),
+        name: p.one("name"),
+        agency: p.one("agency"),
+        roles: p.all("roles"),
     };
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     if let Err(why) = safer_domain::check_username(&form.username) {
@@ -591,9 +569,9 @@ pub(crate) async fn add_agency(
     Extension(caller): Extension<Caller>,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let p = pairs(&body);
-    let name = field(&p, "agency_name");
-    let statutory = field(&p, "statutory") == "yes";
+    let p = http::Fields::parse(&body);
+    let name = p.one("agency_name");
+    let statutory = p.one("statutory") == "yes";
     let refuse = |m: String| (vec![("agency_name", m)], name.clone());
     let (errors, kept) = if name.is_empty() {
         refuse("Enter the agency's name".into())
@@ -622,12 +600,12 @@ pub(crate) async fn create_token(
     Extension(caller): Extension<Caller>,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let p = pairs(&body);
+    let p = http::Fields::parse(&body);
     let form = TokenForm {
-        token_user: field(&p, "token_user"),
-        token_name: field(&p, "token_name"),
-        scopes: all(&p, "scopes"),
-        days: field(&p, "days"),
+        token_user: p.one("token_user"),
+        token_name: p.one("token_name"),
+        scopes: p.all("scopes"),
+        days: p.one("days"),
     };
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     if form.token_user.is_empty() {

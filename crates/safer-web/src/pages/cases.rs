@@ -23,37 +23,10 @@ use safer_domain::casework::person::{Birth, MatchReason, Person, Vulnerability};
 use safer_domain::{AgencyId, CaseActionId, CaseId, Date, LocationId, PersonId, Role, User};
 
 use crate::auth::Caller;
+use crate::http::Fields;
 use crate::pages::id_of;
 use crate::view::{self, Cell, Choice, Chrome, Errors, Heading, Table, Tag};
 use crate::{AppState, WebError, http};
-
-/// The values of a url-encoded form, repeated names kept.
-pub(crate) struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    pub(crate) fn parse(body: &Bytes) -> Fields {
-        Fields(http::form_pairs(body))
-    }
-
-    /// The first value of a field, trimmed; empty when absent.
-    pub(crate) fn one(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    }
-
-    /// Every value of a field (ticked checkboxes).
-    pub(crate) fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-            .collect()
-    }
-}
 
 /// A form's date field: empty is `None`; anything else must be a date.
 pub(crate) fn date_field(

@@ -13,7 +13,8 @@ use safer_domain::casework::location::{Location, Place};
 use safer_domain::{CaseId, Category, LocationId};
 
 use crate::auth::Caller;
-use crate::pages::cases::{Fields, cases_table};
+use crate::http::Fields;
+use crate::pages::cases::cases_table;
 use crate::pages::id_of;
 use crate::view::{self, Cell, Chrome, Heading, Table};
 use crate::{AppState, WebError, http};

@@ -13,7 +13,8 @@ use safer_app::casework::{FORUM_RUNNERS, Minutes};
 use safer_domain::{AgencyId, CaseId, Date, MeetingId};
 
 use crate::auth::Caller;
-use crate::pages::cases::{Fields, cases_table};
+use crate::http::Fields;
+use crate::pages::cases::cases_table;
 use crate::pages::id_of;
 use crate::view::{self, Cell, Choice, Chrome, Errors, Heading, Table};
 use crate::{AppState, WebError, http};
