@@ -533,9 +533,6 @@ impl App {
         let name = |a: &AgencyId| names.get(a).map_or_else(String::new, |x| x.name.clone());
         let events = self.db.case_events(&scope, Some(id)).await?;
         let actions = self.db.case_actions(&scope, Some(id)).await?;
-        // Repeat victims: incidents on every case the reader may see on
-        // which the person is the victim.
-        let all_events = self.db.case_events(&scope, None).await?;
         let mut people = Vec::new();
         let held = self.db.people_in_scope(&scope, None).await?;
         // One line per person and role: someone both victim and witness
@@ -564,13 +561,23 @@ impl App {
                     .filter(|(_, r)| *r == CaseRole::Victim)
                     .map(|(c, _)| c)
                     .collect();
-                let dates: Vec<Date> = all_events
-                    .iter()
-                    .filter(|e| {
-                        e.event.kind == EventKind::Incident && victim_of.contains(&e.case_id)
-                    })
-                    .map(|e| e.event.on)
-                    .collect();
+                // Repeat victims: the incidents on every case the reader may
+                // see on which the person is the victim (read case by case:
+                // only those cases' chronologies).
+                let mut dates: Vec<Date> = Vec::new();
+                for c in &victim_of {
+                    let chronology = if *c == id {
+                        events.clone()
+                    } else {
+                        self.db.case_events(&scope, Some(*c)).await?
+                    };
+                    dates.extend(
+                        chronology
+                            .iter()
+                            .filter(|e| e.event.kind == EventKind::Incident)
+                            .map(|e| e.event.on),
+                    );
+                }
                 let rule = self.casework.repeat_victim;
                 let today = self.today();
                 (rule.in_window(&dates, today), rule.is_repeat(&dates, today))
