@@ -548,3 +548,73 @@ async fn the_dashboards_case_action_counts_are_the_actions_listed() {
     }
     cleanup(all).await;
 }
+
+/// The police.uk places of other forces' districts are counted as their
+/// files say: every place matching a street of a district, for three
+/// forces of the national month, against the CSV read independently.
+#[tokio::test]
+async fn police_uk_places_match_the_csv_for_other_forces_too() {
+    let all = apps().await;
+    let national = crate::repo("../shared/data/police-uk/national-2022-04");
+    for t in &all {
+        let b = t.backend;
+        seed(t).await;
+        let analyst = t.cli("analyst").await;
+        for force in ["avon-and-somerset", "cheshire", "bedfordshire"] {
+            let file = national.join(format!("2022-04-{force}-street.csv"));
+            let found = safer_app::import::discover(&[file.clone()]).unwrap();
+            t.app
+                .import_police_uk(&analyst, found, false, std::sync::Arc::new(|_| {}))
+                .await
+                .unwrap();
+            // Independently: the rows whose location holds "road", by
+            // street and LSOA code, in the district with the most of them.
+            let mut rdr = csv::Reader::from_path(&file).unwrap();
+            let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+            let mut by_district = std::collections::BTreeMap::new();
+            for r in &rows {
+                if let Some(d) = safer_analysis::district_of_lsoa_name(&r[8])
+                    && r[6].to_lowercase().contains("road")
+                {
+                    *by_district.entry(d.to_owned()).or_insert(0u64) += 1;
+                }
+            }
+            let district = by_district.iter().max_by_key(|e| e.1).unwrap().0.clone();
+            let mut expected = std::collections::BTreeMap::new();
+            for r in &rows {
+                if safer_analysis::district_of_lsoa_name(&r[8]) == Some(district.as_str())
+                    && r[6].to_lowercase().contains("road")
+                {
+                    *expected
+                        .entry((r[6].to_owned(), r[7].to_owned()))
+                        .or_insert(0u64) += 1;
+                }
+            }
+            let dir = safer_store::DataDir::open(t.app.data_dir()).unwrap();
+            let got: std::collections::BTreeMap<(String, String), u64> = dir
+                .find_places(&district, "Road", usize::MAX)
+                .unwrap()
+                .into_iter()
+                .map(|f| ((f.place.street, f.place.lsoa_code), f.records))
+                .collect();
+            assert!(!expected.is_empty(), "[{b}] {force}");
+            assert_eq!(got, expected, "[{b}] {force}: {district}");
+            // And the records at the busiest place, month by month.
+            let (&(ref street, ref code), &n) = expected.iter().max_by_key(|e| e.1).unwrap();
+            let lsoa_name = rows.iter().find(|r| &r[7] == code).unwrap()[8].to_owned();
+            let at = dir
+                .records_at(&safer_domain::casework::location::Place {
+                    street: street.clone(),
+                    lsoa_code: code.clone(),
+                    lsoa_name,
+                })
+                .unwrap();
+            assert_eq!(
+                at.iter().map(|m| u64::from(m.total())).sum::<u64>(),
+                n,
+                "[{b}] {force}"
+            );
+        }
+    }
+    cleanup(all).await;
+}
