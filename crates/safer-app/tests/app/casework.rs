@@ -562,7 +562,7 @@ async fn police_uk_places_match_the_csv_for_other_forces_too() {
         let analyst = t.cli("analyst").await;
         for force in ["avon-and-somerset", "cheshire", "bedfordshire"] {
             let file = national.join(format!("2022-04-{force}-street.csv"));
-            let found = safer_app::import::discover(&[file.clone()]).unwrap();
+            let found = safer_app::import::discover(std::slice::from_ref(&file)).unwrap();
             t.app
                 .import_police_uk(&analyst, found, false, std::sync::Arc::new(|_| {}))
                 .await
@@ -600,7 +600,7 @@ async fn police_uk_places_match_the_csv_for_other_forces_too() {
             assert!(!expected.is_empty(), "[{b}] {force}");
             assert_eq!(got, expected, "[{b}] {force}: {district}");
             // And the records at the busiest place, month by month.
-            let (&(ref street, ref code), &n) = expected.iter().max_by_key(|e| e.1).unwrap();
+            let ((street, code), &n) = expected.iter().max_by_key(|e| e.1).unwrap();
             let lsoa_name = rows.iter().find(|r| &r[7] == code).unwrap()[8].to_owned();
             let at = dir
                 .records_at(&safer_domain::casework::location::Place {
