@@ -337,6 +337,9 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
         )
         .await?;
         app.close().await;
+        eprintln!(
+            "    5 cases of the JAG, Youth JAG and Adults at Risk Group, 2 JAG meetings. Sign in as demo-caseworker (police), demo-council-caseworker and demo-fire in turn: each sees only the cases their agency is involved in or shared with (Cases, Meetings)."
+        );
         anyhow::Ok(())
     })?
 }
