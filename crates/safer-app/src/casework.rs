@@ -149,6 +149,10 @@ pub struct CaseFile {
     )>,
     /// When the forum next reviews it, while it is open.
     pub next_review: Option<Date>,
+    /// The escalation ladder of each perpetrator on the case.
+    pub ladders: Vec<crate::escalation::Ladder>,
+    /// Youth work, place powers and referrals on the case.
+    pub records: Vec<(safer_domain::CaseRecordId, safer_store::db::CaseRecordEntry)>,
 }
 
 /// A case in a list.
@@ -219,7 +223,7 @@ fn not_found(id: CaseId) -> AppError {
     AppError::NotFound(format!("There is no case {id}."))
 }
 
-fn required(text: &str, what: &str) -> Result<String, AppError> {
+pub(crate) fn required(text: &str, what: &str) -> Result<String, AppError> {
     let t = text.trim();
     if t.is_empty() {
         Err(AppError::Invalid(format!("Say {what}.")))
@@ -253,7 +257,7 @@ impl App {
     /// The actor's user and scope, if they hold one of `roles` (else
     /// refused) and may see any case (else not found: a user with the role
     /// but no scope, such as one disabled meanwhile, sees nothing).
-    fn scoped<'a>(
+    pub(crate) fn scoped<'a>(
         &self,
         actor: &'a Actor,
         roles: &[Role],
@@ -271,7 +275,12 @@ impl App {
 
     /// The answer for a case outside the actor's scope: not found. When it
     /// exists, the attempt is audited as `access_denied`.
-    async fn case_out_of_scope(&self, actor: &Actor, id: CaseId, e: DbError) -> AppError {
+    pub(crate) async fn case_out_of_scope(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        e: DbError,
+    ) -> AppError {
         if !matches!(e, DbError::NotFound(_)) {
             return e.into();
         }
@@ -595,9 +604,24 @@ impl App {
         }
         let locations = self.db.locations_in_scope(&scope, Some(id), None).await?;
         let groups = self.db.groups_in_scope(&scope, Some(id), None).await?;
+        let perpetrators: Vec<_> = people
+            .iter()
+            .filter(|p| p.role == CaseRole::Perpetrator)
+            .map(|p| (p.id, p.person.name.clone(), p.person.birth))
+            .collect();
+        let ladders = self.ladders(&scope, &perpetrators).await?;
+        let records = self
+            .db
+            .case_records(&scope, Some(id))
+            .await?
+            .into_iter()
+            .map(|(r, _, e)| (r, e))
+            .collect();
         Ok(CaseFile {
             locations,
             groups,
+            ladders,
+            records,
             forum: self.forum_name(&case.forum),
             case_type: self.type_name(&case.case_type),
             lead_agency: name(&case.lead_agency_id),
@@ -649,7 +673,7 @@ impl App {
         }
     }
 
-    fn not_in_future(&self, on: Option<Date>) -> Result<Date, AppError> {
+    pub(crate) fn not_in_future(&self, on: Option<Date>) -> Result<Date, AppError> {
         let today = self.today();
         let on = on.unwrap_or(today);
         if on > today {

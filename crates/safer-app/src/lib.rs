@@ -42,6 +42,7 @@ mod assess;
 pub mod cache;
 pub mod casework;
 mod error;
+pub mod escalation;
 mod fund;
 pub mod groups;
 pub mod import;

@@ -110,6 +110,23 @@ record_id!(
     "token"
 );
 
+record_id!(
+    /// A step of the ASB escalation ladder taken with a person on a case.
+    InterventionId,
+    "intervention"
+);
+record_id!(
+    /// A record of youth work or a referral on a case: a management plan,
+    /// a diversionary activity, a place power or a referral.
+    CaseRecordId,
+    "record"
+);
+record_id!(
+    /// An application for an ASB case review (the Community Trigger).
+    TriggerId,
+    "application"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,11 @@ impl Month {
             })
     }
 
+    /// The month a day falls in, if it is a month Safer can write.
+    pub fn of_date(d: crate::Date) -> Option<Month> {
+        Month::new(u32::from(d.year()), u32::from(d.month()))
+    }
+
     /// Parses `YYYY-MM` from bytes, as police.uk writes the `Month` column.
     pub fn parse_bytes(text: &[u8]) -> Option<Month> {
         let [y1, y2, y3, y4, b'-', m1, m2] = *text else {

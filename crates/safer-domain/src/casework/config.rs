@@ -8,9 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use super::access::Restrictions;
 use super::case::Forum;
+use super::escalation::AbcTerms;
 use super::meeting::ReviewIntervals;
 use super::repeat::RepeatRule;
 use super::risk::RiskMatrix;
+use super::trigger::TriggerRules;
+use super::youth::Engagement;
+use crate::Month;
 
 /// A kind of case a forum takes: a code and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +37,18 @@ pub struct CaseworkConfig {
     pub repeat_victim: RepeatRule,
     pub repeat_location: RepeatRule,
     pub retention: Retention,
+    /// An Acceptable Behaviour Contract's review and end, in months.
+    pub abc: AbcTerms,
+    /// When a young person counts as engaged in a diversionary activity.
+    pub engagement: Engagement,
+    /// The first month the partnership's case records are complete in
+    /// Safer: the measures counted from case records hold no figure for
+    /// earlier months (rather than a false zero). Unset, it is the month of
+    /// the earliest case record held.
+    pub records_from: Option<Month>,
+    /// The ASB case review's local threshold, timescales and appeal route
+    /// (the published review procedures, s104(2)); LLR's by default.
+    pub community_trigger: TriggerRules,
 }
 
 /// How long case records are kept once the forum is done with them [K],
@@ -103,6 +119,10 @@ impl Default for CaseworkConfig {
             repeat_victim: RepeatRule::REPEAT_VICTIM,
             repeat_location: RepeatRule::REPEAT_LOCATION,
             retention: Retention::default(),
+            abc: AbcTerms::default(),
+            engagement: Engagement::default(),
+            records_from: None,
+            community_trigger: TriggerRules::llr(),
         }
     }
 }
@@ -159,6 +179,15 @@ impl CaseworkConfig {
         if self.agreements.is_empty() {
             return Err("at least one information-sharing agreement is needed for shares".into());
         }
+        if self.abc.review_months == 0 || self.abc.review_months >= self.abc.end_months {
+            return Err(format!(
+                "an ABC's review ({} months) must come after it is signed and before its end ({} months)",
+                self.abc.review_months, self.abc.end_months
+            ));
+        }
+        self.community_trigger
+            .check()
+            .map_err(|e| format!("community_trigger: {e}"))?;
         self.risk.check()
     }
 }

@@ -146,9 +146,7 @@ pub fn check_step(
         match warning {
             None => out.push(Refusal::NoWarningFirst),
             Some(w) => {
-                let until =
-                    w.on.plus_days(i64::from(w.days_to_comply.unwrap_or(0)))
-                        .unwrap_or(w.on);
+                let until = comply_by(w).unwrap_or(w.on);
                 // The time to comply must have passed: the day after it ends.
                 if on <= until {
                     out.push(Refusal::TimeToComplyNotPassed { until });
@@ -172,6 +170,145 @@ pub fn check_step(
         out.push(Refusal::SkipsWithoutReason { skipped });
     }
     out
+}
+
+/// The place-based powers, used on a location rather than a person's
+/// ladder (DOMAIN.md 3.5): a dispersal direction (s35), a closure notice
+/// and order (ss76, 80) and a Public Spaces Protection Order (s59).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacePower {
+    DispersalDirection,
+    ClosureNotice,
+    ClosureOrder,
+    PublicSpacesProtectionOrder,
+}
+
+impl PlacePower {
+    pub const ALL: [PlacePower; 4] = [
+        PlacePower::DispersalDirection,
+        PlacePower::ClosureNotice,
+        PlacePower::ClosureOrder,
+        PlacePower::PublicSpacesProtectionOrder,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlacePower::DispersalDirection => "Dispersal direction",
+            PlacePower::ClosureNotice => "Closure notice",
+            PlacePower::ClosureOrder => "Closure order",
+            PlacePower::PublicSpacesProtectionOrder => "Public Spaces Protection Order",
+        }
+    }
+
+    /// The longest a power may run, in days, where the Act sets one: a
+    /// dispersal direction 48 hours (s35(2)), a closure notice 48 hours
+    /// (s77(1)), a closure order three months (s82(5)), a PSPO three years
+    /// (s60(1)).
+    pub fn longest_days(self) -> u32 {
+        match self {
+            PlacePower::DispersalDirection | PlacePower::ClosureNotice => 2,
+            PlacePower::ClosureOrder => 92,
+            PlacePower::PublicSpacesProtectionOrder => 3 * 365 + 1,
+        }
+    }
+}
+
+/// Who is party to an Acceptable Behaviour Contract, in what capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRole {
+    /// The person whose behaviour the contract is about.
+    Subject,
+    ParentOrGuardian,
+    /// An agency: the council, the police, a landlord, the Youth Justice
+    /// Service, a school.
+    Agency,
+}
+
+impl PartyRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            PartyRole::Subject => "The person",
+            PartyRole::ParentOrGuardian => "Parent or guardian",
+            PartyRole::Agency => "Agency",
+        }
+    }
+}
+
+/// A party to a contract and the day they signed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbcParty {
+    pub name: String,
+    pub role: PartyRole,
+    pub signed_on: Option<Date>,
+}
+
+/// Why a contract cannot be recorded as signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum AbcProblem {
+    /// It lists no behaviour to stop or requirement.
+    NoTerms,
+    /// The person it is about is not a party.
+    NoSubject,
+    /// No agency is a party: a contract is between a person and agencies.
+    NoAgency,
+    /// A young person's parent or guardian takes part (Home Office 2007).
+    NoParentForYouth,
+    /// A party has not signed.
+    NotSigned { party: String },
+    /// A party signed after the day the contract is dated.
+    SignedAfter { party: String },
+}
+
+/// What stops a contract dated `signed` with these terms and parties from
+/// being recorded as signed: every party signs and keeps a copy (DOMAIN.md
+/// 3.6), and a young person's parent or guardian is among them.
+pub fn check_abc(
+    terms: &[String],
+    parties: &[AbcParty],
+    signed: Date,
+    youth: bool,
+) -> Vec<AbcProblem> {
+    let mut out = Vec::new();
+    if terms.iter().all(|t| t.trim().is_empty()) {
+        out.push(AbcProblem::NoTerms);
+    }
+    let has = |r: PartyRole| parties.iter().any(|p| p.role == r);
+    if !has(PartyRole::Subject) {
+        out.push(AbcProblem::NoSubject);
+    }
+    if !has(PartyRole::Agency) {
+        out.push(AbcProblem::NoAgency);
+    }
+    if youth && !has(PartyRole::ParentOrGuardian) {
+        out.push(AbcProblem::NoParentForYouth);
+    }
+    for p in parties {
+        match p.signed_on {
+            None => out.push(AbcProblem::NotSigned {
+                party: p.name.clone(),
+            }),
+            Some(d) if d > signed => out.push(AbcProblem::SignedAfter {
+                party: p.name.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// The day a Community Protection Warning's time to comply ends: the
+/// notice may follow from the day after (s43(5)).
+pub fn comply_by(warning: &StepTaken) -> Option<Date> {
+    (warning.step == Step::CommunityProtectionWarning)
+        .then(|| {
+            warning
+                .on
+                .plus_days(i64::from(warning.days_to_comply.unwrap_or(0)))
+        })
+        .flatten()
 }
 
 /// How an Acceptable Behaviour Contract ended.
@@ -393,6 +530,46 @@ mod tests {
         assert_eq!(
             t.outcome(signed, &[d("2025-03-01")], None, d("2025-03-02")),
             Some(AbcOutcome::CompletedWithoutBreach)
+        );
+    }
+
+    #[test]
+    fn a_contract_is_signed_by_every_party_and_a_young_persons_parent() {
+        let party = |name: &str, role, on: Option<&str>| AbcParty {
+            name: name.into(),
+            role,
+            signed_on: on.map(d),
+        };
+        let terms = vec!["Not to enter Market Street after 8pm".to_owned()];
+        let signed = d("2024-05-01");
+        let parties = vec![
+            party("Jay", PartyRole::Subject, Some("2024-05-01")),
+            party("Council", PartyRole::Agency, Some("2024-04-30")),
+        ];
+        assert!(check_abc(&terms, &parties, signed, false).is_empty());
+        assert_eq!(
+            check_abc(&terms, &parties, signed, true),
+            [AbcProblem::NoParentForYouth]
+        );
+        let unsigned = vec![
+            party("Jay", PartyRole::Subject, None),
+            party("Police", PartyRole::Agency, Some("2024-05-02")),
+        ];
+        assert_eq!(
+            check_abc(&[" ".into()], &unsigned, signed, false),
+            [
+                AbcProblem::NoTerms,
+                AbcProblem::NotSigned {
+                    party: "Jay".into()
+                },
+                AbcProblem::SignedAfter {
+                    party: "Police".into()
+                }
+            ]
+        );
+        assert_eq!(
+            check_abc(&terms, &[], signed, false),
+            [AbcProblem::NoSubject, AbcProblem::NoAgency]
         );
     }
 

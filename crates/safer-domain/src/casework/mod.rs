@@ -6,6 +6,10 @@
 //! - [`person`]: a person and their vulnerabilities, and the duplicate
 //!   matcher run when one is entered;
 //! - [`case`]: a case's roles, forum, type, risk level and status;
+//! - [`clock`]: a duty's time limit in calendar or working days, and when
+//!   it falls due;
+//! - [`trigger`]: the ASB case review (Community Trigger) threshold, with
+//!   its explanation;
 //! - [`config`]: the partnership's case-work settings [K];
 //! - [`escalation`]: the ASB escalation ladder's rules and the ABC's clock;
 //! - [`group`]: a group of people the forums manage together;
@@ -15,6 +19,11 @@
 //! - [`meeting`]: when cases are due for review, and a meeting's agenda;
 //! - [`repeat`]: repeat victims and repeat locations (N incidents within M
 //!   months, configurable);
+//! - [`records`]: the case records plan measures count, by month;
+//! - [`referral`]: referrals out of a case (Channel, exploitation, county
+//!   lines, cuckooing, drugs);
+//! - [`youth`]: Youth ASB Police Management Plans and diversionary
+//!   activities;
 //! - [`risk`]: the victim-focused ASB risk assessment, its questions and
 //!   bands configurable.
 //!
@@ -25,11 +34,16 @@ pub mod access;
 pub mod case;
 pub mod case_action;
 pub mod chronology;
+pub mod clock;
 pub mod config;
 pub mod escalation;
 pub mod group;
 pub mod location;
 pub mod meeting;
 pub mod person;
+pub mod records;
+pub mod referral;
 pub mod repeat;
 pub mod risk;
+pub mod trigger;
+pub mod youth;

@@ -23,6 +23,50 @@ pub enum Birth {
     Unknown,
 }
 
+impl Birth {
+    /// The youngest and oldest the person can be on `on`, as far as it is
+    /// known: exact from a date of birth, the band's ends from an age band
+    /// (a band is recorded as the age on the day it was entered, so it is
+    /// read as at most that old), `None` when nothing is known or `on` is
+    /// before the birth.
+    pub fn age_on(&self, on: Date) -> Option<(u8, u8)> {
+        match *self {
+            Birth::Date { date } => {
+                if on < date {
+                    return None;
+                }
+                let mut years = i32::from(on.year()) - i32::from(date.year());
+                if (on.month(), on.day()) < (date.month(), date.day()) {
+                    years -= 1;
+                }
+                let years = u8::try_from(years.clamp(0, 255)).ok()?;
+                Some((years, years))
+            }
+            Birth::AgeBand { from, to } => Some((from.min(to), from.max(to))),
+            Birth::Unknown => None,
+        }
+    }
+
+    /// Whether the person is surely under 18 on `on` (a youth case): the
+    /// oldest they can be is 17.
+    pub fn is_youth_on(&self, on: Date) -> bool {
+        self.age_on(on).is_some_and(|(_, oldest)| oldest < 18)
+    }
+
+    /// The age the ladder's rules can rely on: known when the whole range
+    /// is on one side of 16, so a band of "14 to 17" is not known.
+    pub fn age_for_rules_on(&self, on: Date) -> Option<u8> {
+        let (youngest, oldest) = self.age_on(on)?;
+        if youngest >= 16 {
+            Some(youngest)
+        } else if oldest < 16 {
+            Some(oldest)
+        } else {
+            None
+        }
+    }
+}
+
 /// What makes a person vulnerable, as the forums record it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -12,7 +12,17 @@ mod audit;
 mod cases;
 pub use cases::{CaseShare, NewCase, StoredCase};
 mod case_work;
+mod escalation;
+pub use escalation::{
+    AbcRecord, CaseRecordChange, CaseRecordEntry, CountedDays, NewIntervention, StoredBreach,
+    StoredIntervention,
+};
 mod groups;
+mod trigger;
+pub use trigger::{
+    NewTrigger, Recommendation, StoredTrigger, TriggerChange, TriggerChannel, TriggerComplaint,
+    TriggerFigures, TriggerReader,
+};
 mod locations;
 mod rights;
 pub use case_work::{

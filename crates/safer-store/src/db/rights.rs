@@ -175,6 +175,14 @@ impl Database {
                     "DELETE FROM person_merges WHERE merged = $1 OR kept = $1",
                     "DELETE FROM person_history WHERE person_id = $1",
                     "DELETE FROM group_members WHERE person_id = $1",
+                    "DELETE FROM intervention_breaches WHERE intervention_id IN (SELECT id FROM interventions WHERE person_id = $1)",
+                    "DELETE FROM abcs WHERE intervention_id IN (SELECT id FROM interventions WHERE person_id = $1)",
+                    "DELETE FROM interventions WHERE person_id = $1",
+                    "DELETE FROM management_plans WHERE person_id = $1",
+                    "DELETE FROM diversionary_activities WHERE person_id = $1",
+                    // A referral out is counted by the plans; it stays,
+                    // naming no one.
+                    "UPDATE referrals SET person_id = NULL WHERE person_id = $1",
                     "DELETE FROM case_people WHERE person_id = $1",
                 ] {
                     sqlx::query(sql).bind(p).execute(&mut **tx).await?;
@@ -248,6 +256,14 @@ impl Database {
             "DELETE FROM case_people WHERE case_id = $1",
             "DELETE FROM case_locations WHERE case_id = $1",
             "DELETE FROM case_groups WHERE case_id = $1",
+            "DELETE FROM intervention_breaches WHERE intervention_id IN (SELECT id FROM interventions WHERE case_id = $1)",
+            "DELETE FROM abcs WHERE intervention_id IN (SELECT id FROM interventions WHERE case_id = $1)",
+            "DELETE FROM interventions WHERE case_id = $1",
+            "DELETE FROM management_plans WHERE case_id = $1",
+            "DELETE FROM diversionary_activities WHERE case_id = $1",
+            "DELETE FROM place_powers WHERE case_id = $1",
+            "DELETE FROM referrals WHERE case_id = $1",
+            "DELETE FROM trigger_cases WHERE case_id = $1",
             "DELETE FROM cases WHERE id = $1",
         ] {
             sqlx::query(sql).bind(id.get()).execute(&mut *tx).await?;
