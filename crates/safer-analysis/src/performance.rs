@@ -11,6 +11,8 @@ use safer_domain::{
 };
 use serde::Serialize;
 
+use safer_domain::casework::records::CaseRecordCounts;
+
 use crate::counts::DistrictCounts;
 
 /// Values entered by hand, by measure id, each a list of (quarter, value).
@@ -67,6 +69,9 @@ pub struct ReviewInputs<'a> {
     pub groups: &'a [CategoryGroup],
     pub manual: &'a ManualValues,
     pub actions: &'a [Action],
+    /// The counts of case records by the plan's `record` names (a name
+    /// missing is not counted by Safer).
+    pub case_records: &'a BTreeMap<String, CaseRecordCounts>,
 }
 
 impl PerformanceReview {
@@ -182,49 +187,14 @@ fn measure_row(
             match (inputs.counts, selector) {
                 (Some(counts), Some(sel)) => {
                     let held = counts.months_held();
-                    let is_held = |m: Month| held.contains(&m);
-                    // As in the assessment, only months held in both years
-                    // are compared, so a missing month never sets 11 months
-                    // against 12; the coverage says which were left out.
-                    let (pairs, paired) = month_coverage(ytd, years_back, is_held);
-                    let (alone, alone_cov) = month_coverage_alone(ytd, is_held);
-                    let total =
-                        |months: Vec<Month>| sel.total(&counts.district_total(months)) as f64;
-                    let obs = |value: f64, c: &Coverage| {
-                        (c.months_compared > 0).then_some(Observation {
-                            value,
-                            months: c.months_compared,
-                            complete: c.is_whole(),
-                        })
-                    };
-                    let evaluation = match figures(&rule, &paired, &alone_cov) {
-                        Figures::Alone => {
-                            let actual = obs(total(alone), &alone_cov);
-                            rule.evaluate_with_coverage(None, actual, alone_cov)
-                        }
-                        Figures::Paired if pairs.is_empty() => {
-                            // Nothing to compare: the current figure is
-                            // shown, and the rule says there is no status.
-                            let actual = obs(total(alone), &alone_cov);
-                            rule.evaluate_with_coverage(None, actual, paired)
-                        }
-                        Figures::Paired => {
-                            let actual = obs(total(pairs.iter().map(|p| p.0).collect()), &paired);
-                            let comparison =
-                                obs(total(pairs.iter().map(|p| p.1).collect()), &paired);
-                            rule.evaluate_with_coverage(comparison, actual, paired)
-                        }
-                    };
-                    let trend = quarters_held(counts, quarter)
-                        .into_iter()
-                        .map(|q| {
-                            let p = Period {
-                                first: q.first_month(),
-                                last: q.last_month(),
-                            };
-                            (q, sel.total(&counts.district_total(p.months())) as f64)
-                        })
-                        .collect();
+                    let (evaluation, trend) = monthly(
+                        &rule,
+                        ytd,
+                        years_back,
+                        quarter,
+                        |m| held.contains(&m),
+                        |months| sel.total(&counts.district_total(months)) as f64,
+                    );
                     (evaluation, trend, format!("police.uk: {category}"))
                 }
                 (None, _) => (
@@ -301,13 +271,29 @@ fn measure_row(
                 .collect();
             (evaluation, trend, "entered each quarter".to_owned())
         }
-        MeasureSource::CaseRecords { record } => (
-            Evaluation::no_status(NoStatus::CaseRecords {
-                record: record.clone(),
-            }),
-            vec![],
-            format!("case records: {}", record.replace('_', " ")),
-        ),
+        MeasureSource::CaseRecords { record } => {
+            let source = format!("case records: {}", record.replace('_', " "));
+            match inputs.case_records.get(record) {
+                Some(counts) if counts.held.is_some() => {
+                    let (evaluation, trend) = monthly(
+                        &rule,
+                        ytd,
+                        years_back,
+                        quarter,
+                        |m| counts.is_held(m),
+                        |months| counts.total(months) as f64,
+                    );
+                    (evaluation, trend, source)
+                }
+                _ => (
+                    Evaluation::no_status(NoStatus::CaseRecords {
+                        record: record.clone(),
+                    }),
+                    vec![],
+                    source,
+                ),
+            }
+        }
         MeasureSource::NeedsData { needs } => (
             Evaluation::no_status(NoStatus::NeedsData {
                 needs: needs.clone(),
@@ -343,24 +329,63 @@ fn selector(label: &str, groups: &[CategoryGroup]) -> Option<CategorySelector> {
 }
 
 /// Quarters up to `last` whose three months are all held.
-fn quarters_held(counts: &DistrictCounts, last: Quarter) -> Vec<Quarter> {
-    let held = counts.months_held();
-    let Some(first) = held.first().copied() else {
-        return vec![];
+/// A measure counted by month (police.uk records, or case records): the
+/// year to date against the comparison year over the months held in both,
+/// as the assessment compares them, and the value in each whole quarter
+/// held up to `quarter`, for the trend.
+fn monthly(
+    rule: &MeasureRule,
+    ytd: Period,
+    years_back: i32,
+    quarter: Quarter,
+    is_held: impl Fn(Month) -> bool,
+    total: impl Fn(Vec<Month>) -> f64,
+) -> (Evaluation, Vec<(Quarter, f64)>) {
+    // Only months held in both years are compared, so a missing month
+    // never sets 11 months against 12; the coverage says which were left
+    // out.
+    let (pairs, paired) = month_coverage(ytd, years_back, &is_held);
+    let (alone, alone_cov) = month_coverage_alone(ytd, &is_held);
+    let obs = |value: f64, c: &Coverage| {
+        (c.months_compared > 0).then_some(Observation {
+            value,
+            months: c.months_compared,
+            complete: c.is_whole(),
+        })
     };
-    let mut q = Quarter::of(first);
-    let mut out = Vec::new();
-    while q <= last {
+    let evaluation = match figures(rule, &paired, &alone_cov) {
+        Figures::Alone => {
+            let actual = obs(total(alone), &alone_cov);
+            rule.evaluate_with_coverage(None, actual, alone_cov)
+        }
+        Figures::Paired if pairs.is_empty() => {
+            // Nothing to compare: the current figure is shown, and the
+            // rule says there is no status.
+            let actual = obs(total(alone), &alone_cov);
+            rule.evaluate_with_coverage(None, actual, paired)
+        }
+        Figures::Paired => {
+            let actual = obs(total(pairs.iter().map(|p| p.0).collect()), &paired);
+            let comparison = obs(total(pairs.iter().map(|p| p.1).collect()), &paired);
+            rule.evaluate_with_coverage(comparison, actual, paired)
+        }
+    };
+    let mut trend = Vec::new();
+    // Whole quarters held, from the first month held (searched back ten
+    // years) to `quarter`.
+    let mut q = quarter;
+    for _ in 0..40 {
         let p = Period {
             first: q.first_month(),
             last: q.last_month(),
         };
-        if p.months().all(|m| held.contains(&m)) {
-            out.push(q);
+        if p.months().all(&is_held) {
+            trend.push((q, total(p.months().collect())));
         }
-        q = q.next();
+        q = q.previous();
     }
-    out
+    trend.reverse();
+    (evaluation, trend)
 }
 
 #[cfg(test)]
@@ -445,11 +470,13 @@ mod tests {
         ]);
         let quarter: Quarter = "2024-Q2".parse().unwrap();
         let manual = ManualValues::new();
+        let none = BTreeMap::new();
         let inputs = |counts| ReviewInputs {
             counts,
             groups: &[],
             manual: &manual,
             actions: &[],
+            case_records: &none,
         };
         // No police.uk data held at all.
         let review = PerformanceReview::build(&plan, quarter, &inputs(None));
@@ -496,12 +523,14 @@ mod tests {
             "referrals".into(),
             vec![(q("2024-Q1"), 52.0), (q("2024-Q2"), 60.0)],
         );
+        let none = BTreeMap::new();
         let review = |manual: &ManualValues| {
             let inputs = ReviewInputs {
                 counts: None,
                 groups: &[],
                 manual,
                 actions: &[],
+                case_records: &none,
             };
             PerformanceReview::build(&plan, q("2024-Q2"), &inputs)
                 .measures()
@@ -528,5 +557,72 @@ mod tests {
         let r = review(&manual);
         assert_eq!(r.evaluation.comparison, Some(120.0));
         assert_ne!(r.evaluation.status, Status::OnTrack);
+    }
+
+    #[test]
+    fn case_records_are_compared_over_the_months_held_in_both_years() {
+        let mut m = measure(
+            "abcs",
+            MeasureSource::CaseRecords {
+                record: "abcs".into(),
+            },
+        );
+        m.direction = Direction::Higher;
+        m.target = TargetKind::IncreaseBy { percent: 5.0 };
+        m.baseline = Some(FinancialYear::starting(2022));
+        let plan = plan(vec![m]);
+        let month = |s: &str| s.parse::<Month>().unwrap();
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        let manual = ManualValues::new();
+        let build = |records: &BTreeMap<String, CaseRecordCounts>| {
+            let inputs = ReviewInputs {
+                counts: None,
+                groups: &[],
+                manual: &manual,
+                actions: &[],
+                case_records: records,
+            };
+            PerformanceReview::build(&plan, "2023-Q2".parse().unwrap(), &inputs)
+                .measures()
+                .next()
+                .unwrap()
+                .clone()
+        };
+        // Held from May 2022: April is compared in neither year.
+        let counts = CaseRecordCounts::from_days(
+            Some((month("2022-05"), month("2023-12"))),
+            [
+                day("2022-04-10"),
+                day("2022-05-02"),
+                day("2022-06-30"),
+                day("2023-04-01"),
+                day("2023-05-01"),
+                day("2023-06-01"),
+                day("2023-06-02"),
+            ],
+        );
+        let records = BTreeMap::from([("abcs".to_owned(), counts)]);
+        let r = build(&records);
+        assert_eq!(r.source, "case records: abcs");
+        assert_eq!(
+            (r.evaluation.actual, r.evaluation.comparison),
+            (Some(3.0), Some(2.0))
+        );
+        // 2023-Q2 is July to September: April is left out, May to
+        // September compared.
+        let coverage = r.evaluation.coverage.clone().unwrap();
+        assert_eq!((coverage.months_claimed, coverage.months_compared), (6, 5));
+        // Whole quarters held: 2022-Q2 on; April to June 2023 held four.
+        let q = |s: &str| s.parse::<Quarter>().unwrap();
+        assert_eq!(r.trend.first(), Some(&(q("2022-Q2"), 0.0)));
+        assert!(r.trend.contains(&(q("2023-Q1"), 4.0)));
+        // A record Safer does not count says so.
+        let r = build(&BTreeMap::new());
+        assert!(matches!(
+            r.evaluation.finding,
+            Finding::NoStatus {
+                why: NoStatus::CaseRecords { .. }
+            }
+        ));
     }
 }

@@ -40,6 +40,7 @@ mod actor;
 mod admin;
 mod assess;
 pub mod cache;
+mod case_measures;
 pub mod casework;
 mod error;
 pub mod escalation;
@@ -54,6 +55,7 @@ mod plans;
 mod review;
 pub mod rights;
 mod sessions;
+pub mod trigger;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -117,6 +119,8 @@ pub struct App {
     /// that commands that never sign anyone in do not pay for it.
     dummy_hash: Arc<std::sync::OnceLock<String>>,
     throttle: Arc<sessions::Throttle>,
+    /// The public Community Trigger form's limit per address.
+    public_forms: Arc<trigger::PublicLimiter>,
     caches: Arc<cache::Caches>,
     /// The partnership's case-work settings [K].
     casework: Arc<safer_domain::casework::config::CaseworkConfig>,
@@ -150,6 +154,7 @@ impl App {
             config,
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
+            public_forms: Arc::default(),
             caches: Arc::new(cache::Caches::new(config.cache)),
             casework,
         })
@@ -170,6 +175,7 @@ impl App {
             config,
             dummy_hash: Arc::default(),
             throttle: Arc::default(),
+            public_forms: Arc::default(),
             caches: Arc::new(cache::Caches::new(config.cache)),
             casework: Arc::default(),
         })

@@ -105,6 +105,7 @@ impl App {
             .as_ref()
             .map(|p| p.partnership.groups.clone())
             .unwrap_or_default();
+        let case_records = self.case_record_counts(&plan).await?;
         let mut review = PerformanceReview::build(
             &plan,
             quarter,
@@ -113,6 +114,7 @@ impl App {
                 groups: &groups,
                 manual: &manual,
                 actions: &actions,
+                case_records: &case_records,
             },
         );
         // The commentary written for this quarter, under each measure.

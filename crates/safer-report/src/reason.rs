@@ -157,7 +157,7 @@ fn no_status(why: &NoStatus) -> String {
         }
         NoStatus::CaseRecords { ref record } => {
             return format!(
-                "Counted from case records ({}), which Safer does not hold yet; no figure is shown rather than a guess.",
+                "Counted from case records ({}), which Safer holds none of for these months, or does not count; no figure is shown rather than a guess.",
                 record.replace('_', " ")
             );
         }
@@ -698,8 +698,8 @@ mod tests {
             say(NoStatus::CaseRecords {
                 record: "jag_referral".into()
             }),
-            "Counted from case records (jag referral), which Safer does not hold yet; no figure \
-             is shown rather than a guess."
+            "Counted from case records (jag referral), which Safer holds none of for these \
+             months, or does not count; no figure is shown rather than a guess."
         );
         // The plan's own words, as written.
         assert_eq!(

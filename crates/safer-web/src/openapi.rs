@@ -852,7 +852,7 @@ fn no_status_schema() -> Value {
     let value_kind = json!({ "enum": ["count", "level"] });
     let months = json!({ "type": "integer" });
     tagged(
-        "Why a measure has no status: a target, tolerance or minimum share that cannot be used, a missing or invalid figure, figures over different numbers of months, no police.uk data held, a category police.uk does not have, case records Safer does not hold yet (`record` as the plan names it), or data Safer does not hold (`needs`, in the plan's words).",
+        "Why a measure has no status: a target, tolerance or minimum share that cannot be used, a missing or invalid figure, figures over different numbers of months, no police.uk data held, a category police.uk does not have, case records Safer holds none of for the months or does not count (`record` as the plan names it), or data Safer does not hold (`needs`, in the plan's words).",
         &[
             ("reduce_percent", json!({ "percent": number })),
             ("increase_percent", json!({ "percent": number })),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::access::Restrictions;
 use super::case::Forum;
 use super::escalation::AbcTerms;
+use super::letters::TriggerLetters;
 use super::meeting::ReviewIntervals;
 use super::repeat::RepeatRule;
 use super::risk::RiskMatrix;
@@ -49,6 +50,8 @@ pub struct CaseworkConfig {
     /// The ASB case review's local threshold, timescales and appeal route
     /// (the published review procedures, s104(2)); LLR's by default.
     pub community_trigger: TriggerRules,
+    /// The letters to an applicant, as templates.
+    pub trigger_letters: TriggerLetters,
 }
 
 /// How long case records are kept once the forum is done with them [K],
@@ -123,6 +126,7 @@ impl Default for CaseworkConfig {
             engagement: Engagement::default(),
             records_from: None,
             community_trigger: TriggerRules::llr(),
+            trigger_letters: TriggerLetters::default(),
         }
     }
 }

@@ -13,6 +13,7 @@
 //! - [`config`]: the partnership's case-work settings [K];
 //! - [`escalation`]: the ASB escalation ladder's rules and the ABC's clock;
 //! - [`group`]: a group of people the forums manage together;
+//! - [`letters`]: the Community Trigger letters' templates;
 //! - [`location`]: a location and the police.uk place it stands at;
 //! - [`chronology`]: the entries of a case's chronology;
 //! - [`case_action`]: the actions agreed on a case and when they are late;
@@ -38,6 +39,7 @@ pub mod clock;
 pub mod config;
 pub mod escalation;
 pub mod group;
+pub mod letters;
 pub mod location;
 pub mod meeting;
 pub mod person;

@@ -92,7 +92,8 @@ pub enum NoStatus {
     /// "All crime" or a configured group.
     NotACategory { category: String },
     /// Counted from case records of this type (as the plan names it, such
-    /// as `jag_referral`), which Safer does not hold yet.
+    /// as `jag_referral`), which Safer holds none of for the months asked
+    /// about, or does not count.
     CaseRecords { record: String },
     /// Needs data Safer does not hold; `needs` is the plan's own account of
     /// what is needed.

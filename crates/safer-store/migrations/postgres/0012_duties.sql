@@ -117,7 +117,7 @@ CREATE TABLE trigger_applications (
     behaviour TEXT NOT NULL,
     no_effective_action BIGINT NOT NULL CHECK (no_effective_action IN (0, 1)),
     youth BIGINT NOT NULL CHECK (youth IN (0, 1)),
-    status TEXT NOT NULL CHECK (status IN ('received', 'acknowledged', 'threshold_met', 'threshold_not_met', 'rejected', 'reviewed', 'closed')),
+    status TEXT NOT NULL CHECK (status IN ('received', 'acknowledged', 'threshold_met', 'threshold_not_met', 'rejected', 'reviewed')),
     lead_agency_id BIGINT REFERENCES agencies (id),
     acknowledged_on TEXT,
     decided_on TEXT,
@@ -133,6 +133,7 @@ CREATE TABLE trigger_applications (
     appeal_grounds TEXT,
     appeal_decided_on TEXT,
     appeal_outcome TEXT,
+    closed_on TEXT,
     recorded_by TEXT NOT NULL,
     created_at TEXT NOT NULL
 );

@@ -106,6 +106,8 @@ pub struct StoredTrigger {
     pub appeal_decided_on: Option<Date>,
     pub appeal_outcome: Option<String>,
     pub recorded_by: String,
+    /// The day the point of contact closed it, once all is done.
+    pub closed_on: Option<Date>,
     pub complaints: Vec<TriggerComplaint>,
     pub cases: Vec<CaseId>,
     pub recommendations: Vec<Recommendation>,
@@ -155,7 +157,7 @@ pub enum TriggerChange {
         on: Date,
         outcome: String,
     },
-    Close,
+    Close(Date),
 }
 
 /// The s104(10) figures for applications received over a period, with
@@ -177,7 +179,7 @@ macro_rules! columns {
         "SELECT id, reference, received_on, channel, applicant_name, applicant_contact, victim_name, relationship,
     consent, address, behaviour, no_effective_action, youth, status, lead_agency_id, acknowledged_on, decided_on,
     decision_note, assessment, review_on, victim_invited, reviewed_on, outcome, outcome_sent_on,
-    appeal_requested_on, appeal_grounds, appeal_decided_on, appeal_outcome, recorded_by FROM trigger_applications "
+    appeal_requested_on, appeal_grounds, appeal_decided_on, appeal_outcome, recorded_by, closed_on FROM trigger_applications "
     };
 }
 
@@ -371,6 +373,7 @@ impl Database {
             appeal_decided_on: opt_date(r, 26)?,
             appeal_outcome: r.try_get(27)?,
             recorded_by: r.try_get(28)?,
+            closed_on: opt_date(r, 29)?,
             complaints,
             cases,
             recommendations,
@@ -492,8 +495,9 @@ impl Database {
                     .execute(&mut *tx)
                     .await?
             }
-            TriggerChange::Close => {
-                set("UPDATE trigger_applications SET status = 'closed' WHERE id = $1")
+            TriggerChange::Close(on) => {
+                set("UPDATE trigger_applications SET closed_on = $2 WHERE id = $1")
+                    .bind(on.to_string())
                     .execute(&mut *tx)
                     .await?
             }
