@@ -311,7 +311,7 @@ impl App {
             .collect())
     }
 
-    fn forum_name(&self, id: &str) -> String {
+    pub(crate) fn forum_name(&self, id: &str) -> String {
         self.casework
             .forum(id)
             .map_or_else(|| id.to_owned(), |f| f.name.clone())
@@ -323,7 +323,7 @@ impl App {
             .map_or_else(|| id.to_owned(), |t| t.name.clone())
     }
 
-    fn next_review(&self, c: &StoredCase) -> Option<Date> {
+    pub(crate) fn next_review_of(&self, c: &StoredCase) -> Option<Date> {
         (c.status == CaseStatus::Open)
             .then(|| self.casework.review.next_review(c.risk, c.last_reviewed))
             .flatten()
@@ -351,7 +351,7 @@ impl App {
                 .iter()
                 .filter(|a| is_overdue(a.status, a.due, today))
                 .count(),
-            next_review: self.next_review(&c),
+            next_review: self.next_review_of(&c),
             case: c,
         }
     }
@@ -627,7 +627,7 @@ impl App {
             lead_agency: name(&case.lead_agency_id),
             involved: case.involved.iter().map(name).collect(),
             shared_with: case.shared_with.iter().map(name).collect(),
-            next_review: self.next_review(&case),
+            next_review: self.next_review_of(&case),
             people,
             events,
             actions: actions

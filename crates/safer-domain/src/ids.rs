@@ -127,6 +127,12 @@ record_id!(
     "application"
 );
 
+record_id!(
+    /// A Domestic Homicide Review.
+    DhrId,
+    "review"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,8 +38,8 @@ pub use fund::{
     DEFAULT_UNDERSPEND_THRESHOLD, Fund, FundProject, FundReturn, ReturnLine, parse_pounds, pounds,
 };
 pub use ids::{
-    ActionId, AgencyId, CaseActionId, CaseId, CaseRecordId, GroupId, IdError, InterventionId,
-    LocationId, MeetingId, PersonId, ProjectId, TokenId, TriggerId, UserId,
+    ActionId, AgencyId, CaseActionId, CaseId, CaseRecordId, DhrId, GroupId, IdError,
+    InterventionId, LocationId, MeetingId, PersonId, ProjectId, TokenId, TriggerId, UserId,
 };
 pub use measure::*;
 pub use month::{FinancialYear, Month, MonthError, Period, Quarter};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::Restrictions;
 use super::case::Forum;
+use super::dhr::DhrTimescales;
 use super::escalation::AbcTerms;
 use super::letters::TriggerLetters;
 use super::meeting::ReviewIntervals;
@@ -52,6 +53,8 @@ pub struct CaseworkConfig {
     pub community_trigger: TriggerRules,
     /// The letters to an applicant, as templates.
     pub trigger_letters: TriggerLetters,
+    /// Domestic Homicide Reviews' timescales.
+    pub dhr: DhrTimescales,
 }
 
 /// How long case records are kept once the forum is done with them [K],
@@ -127,6 +130,7 @@ impl Default for CaseworkConfig {
             records_from: None,
             community_trigger: TriggerRules::llr(),
             trigger_letters: TriggerLetters::default(),
+            dhr: DhrTimescales::default(),
         }
     }
 }

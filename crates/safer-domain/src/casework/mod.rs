@@ -11,6 +11,7 @@
 //! - [`trigger`]: the ASB case review (Community Trigger) threshold, with
 //!   its explanation;
 //! - [`config`]: the partnership's case-work settings [K];
+//! - [`dhr`]: Domestic Homicide Reviews' stages and clocks;
 //! - [`escalation`]: the ASB escalation ladder's rules and the ABC's clock;
 //! - [`group`]: a group of people the forums manage together;
 //! - [`letters`]: the Community Trigger letters' templates;
@@ -37,6 +38,7 @@ pub mod case_action;
 pub mod chronology;
 pub mod clock;
 pub mod config;
+pub mod dhr;
 pub mod escalation;
 pub mod group;
 pub mod letters;

@@ -164,3 +164,53 @@ CREATE TABLE trigger_recommendations (
     update_text TEXT NOT NULL,
     updated_on TEXT
 );
+-- Domestic Homicide Reviews, read only by their panel (db/dhr.rs). The
+-- person who died is known here by a pseudonym, as the published report
+-- names them.
+CREATE TABLE dhrs (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    pseudonym TEXT NOT NULL,
+    age BIGINT,
+    died_on TEXT,
+    circumstances TEXT NOT NULL,
+    notified_on TEXT NOT NULL,
+    notified_by TEXT NOT NULL,
+    decision TEXT CHECK (decision IN ('review', 'no_review')),
+    decided_on TEXT,
+    decision_note TEXT,
+    home_office_informed_on TEXT,
+    chair TEXT NOT NULL,
+    adjourned_days BIGINT NOT NULL,
+    submitted_on TEXT,
+    approved_on TEXT,
+    qa_note TEXT,
+    published_on TEXT,
+    withdrawn_on TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE dhr_panel (
+    dhr_id BIGINT NOT NULL REFERENCES dhrs (id),
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    PRIMARY KEY (dhr_id, user_id)
+);
+-- Agencies' chronologies and Individual Management Reviews, with their due
+-- dates, and the learning action plan.
+CREATE TABLE dhr_reports (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dhr_id BIGINT NOT NULL REFERENCES dhrs (id),
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    kind TEXT NOT NULL CHECK (kind IN ('chronology', 'imr')),
+    due TEXT NOT NULL,
+    received_on TEXT
+);
+CREATE TABLE dhr_actions (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dhr_id BIGINT NOT NULL REFERENCES dhrs (id),
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    text TEXT NOT NULL,
+    due TEXT NOT NULL,
+    done_on TEXT,
+    note TEXT NOT NULL
+);

@@ -12,6 +12,8 @@ mod audit;
 mod cases;
 pub use cases::{CaseShare, NewCase, StoredCase};
 mod case_work;
+mod dhr;
+pub use dhr::{DhrAction, DhrChange, DhrReport, NewDhr, StoredDhr};
 mod escalation;
 pub use escalation::{
     AbcRecord, CaseRecordChange, CaseRecordEntry, CountedDays, NewIntervention, StoredBreach,
