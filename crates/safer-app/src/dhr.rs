@@ -9,7 +9,7 @@
 use safer_domain::casework::clock::ClockState;
 use safer_domain::casework::dhr::{DhrDecision, DhrProblem, DhrStage, check_age};
 use safer_domain::{AgencyId, Date, DhrId, Role, UserId};
-use safer_store::db::{DhrChange, NewDhr, StoredDhr};
+pub use safer_store::db::{DhrChange, NewDhr, StoredDhr};
 
 use crate::casework::required;
 use crate::overdue::{Due, Duty, OnRecord};

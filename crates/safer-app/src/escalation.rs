@@ -12,9 +12,9 @@ use safer_domain::casework::escalation::{
 };
 use safer_domain::casework::referral::ReferralKind;
 use safer_domain::{CaseId, CaseRecordId, Date, InterventionId, LocationId, PersonId};
-use safer_store::db::{
-    AbcRecord, CaseRecordChange, CaseRecordEntry, NewIntervention, StoredBreach, StoredIntervention,
-};
+use safer_store::db::{AbcRecord, NewIntervention, StoredBreach, StoredIntervention};
+
+pub use safer_store::db::{CaseRecordChange, CaseRecordEntry};
 
 use crate::casework::{CASE_WORKERS, required};
 use crate::{Actor, App, AppError};

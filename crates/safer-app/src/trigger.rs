@@ -17,10 +17,9 @@ use safer_domain::casework::clock::{ClockState, state};
 use safer_domain::casework::letters::LetterKind;
 use safer_domain::casework::trigger::{Assessment, Complaint, Route, Verdict, assess};
 use safer_domain::{AgencyId, BankHolidays, CaseId, Date, Role, TriggerId, User};
-use safer_store::db::{
-    NewTrigger, StoredTrigger, TriggerChange, TriggerChannel, TriggerComplaint, TriggerFigures,
-    TriggerReader,
-};
+use safer_store::db::{NewTrigger, StoredTrigger, TriggerChange, TriggerFigures, TriggerReader};
+
+pub use safer_store::db::{TriggerChannel, TriggerComplaint};
 
 use crate::casework::required;
 use crate::{Actor, App, AppError};

@@ -102,6 +102,18 @@ const CASE_READERS: &[Role] = safer_app::casework::CASE_READERS;
 const CASE_WORKERS: &[Role] = safer_app::casework::CASE_WORKERS;
 /// Who runs the forums: referrals' decisions, meetings, closures.
 const FORUM_RUNNERS: &[Role] = safer_app::casework::FORUM_RUNNERS;
+/// Who reads Community Trigger applications (the handlers all, a
+/// caseworker their lead agency's).
+const TRIGGER_READERS: &[Role] = safer_app::trigger::TRIGGER_READERS;
+/// Who may sit on a Domestic Homicide Review's panel (membership decides
+/// what each sees).
+const DHR_PANEL: &[Role] = safer_app::dhr::DHR_PANEL_ROLES;
+/// Who records a notification of a death.
+const DHR_COMMISSIONERS: &[Role] = safer_app::dhr::DHR_COMMISSIONERS;
+/// Who sees the overdue board (each their own scope of it).
+const OVERDUE_READERS: &[Role] = CASE_READERS;
+/// The point of contact who handles applications.
+const TRIGGER_HANDLERS: &[Role] = safer_app::trigger::TRIGGER_HANDLERS;
 
 const fn page(
     method: Method,
@@ -410,6 +422,272 @@ pub const ROUTES: &[RouteSpec] = &[
         Audit::View,
         "A case: its people, chronology, risk, actions and shares",
     )),
+    page(
+        Get,
+        "/community-trigger",
+        Public,
+        Audit::None,
+        "The public application form for an ASB case review (Community Trigger), no sign-in",
+    ),
+    page(
+        Post,
+        "/community-trigger",
+        Public,
+        Audit::Change("apply_community_trigger"),
+        "Apply for an ASB case review (limited per address; acknowledged with a reference)",
+    ),
+    page(
+        Get,
+        "/community-trigger/statistics",
+        Public,
+        Audit::None,
+        "The published s104(10) figures of ASB case reviews for any 12 months",
+    ),
+    page(
+        Get,
+        "/community-trigger/statistics.csv",
+        Public,
+        Audit::Export,
+        "The s104(10) figures as CSV",
+    ),
+    personal(page(
+        Get,
+        "/triggers",
+        Roles(TRIGGER_READERS),
+        Audit::View,
+        "The ASB case review applications the reader may see",
+    )),
+    page(
+        Get,
+        "/triggers/new",
+        Roles(TRIGGER_HANDLERS),
+        Audit::None,
+        "The form to record an application taken by telephone, letter or in person",
+    ),
+    page(
+        Post,
+        "/triggers/new",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("record_community_trigger"),
+        "Record an application for an ASB case review",
+    ),
+    personal(page(
+        Get,
+        "/triggers/{id}",
+        Roles(TRIGGER_READERS),
+        Audit::View,
+        "An application: its clocks, the rules' explained finding and its handling",
+    )),
+    page(
+        Post,
+        "/triggers/{id}/acknowledge",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("acknowledge_community_trigger"),
+        "Record an application acknowledged",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/lead",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("lead_community_trigger"),
+        "Name an application's lead agency",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/complaints",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("add_trigger_complaint"),
+        "Add a complaint to an application before its decision",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/cases",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("link_trigger_case"),
+        "Link a case whose incidents count as complaints",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/decision",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("decide_community_trigger"),
+        "Record the threshold decision on the rules' assessment",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/meeting",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("schedule_case_review"),
+        "Set the review meeting, the victim invited or not",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/review",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("record_case_review"),
+        "Record the review held and its outcome",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/recommendations",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("recommend_case_review"),
+        "Add a review's recommendation to a named body",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/recommendations/{rec}",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("update_recommendation"),
+        "Record a recommendation's follow-up",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/appeal",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("appeal_community_trigger"),
+        "Record the applicant's appeal",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/appeal/decision",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("decide_appeal"),
+        "Record the appeal's decision",
+    ),
+    page(
+        Post,
+        "/triggers/{id}/close",
+        Roles(TRIGGER_HANDLERS),
+        Audit::Change("close_community_trigger"),
+        "Close an application once decided",
+    ),
+    personal(page(
+        Get,
+        "/triggers/{id}/letter",
+        Roles(TRIGGER_READERS),
+        Audit::Export,
+        "A letter to the applicant from the partnership's template, to print",
+    )),
+    personal(page(
+        Get,
+        "/triggers/{id}/letter.pdf",
+        Roles(TRIGGER_READERS),
+        Audit::Export,
+        "A letter to the applicant as PDF",
+    )),
+    personal(page(
+        Get,
+        "/dhrs",
+        Roles(DHR_PANEL),
+        Audit::View,
+        "The Domestic Homicide Reviews the reader sits on the panel of",
+    )),
+    page(
+        Get,
+        "/dhrs/new",
+        Roles(DHR_COMMISSIONERS),
+        Audit::None,
+        "The form to record the police's notification of a death",
+    ),
+    page(
+        Post,
+        "/dhrs/new",
+        Roles(DHR_COMMISSIONERS),
+        Audit::Change("notify_dhr"),
+        "Record a notification and commission the review, with its panel",
+    ),
+    personal(page(
+        Get,
+        "/dhrs/{id}",
+        Roles(DHR_PANEL),
+        Audit::View,
+        "A review (its panel only): stage, clocks, agencies' reports and the learning action plan",
+    )),
+    page(
+        Post,
+        "/dhrs/{id}/stage",
+        Roles(DHR_PANEL),
+        Audit::Change("update_dhr"),
+        "Record a review's next stage: decision, Home Office told, quality assurance, publication",
+    ),
+    page(
+        Post,
+        "/dhrs/{id}/update",
+        Roles(DHR_PANEL),
+        Audit::Change("update_dhr"),
+        "Ask for or receive a chronology or IMR, add or complete a learning action, the chair, adjournment",
+    ),
+    page(
+        Post,
+        "/dhrs/{id}/panel",
+        Roles(DHR_PANEL),
+        Audit::Change("update_dhr"),
+        "Add a user to a review's panel",
+    ),
+    personal(page(
+        Get,
+        "/overdue",
+        Roles(OVERDUE_READERS),
+        Audit::View,
+        "The overdue board: every duty's clocks the reader may see, by agency, forum or duty",
+    )),
+    personal(page(
+        Get,
+        "/overdue/digest",
+        Roles(OVERDUE_READERS),
+        Audit::View,
+        "The weekly digest for an agency: what is late and what falls due in seven days",
+    )),
+    personal(page(
+        Get,
+        "/overdue/digest.txt",
+        Roles(OVERDUE_READERS),
+        Audit::Export,
+        "The weekly digest as email-ready text",
+    )),
+    personal(page(
+        Get,
+        "/cases/{id}/escalation",
+        Roles(CASE_READERS),
+        Audit::View,
+        "A case's ASB escalation ladder for each perpetrator, with youth work, place powers and referrals",
+    )),
+    page(
+        Post,
+        "/cases/{id}/steps",
+        Roles(CASE_WORKERS),
+        Audit::Change("take_step"),
+        "Take a step of the ASB escalation ladder with a perpetrator, if the rules allow it",
+    ),
+    page(
+        Post,
+        "/cases/{id}/steps/{step}/breach",
+        Roles(CASE_WORKERS),
+        Audit::Change("record_breach"),
+        "Record a breach against a step of the ladder",
+    ),
+    page(
+        Post,
+        "/cases/{id}/steps/{step}/contract",
+        Roles(CASE_WORKERS),
+        Audit::Change("review_abc"),
+        "Record an Acceptable Behaviour Contract's review or early end",
+    ),
+    page(
+        Post,
+        "/cases/{id}/records",
+        Roles(CASE_WORKERS),
+        Audit::Change("add_case_record"),
+        "Add a management plan, diversionary activity, place power or referral to a case",
+    ),
+    page(
+        Post,
+        "/cases/{id}/records/{record}",
+        Roles(CASE_WORKERS),
+        Audit::Change("update_case_record"),
+        "Close a management plan or record a diversionary activity's attendance",
+    ),
     page(
         Post,
         "/cases/{id}/entries",

@@ -47,11 +47,14 @@ pub(crate) struct Account {
 }
 
 /// The header's menu: each page a signed-in caller may open.
-const MENU: [(&str, &str); 9] = [
+const MENU: [(&str, &str); 12] = [
     ("/", "Dashboard"),
     ("/plans", "Plans"),
     ("/cases", "Cases"),
     ("/meetings", "Meetings"),
+    ("/overdue", "Overdue"),
+    ("/triggers", "Case reviews"),
+    ("/dhrs", "DHRs"),
     ("/assessment", "Assessment"),
     ("/fund", "Fund"),
     ("/import", "Import data"),

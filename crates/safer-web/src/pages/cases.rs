@@ -733,7 +733,7 @@ async fn case_page(
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(crate) struct DoneQuery {
-    done: Option<String>,
+    pub(crate) done: Option<String>,
 }
 
 /// What a change's redirect says was done.
