@@ -86,6 +86,9 @@ pub struct Referral {
     pub involved: Vec<AgencyId>,
     pub reason: String,
     pub people: Vec<(PersonOnReferral, CaseRole)>,
+    /// The day referred, when entered later (a referral made on paper);
+    /// today when not given, never after it.
+    pub referred_on: Option<Date>,
 }
 
 /// A person as a case file shows them: their record, their role on this
@@ -459,7 +462,7 @@ impl App {
             people,
             new_people,
             reason,
-            referred_on: self.today(),
+            referred_on: self.not_in_future(r.referred_on)?,
             referrer_agency_id: user.agency.id,
         };
         let audit = actor.audit(

@@ -579,12 +579,20 @@ impl App {
         actor: &Actor,
         id: TriggerId,
         decision: ThresholdDecision,
+        on: Option<Date>,
     ) -> Result<(), AppError> {
         let file = self.trigger_file(actor, id).await?;
         if file.decided {
             return Err(AppError::Conflict(
                 "The threshold has already been decided.".into(),
             ));
+        }
+        let on = self.not_in_future(on)?;
+        if on < file.stored.new.received_on {
+            return Err(AppError::Invalid(format!(
+                "The decision is dated {on}, before the application was received ({}).",
+                file.stored.new.received_on
+            )));
         }
         let a = &file.assessment;
         let statutory = a.route_result(Route::Statutory).is_some_and(|r| r.met);
@@ -628,7 +636,7 @@ impl App {
         let assessment = serde_json::to_string(a)
             .map_err(|e| AppError::Internal(format!("an assessment: {e}")))?;
         let change = TriggerChange::Decide {
-            on: self.today(),
+            on,
             status,
             note: note.trim().to_owned(),
             assessment,

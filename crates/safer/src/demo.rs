@@ -131,6 +131,9 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
         "6/7 Adding demonstration actions and fund entries (illustrative, not Charnwood's own) …"
     );
     demo_entries(data_dir, url)?;
+    demo_users(data_dir, url)?;
+    eprintln!("Adding demonstration cases, people, meetings and duties (fictional) …");
+    crate::demo_cases::add(data_dir, url)?;
     eprintln!("7/7 Writing the performance reports …");
     let annual = args.reports.join("charnwood-2020-23-annual-2022-23");
     report::run(
@@ -169,9 +172,6 @@ pub fn run(data_dir: &Path, url: Option<&str>, args: &DemoArgs) -> Result<()> {
         annual.join("annual.html").display()
     );
     eprintln!("Try also: safer assess --district Charnwood --year 2024/25 --as-at 2024-12");
-    demo_users(data_dir, url)?;
-    eprintln!("Adding demonstration cases, people and meetings (fictional) …");
-    crate::demo_cases::add(data_dir, url)?;
     if args.no_serve {
         return Ok(());
     }

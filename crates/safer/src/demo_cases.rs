@@ -336,7 +336,9 @@ pub fn add(data_dir: &std::path::Path, url: Option<&str>) -> Result<()> {
             &agencies,
         )
         .await?;
+        let duties = crate::demo_duties::add(&app, &mut || names.person()).await?;
         app.close().await;
+        eprintln!("{duties}");
         eprintln!(
             "    5 cases of the JAG, Youth JAG and Adults at Risk Group, 2 JAG meetings. Sign in as demo-caseworker (police), demo-council-caseworker and demo-fire in turn: each sees only the cases their agency is involved in or shared with (Cases, Meetings)."
         );
@@ -372,6 +374,7 @@ async fn refer(
                     .into_iter()
                     .map(|(p, r)| (PersonOnReferral::New(p), r))
                     .collect(),
+                referred_on: None,
             },
         )
         .await?;

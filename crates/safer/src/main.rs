@@ -9,6 +9,7 @@ mod assess;
 mod db;
 mod demo;
 mod demo_cases;
+mod demo_duties;
 mod fund;
 mod import;
 mod plan;

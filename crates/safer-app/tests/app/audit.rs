@@ -282,6 +282,7 @@ async fn make(t: &TestApp, s: &Seeded, c: Change, session: &str) -> Result<(), A
         Change::ReferCase => {
             let worker = t.web("police-worker").await;
             let r = safer_app::casework::Referral {
+                referred_on: None,
                 forum: "jag".into(),
                 case_type: "asb".into(),
                 title: "Shouting in the street".into(),

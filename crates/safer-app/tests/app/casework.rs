@@ -11,6 +11,7 @@ use crate::{FIRE, POLICE, apps, cleanup, seed};
 
 fn referral(title: &str, case_type: &str) -> Referral {
     Referral {
+        referred_on: None,
         forum: "jag".into(),
         case_type: case_type.into(),
         title: title.into(),

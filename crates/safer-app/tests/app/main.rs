@@ -226,6 +226,7 @@ pub async fn seed(t: &TestApp) -> Seeded {
         .expect("token");
     let worker = t.web("police-worker").await;
     let referral = |title: &str| safer_app::casework::Referral {
+        referred_on: None,
         forum: "jag".into(),
         case_type: "asb".into(),
         title: title.into(),

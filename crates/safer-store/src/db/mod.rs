@@ -308,6 +308,11 @@ impl Database {
                     "groups",
                     include_str!("../../migrations/sqlite/0011_groups.sql"),
                 ),
+                (
+                    12,
+                    "duties",
+                    include_str!("../../migrations/sqlite/0012_duties.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (
@@ -364,6 +369,11 @@ impl Database {
                     11,
                     "groups",
                     include_str!("../../migrations/postgres/0011_groups.sql"),
+                ),
+                (
+                    12,
+                    "duties",
+                    include_str!("../../migrations/postgres/0012_duties.sql"),
                 ),
             ],
         };

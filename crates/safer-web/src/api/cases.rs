@@ -310,6 +310,7 @@ pub(crate) async fn refer(
         involved: r.involved,
         reason: r.reason,
         people,
+        referred_on: None,
     };
     let actor = caller.actor();
     let id = app.app.refer_case(&actor, &referral).await?;

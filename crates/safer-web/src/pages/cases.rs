@@ -383,6 +383,7 @@ fn validate_referral(f: &ReferralForm) -> Result<Referral, Vec<(&'static str, St
         involved: f.involved.iter().filter_map(|a| agency(a)).collect(),
         reason: f.reason.clone(),
         people,
+        referred_on: None,
     })
 }
 

@@ -1030,7 +1030,7 @@ async fn handle(
                 "decided",
                 "decision",
                 match d {
-                    Ok(d) => t.decide_case_review(&actor, id, d).await,
+                    Ok(d) => t.decide_case_review(&actor, id, d, None).await,
                     Err(e) => Err(e),
                 },
             )

@@ -18,7 +18,10 @@ fn concrete(path: &str, ids: &Ids) -> String {
         // A user no test signs in as: unlocking them changes nothing else.
         .replace("{username}", "spare")
         .replace("{change}", "unlock")
-        .replace("{*path}", "govuk-frontend.min.css");
+        .replace("{*path}", "govuk-frontend.min.css")
+        .replace("{step}", "1")
+        .replace("{record}", "1")
+        .replace("{rec}", "1");
     let c = &ids.cases;
     let by_prefix = [
         ("/actions/", action.clone()),
@@ -34,6 +37,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ("/groups/", c.groups[0].to_string()),
         ("/api/v1/locations/", c.locations[0].to_string()),
         ("/api/v1/meetings/", c.meeting.to_string()),
+        ("/triggers/", ids.trigger.to_string()),
+        ("/dhrs/", ids.dhr.to_string()),
     ];
     if let Some((_, id)) = by_prefix.iter().find(|(p, _)| filled.starts_with(p)) {
         filled.replace("{id}", id)

@@ -53,6 +53,10 @@ pub struct Ids {
     /// The cases of the need-to-know tests, by the relation of the
     /// caseworker's, agency lead's and safety officer's agencies to them.
     pub cases: Cases,
+    /// A Community Trigger application the caseworker's agency leads.
+    pub trigger: safer_domain::TriggerId,
+    /// A Domestic Homicide Review whose panel is the safety officer alone.
+    pub dhr: safer_domain::DhrId,
 }
 
 /// One case of each relation, with its person (named after it, so a
@@ -326,7 +330,64 @@ async fn seed(db: &Database) -> Ids {
         .await
         .expect("spend");
     let cases = seed_cases(db, &agency_ids).await;
+    let day: safer_domain::Date = "2024-05-01".parse().expect("day");
+    let (trigger, _) = db
+        .add_trigger(
+            &safer_store::db::NewTrigger {
+                received_on: day,
+                channel: safer_store::db::TriggerChannel::Staff,
+                applicant_name: "Erin Applicant".into(),
+                applicant_contact: "erin@example.org".into(),
+                victim_name: None,
+                relationship: None,
+                consent: true,
+                address: "2 Birch Walk".into(),
+                behaviour: "Shouting and stones at the windows".into(),
+                no_effective_action: true,
+                youth: true,
+            },
+            &[],
+            "test",
+            &seeded(),
+        )
+        .await
+        .expect("application");
+    db.update_trigger(
+        trigger,
+        safer_store::db::TriggerReader::All,
+        &safer_store::db::TriggerChange::Lead(agency_ids[&agency_of(Role::Caseworker)]),
+        &seeded(),
+    )
+    .await
+    .expect("lead");
+    let officer = db
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == Role::CommunitySafetyOfficer.as_str())
+        .expect("the safety officer")
+        .id;
+    let (dhr, _) = db
+        .add_dhr(
+            &safer_store::db::NewDhr {
+                pseudonym: "Adult F".into(),
+                age: Some(44),
+                died_on: Some(day),
+                circumstances: "Found at home".into(),
+                notified_on: day,
+                notified_by: "DI Example, Leicestershire Police".into(),
+                chair: String::new(),
+            },
+            &[officer],
+            "test",
+            &seeded(),
+        )
+        .await
+        .expect("review");
     Ids {
+        trigger,
+        dhr,
         plan: plan.id,
         partnership: "charnwood".into(),
         year: "2022-23".into(),
