@@ -414,6 +414,112 @@ try {
     await ctx.close();
   });
 
+  await check('a Community Trigger goes from the public form to the published s104 figures', async () => {
+    const day = (ago) => new Date(Date.now() - ago * 86400000).toISOString().slice(0, 10);
+    const from = day(360);
+    const to = day(0);
+    const figures = async (p) => {
+      await p.goto(`${base}/community-trigger/statistics?from=${from}&to=${to}`);
+      const n = async (label) => Number((await p.locator('tr', { hasText: label }).locator('td').first().textContent()).replace(/,/g, ''));
+      return { applications: await n('Applications received'), reviews: await n('Reviews carried out') };
+    };
+    const publicCtx = await browser.newContext({ bypassCSP: true });
+    const pub = await publicCtx.newPage();
+    const before = await figures(pub);
+    await axe(pub, 'published case review figures');
+    await pub.goto(`${base}/community-trigger`);
+    await axe(pub, 'public application form');
+    await pub.getByLabel('Your full name').fill('Browser Applicant');
+    await pub.getByLabel('Your email address or telephone number').fill('applicant@example.org');
+    await pub.getByLabel('The address or place where the behaviour happens').fill('12 Test Street');
+    await pub.getByLabel('What is happening, and how it affects you').fill('Fireworks thrown at the house most nights.');
+    for (const [n, ago, to] of [[1, 70, 'Police'], [2, 40, 'Council'], [3, 10, 'Housing']]) {
+      await pub.fill(`#happened-${n}`, day(ago));
+      await pub.fill(`#reported-${n}`, day(ago - 1));
+      await pub.fill(`#to-${n}`, to);
+    }
+    await pub.getByLabel('I believe no effective action has been taken').check();
+    await pub.getByRole('button', { name: 'Send my application' }).click();
+    await pub.waitForSelector('.govuk-panel__title');
+    const reference = (await pub.textContent('.govuk-panel__body')).match(/CT-\d{4}-\d{4}/)?.[0];
+    assert(reference, 'the applicant is given a reference');
+    await axe(pub, 'application received');
+
+    const officerCtx = await browser.newContext({ bypassCSP: true });
+    const officer = await officerCtx.newPage();
+    await signIn(officer, 'officer');
+    await officer.goto(`${base}/triggers`);
+    await axe(officer, 'case review applications');
+    await officer.getByRole('link', { name: reference }).click();
+    await officer.waitForURL((u) => /^\/triggers\/\d+$/.test(u.pathname), { timeout: 10000 });
+    const appUrl = new URL(officer.url()).pathname;
+    const file = await officer.textContent('main');
+    assert(file.includes('The rules find the threshold met'), 'the rules find the statutory threshold met');
+    await axe(officer, 'case review application');
+    await officer.getByRole('button', { name: 'Record it acknowledged today' }).click();
+    await officer.waitForURL((u) => u.search.includes('done=acknowledged'), { timeout: 10000 });
+    await officer.locator('#decision').check();
+    await officer.getByRole('button', { name: 'Record the decision' }).click();
+    await officer.waitForURL((u) => u.search.includes('done=decided'), { timeout: 10000 });
+    await officer.fill('#outcome', 'The panel agreed patrols and a warning to the household responsible.');
+    await officer.getByRole('button', { name: 'Record the review' }).click();
+    await officer.waitForURL((u) => u.search.includes('done=reviewed'), { timeout: 10000 });
+    const letter = await officer.request.get(`${base}${appUrl}/letter?kind=outcome`);
+    assert(letter.status() === 200 && (await letter.text()).includes('Dear Browser Applicant'), 'the outcome letter is written from the template');
+    await officerCtx.close();
+
+    const after = await figures(pub);
+    assert(after.applications === before.applications + 1, `the application is counted: ${JSON.stringify([before, after])}`);
+    assert(after.reviews === before.reviews + 1, `the review is counted: ${JSON.stringify([before, after])}`);
+    assert(!(await pub.textContent('main')).includes('Browser Applicant'), 'the figures name no one');
+    await publicCtx.close();
+  });
+
+  await check('an ABC from signature to completed without breach is counted in the quarterly report', async () => {
+    const ctx = await browser.newContext({ bypassCSP: true });
+    const p = await ctx.newPage();
+    await signIn(p, 'officer');
+    const report = `${base}/plans/charnwood-2023-26/report?quarter=2024-Q2`;
+    const completed = async () => {
+      await p.goto(report);
+      const html = await p.content();
+      const i = html.indexOf('completed without a breach');
+      const m = html.slice(i).match(/Why: <\/span>(\d+) so far/);
+      assert(m, 'the ABC measure has a figure');
+      return Number(m[1]);
+    };
+    const before = await completed();
+    // A young person on the demo's repeat-victim case, up the ladder to a
+    // contract signed on 1 March 2024, which ends on 1 September 2024
+    // with no breach: completed in 2024/25 quarter 2.
+    const worker = await ctx.newPage();
+    await signIn(worker, 'police-worker');
+    await worker.goto(`${base}/cases`);
+    await worker.getByRole('link', { name: /Repeated ASB at an older resident's home/ }).click();
+    await worker.waitForURL((u) => /^\/cases\/\d+$/.test(u.pathname), { timeout: 10000 });
+    await worker.getByRole('link', { name: 'Escalation and youth work' }).click();
+    await worker.waitForURL((u) => u.pathname.endsWith('/escalation'), { timeout: 10000 });
+    await axe(worker, 'escalation page');
+    for (const [step, on] of [['early_intervention', '2024-01-10'], ['first_warning', '2024-01-20'], ['final_warning', '2024-02-01']]) {
+      await worker.selectOption('#step', step);
+      await worker.fill('#step-on', on);
+      await worker.getByLabel('A parent or guardian is involved').check();
+      await worker.getByRole('button', { name: 'Record the step' }).click();
+      await worker.waitForURL((u) => u.search.includes('done=step'), { timeout: 10000 });
+    }
+    await worker.selectOption('#step', 'acceptable_behaviour_contract');
+    await worker.fill('#step-on', '2024-03-01');
+    await worker.fill('#terms', 'Not to gather outside the house\nTo attend the youth club');
+    const name = (await worker.locator('#person option').first().textContent()).trim();
+    await worker.fill('#parties', `${name}; person; 2024-03-01\nA Parent; parent; 2024-03-01\nLeicestershire Police; agency; 2024-03-01`);
+    await worker.getByRole('button', { name: 'Record the step' }).click();
+    await worker.waitForURL((u) => u.search.includes('done=step'), { timeout: 10000 });
+    assert((await worker.textContent('main')).includes('Completed without breach on 2024-09-01'), 'the contract is completed without breach');
+    const after = await completed();
+    assert(after === before + 1, `the quarterly report counts it: ${before} then ${after}`);
+    await ctx.close();
+  });
+
   await browser.close();
 } catch (e) {
   failures++;

@@ -173,28 +173,25 @@ impl App {
             let steps = self.db.interventions(&scope, None).await?;
             for s in &steps {
                 if let Some(abc) = &s.abc {
-                    let breaches: Vec<Date> = s.breaches.iter().map(|b| b.on).collect();
-                    let outcome = self.casework.abc.outcome(
-                        s.new.taken_on,
-                        &breaches,
-                        abc.ended_early_on,
-                        today,
-                    );
-                    if outcome.is_none() || outcome == Some(safer_domain::casework::escalation::AbcOutcome::CompletedWithoutBreach) {
-                        let review = state(abc.review_on, abc.reviewed_on.or(abc.ended_early_on), today);
-                        if open(review) {
-                            items.push(Due {
-                                duty: Duty::AcceptableBehaviourContract,
-                                what: "Review the contract".into(),
-                                record: OnRecord::Case(s.case_id),
-                                record_label: label(s.case_id),
-                                agency: agency(s.new.agency_id),
-                                forum: forum(s.case_id),
-                                state: review,
-                            });
-                        }
+                    let breached = !s.breaches.is_empty();
+                    let live = abc.ended_early_on.is_none() && !breached;
+                    let review = state(abc.review_on, abc.reviewed_on, today);
+                    if live && open(review) {
+                        items.push(Due {
+                            duty: Duty::AcceptableBehaviourContract,
+                            what: "Review the contract".into(),
+                            record: OnRecord::Case(s.case_id),
+                            record_label: label(s.case_id),
+                            agency: agency(s.new.agency_id),
+                            forum: forum(s.case_id),
+                            state: review,
+                        });
                     }
-                    if outcome.is_none() {
+                    // At its end someone confirms it was kept: a review
+                    // recorded on or after the end day.
+                    let confirmed = abc.reviewed_on.filter(|r| *r >= abc.ends_on);
+                    let end = state(abc.ends_on, confirmed, today);
+                    if live && open(end) {
                         items.push(Due {
                             duty: Duty::AcceptableBehaviourContract,
                             what: "The contract ends: confirm it was kept".into(),
@@ -202,7 +199,7 @@ impl App {
                             record_label: label(s.case_id),
                             agency: agency(s.new.agency_id),
                             forum: forum(s.case_id),
-                            state: state(abc.ends_on, None, today),
+                            state: end,
                         });
                     }
                 }

@@ -8,6 +8,7 @@ mod access;
 mod api;
 mod audit;
 mod auth;
+mod duties;
 mod escaping;
 mod need_to_know;
 mod observe;
