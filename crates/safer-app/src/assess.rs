@@ -143,6 +143,7 @@ impl App {
         let text = std::fs::read_to_string(file)
             .map_err(|e| AppError::Invalid(format!("{}: {e}", file.display())))?;
         let settings = safer_ingest::casework::parse(file, &text)?;
+        crate::trigger::check_letters(&settings.trigger_letters)?;
         self.db
             .audit(&actor.audit(
                 "import_casework",

@@ -971,6 +971,39 @@ impl App {
     }
 }
 
+/// Fills each letter template with example values, so that a template the
+/// partnership broke (a typing slip in `{{ }}`, a name the letters do not
+/// have) is refused when the settings are imported, not when a letter is
+/// due.
+pub fn check_letters(
+    letters: &safer_domain::casework::letters::TriggerLetters,
+) -> Result<(), AppError> {
+    let ctx = minijinja::context! {
+        applicant => "A. Applicant",
+        reference => "CT-2024-0001",
+        received_on => "2024-05-01",
+        decision_by => "2024-05-15",
+        decided_on => "2024-05-10",
+        route => "Statutory: three qualifying complaints",
+        lead_agency => "The council",
+        review_by => "2024-06-07",
+        victim_invited => true,
+        counted => vec!["2024-04-01: reported to the police on 2024-04-02"],
+        reasons => vec!["Statutory: 2 of 3 needed"],
+        note => "",
+        reviewed_on => "2024-06-01",
+        outcome => "A plan was agreed.",
+        recommendations => vec![minijinja::context! { body => "The council", text => "Lighting", due => "2024-09-01" }],
+        appeal_to => "Independent CSP chair",
+        partnership => "The Community Safety Partnership",
+    };
+    for kind in LetterKind::ALL {
+        render_letter(letters.template(kind), ctx.clone())
+            .map_err(|e| AppError::Invalid(format!("trigger_letters.{}: {e}", kind.as_str())))?;
+    }
+    Ok(())
+}
+
 /// Fills a letter template; a template the partnership broke is named.
 pub fn render_letter(template: &str, ctx: minijinja::Value) -> Result<String, AppError> {
     let mut env = minijinja::Environment::new();
@@ -987,4 +1020,26 @@ pub fn render_letter(template: &str, ctx: minijinja::Value) -> Result<String, Ap
 /// The channel's words, for lists.
 pub fn channel_of(t: &StoredTrigger) -> &'static str {
     channel_label(t.new.channel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safer_domain::casework::letters::TriggerLetters;
+
+    #[test]
+    fn the_default_letters_fill_in_and_a_broken_one_is_named() {
+        check_letters(&TriggerLetters::default()).unwrap();
+        let broken = TriggerLetters {
+            outcome: "Dear {{ applicant }}, {{ outocme }}".into(),
+            ..TriggerLetters::default()
+        };
+        let e = check_letters(&broken).unwrap_err().to_string();
+        assert!(e.contains("trigger_letters.outcome"), "{e}");
+        let unclosed = TriggerLetters {
+            acknowledgement: "Dear {{ applicant".into(),
+            ..TriggerLetters::default()
+        };
+        assert!(check_letters(&unclosed).is_err());
+    }
 }

@@ -10,6 +10,7 @@ mod db;
 mod demo;
 mod demo_cases;
 mod demo_duties;
+mod digest;
 mod fund;
 mod import;
 mod plan;
@@ -93,6 +94,8 @@ enum Command {
     /// The audit log: verify its hash chain, export it.
     #[command(subcommand)]
     Audit(admin::AuditCommand),
+    /// The weekly digest of an agency's duty clocks (late, and due in seven days) as email-ready text.
+    Digest(digest::DigestArgs),
     /// Show what is held: forces, months, gaps and partnerships.
     Status,
 }
@@ -113,6 +116,7 @@ fn main() -> ExitCode {
         Command::Agency(cmd) => admin::run_agency(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Token(cmd) => admin::run_token(&cli.data_dir, cli.database_url.as_deref(), cmd),
         Command::Audit(cmd) => admin::run_audit(&cli.data_dir, cli.database_url.as_deref(), cmd),
+        Command::Digest(args) => digest::run(&cli.data_dir, cli.database_url.as_deref(), &args),
         Command::Status => status::run(&cli.data_dir, cli.database_url.as_deref()),
     };
     match result {

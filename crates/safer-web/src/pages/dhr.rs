@@ -541,7 +541,7 @@ pub(crate) async fn update(
         app.app.dhr_change(&caller.actor(), id, change).await
     }
     .await;
-    after(&app, &caller, id, result, "updated", "update").await
+    after(&app, &caller, id, result, "updated", "what").await
 }
 
 /// POST /dhrs/{id}/panel
@@ -557,5 +557,5 @@ pub(crate) async fn panel(
         .app
         .add_to_panel(&caller.actor(), id, &f.one("username"))
         .await;
-    after(&app, &caller, id, result, "panel", "update").await
+    after(&app, &caller, id, result, "panel", "what").await
 }

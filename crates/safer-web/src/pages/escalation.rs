@@ -549,8 +549,8 @@ pub(crate) async fn add_record(
     let id: CaseId = id_of(&id)?;
     let f = Fields::parse(&body);
     let mut errors = Vec::new();
-    let on = date_field(&f.one("on"), &mut errors, "record");
-    let until = date_field(&f.one("until"), &mut errors, "record");
+    let on = date_field(&f.one("on"), &mut errors, "kind");
+    let until = date_field(&f.one("until"), &mut errors, "kind");
     let result = async {
         if let Some((_, m)) = errors.pop() {
             return Err(AppError::Invalid(m));
@@ -613,7 +613,7 @@ pub(crate) async fn add_record(
             .map(|_| ())
     }
     .await;
-    after(&app, &caller, id, result, "record", "record").await
+    after(&app, &caller, id, result, "record", "kind").await
 }
 
 /// POST /cases/{id}/records/{record}: close a plan, or record attendance.
@@ -627,7 +627,7 @@ pub(crate) async fn update_record(
     let record: CaseRecordId = id_of(&record)?;
     let f = Fields::parse(&body);
     let mut errors = Vec::new();
-    let closed = date_field(&f.one("closed_on"), &mut errors, "record");
+    let closed = date_field(&f.one("closed_on"), &mut errors, "kind");
     let result = async {
         if let Some((_, m)) = errors.pop() {
             return Err(AppError::Invalid(m));
@@ -652,5 +652,5 @@ pub(crate) async fn update_record(
             .await
     }
     .await;
-    after(&app, &caller, id, result, "updated", "record").await
+    after(&app, &caller, id, result, "updated", "kind").await
 }
